@@ -1,0 +1,44 @@
+"""The FastAPI app factory: routes under /api/v1, /healthz, and the dashboards' pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+from api.deps import Services
+from api.routes import auth, environment, gateway
+from dashboards import STATIC_DIR
+
+
+def create_app(services: Services) -> FastAPI:
+    """Build the app around already-opened services."""
+    app = FastAPI(
+        title="officewell",
+        version="0.1.0",
+        description="Sound, light and air in a customer service centre.",
+    )
+    app.state.services = services
+    v1 = APIRouter(prefix="/api/v1")
+    v1.include_router(auth.router)
+    v1.include_router(environment.router)
+    v1.include_router(gateway.router)
+    app.include_router(v1)
+
+    @app.get("/healthz", tags=["health"])
+    def healthz() -> dict[str, Any]:
+        """Liveness and a short status; needs no login."""
+        return {"status": "ok", "site": services.site.id, **services.status()}
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/facilities")
+
+    @app.get("/facilities", include_in_schema=False)
+    def facilities() -> FileResponse:
+        return FileResponse(STATIC_DIR / "facilities.html")
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app

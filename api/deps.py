@@ -1,0 +1,73 @@
+"""Typed dependencies: the services a route needs and the principal a request acts for."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import OAuth2PasswordBearer
+
+from api.security import Principal, Role, TokenSigner
+from api.users import UserDirectory
+from gateway.deadletter_log import DeadLetterLog
+from gateway.stores.port import ReadingStore
+from sensors.site import Site
+
+
+@dataclass
+class Services:
+    """Everything the API reads from, built once by the entry point."""
+
+    site: Site
+    store: ReadingStore
+    dead_letters: DeadLetterLog
+    users: UserDirectory
+    tokens: TokenSigner
+    status: Callable[[], dict[str, Any]] = field(default=lambda: {})
+
+
+def get_services(request: Request) -> Services:
+    """The services the app was created with."""
+    services: Services = request.app.state.services
+    return services
+
+
+oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def current_principal(services: ServicesDep, token: Annotated[str | None, Depends(oauth2)]) -> Principal:
+    """The principal of the bearer token; 401 without a valid one."""
+    principal = services.tokens.verify(token) if token else None
+    if principal is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, "Not logged in or the session expired", {"WWW-Authenticate": "Bearer"}
+        )
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(current_principal)]
+
+
+def require(*roles: Role) -> Callable[[Principal], Principal]:
+    """A dependency admitting only the given roles (admin always): 403 for the others."""
+    allowed = {*roles, Role.ADMIN}
+
+    def check(principal: PrincipalDep) -> Principal:
+        if principal.role not in allowed:
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN,
+                f"The role {principal.role.value!r} may not see this; allowed: "
+                + ", ".join(sorted(r.value for r in allowed)),
+            )
+        return principal
+
+    return check
+
+
+# Environment data (rooms, not people) is open to every role.
+EnvironmentReader = Annotated[Principal, Depends(require(Role.FACILITIES, Role.HR, Role.MANAGER))]
+GatewayOperator = Annotated[Principal, Depends(require(Role.FACILITIES))]

@@ -1,0 +1,89 @@
+"""Passwords, signed bearer tokens and roles."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """Who a user is at the centre; decides what the API shows them."""
+
+    FACILITIES = "facilities"
+    HR = "hr"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The user a request acts for."""
+
+    username: str
+    role: Role
+
+
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+
+def hash_password(password: str) -> str:
+    """A salted scrypt hash, self-describing so parameters can change later."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, dklen=32, **_SCRYPT)
+    return f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${salt.hex()}${digest.hex()}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    """Whether the password matches a hash made by hash_password (constant time)."""
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        candidate = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), dklen=32, n=int(n), r=int(r), p=int(p))
+    except ValueError:
+        return False
+    return hmac.compare_digest(candidate.hex(), digest)
+
+
+class TokenSigner:
+    """Issues and checks HMAC-signed bearer tokens carrying the username, role and expiry."""
+
+    def __init__(self, secret: str, lifetime_s: int = 8 * 3600) -> None:
+        """Sign with `secret` (at least 32 characters); tokens live `lifetime_s` seconds."""
+        if len(secret) < 32:
+            raise ValueError("the token secret must be at least 32 characters")
+        self._key = secret.encode()
+        self.lifetime_s = lifetime_s
+
+    def issue(self, principal: Principal, now: float | None = None) -> str:
+        """A token for the principal."""
+        issued = int(now if now is not None else time.time())
+        body = json.dumps({"sub": principal.username, "role": principal.role.value, "exp": issued + self.lifetime_s})
+        payload = base64.urlsafe_b64encode(body.encode()).rstrip(b"=")
+        return f"{payload.decode()}.{self._sign(payload)}"
+
+    def verify(self, token: str, now: float | None = None) -> Principal | None:
+        """The principal of a valid, unexpired token, else None."""
+        try:
+            payload, signature = token.split(".")
+        except ValueError:
+            return None
+        if not hmac.compare_digest(self._sign(payload.encode()), signature):
+            return None
+        try:
+            claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+            if claims["exp"] < (now if now is not None else time.time()):
+                return None
+            return Principal(str(claims["sub"]), Role(claims["role"]))
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def _sign(self, payload: bytes) -> str:
+        mac = hmac.new(self._key, payload, hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()

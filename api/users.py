@@ -1,0 +1,89 @@
+"""Who may log in: a user directory port, a JSON-file adapter and an in-memory fake."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from api.security import Principal, Role, hash_password, verify_password
+
+
+@dataclass(frozen=True)
+class User:
+    """A login: name, role and password hash (never the password)."""
+
+    username: str
+    role: Role
+    password_hash: str
+
+
+class UserDirectory(Protocol):
+    """Looks users up and checks their passwords."""
+
+    def authenticate(self, username: str, password: str) -> Principal | None:
+        """The principal if the password is right, else None."""
+        ...
+
+
+class MemoryUserDirectory:
+    """Users held in memory: the port's fake and the demo's directory."""
+
+    def __init__(self, users: list[User] | None = None) -> None:
+        """Start with these users."""
+        self._users = {u.username: u for u in users or []}
+
+    def add(self, username: str, role: Role, password: str) -> User:
+        """Add or replace a user."""
+        user = User(username, role, hash_password(password))
+        self._users[username] = user
+        return user
+
+    def users(self) -> list[User]:
+        """All users."""
+        return list(self._users.values())
+
+    def authenticate(self, username: str, password: str) -> Principal | None:
+        """Check the password against the stored hash."""
+        user = self._users.get(username)
+        if user is None:
+            # Spend the same time as a wrong password, so names cannot be probed by timing.
+            verify_password(password, _DUMMY_HASH)
+            return None
+        return Principal(user.username, user.role) if verify_password(password, user.password_hash) else None
+
+
+class FileUserDirectory(MemoryUserDirectory):
+    """Users kept in a JSON file (`users.json` in the data dir), written with mode 0600."""
+
+    def __init__(self, path: Path) -> None:
+        """Load the users from `path` if it exists."""
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        users = []
+        if self.path.exists():
+            for row in json.loads(self.path.read_text(encoding="utf-8")):
+                users.append(User(row["username"], Role(row["role"]), row["password_hash"]))
+        super().__init__(users)
+
+    def add(self, username: str, role: Role, password: str) -> User:
+        """Add or replace a user and save the file."""
+        with self._lock:
+            user = super().add(username, role, password)
+            self._save()
+        return user
+
+    def _save(self) -> None:
+        rows = [{"username": u.username, "role": u.role.value, "password_hash": u.password_hash} for u in self.users()]
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(rows, fh, indent=2)
+        tmp.replace(self.path)
+
+
+_DUMMY_HASH = hash_password("officewell-dummy")

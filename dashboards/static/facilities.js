@@ -1,0 +1,970 @@
+/* officewell · facilities live page.
+ *
+ * Plain ES2020, no build step and no libraries: it logs in against /api/v1/auth/token, keeps the
+ * bearer token in sessionStorage, polls /api/v1/latest (every 3 s, or ?refresh=SECONDS), draws
+ * 24-hour SVG charts for the selected zone and lists the gateway's dead letters.
+ * All data is inserted with textContent / setAttribute, never as HTML.
+ */
+(() => {
+  "use strict";
+
+  window.__loadedAt = Date.now();
+
+  const API = "/api/v1";
+  const SVG_NS = "http://www.w3.org/2000/svg";
+  const STALE_AFTER_S = 5 * 60;
+  const CHART_REFRESH_MS = 60 * 1000;
+  const CHART_WINDOW = "5m";
+  const CHART_HOURS = 24;
+  const DEAD_LETTER_LIMIT = 10;
+  const CHART_QUANTITIES = ["co2_ppm", "temperature_c", "humidity_pct", "sound_dba", "illuminance_lux"];
+  const DIGITS = {
+    co2_ppm: 0, temperature_c: 1, humidity_pct: 0, sound_dba: 0, sound_max_dba: 0,
+    illuminance_lux: 0, tvoc_ppb: 0, pm25_ugm3: 1,
+  };
+  const BAND_INFO = {
+    good: { symbol: "✓", label: "Good", text: "Good" },
+    acceptable: { symbol: "!", label: "Acceptable", text: "Acceptable" },
+    act: { symbol: "▲", label: "Act", text: "Act: outside the acceptable range" },
+    none: { symbol: "–", label: "No reference", text: "No comfort reference for this quantity" },
+  };
+  const ROLE_LABELS = { facilities: "Facilities", hr: "HR", manager: "Manager", admin: "Administrator" };
+  const STORAGE = { token: "officewell.token", user: "officewell.username", role: "officewell.role" };
+
+  const refreshMs = (() => {
+    const raw = Number.parseFloat(new URLSearchParams(window.location.search).get("refresh") || "");
+    return Number.isFinite(raw) && raw > 0 ? Math.min(Math.max(raw, 0.5), 3600) * 1000 : 3000;
+  })();
+
+  // ---------------------------------------------------------------- state
+
+  const state = {
+    token: null,
+    username: null,
+    role: null,
+    generation: 0, // bumped at every login/logout so old loops stop
+    quantities: new Map(),
+    zones: [],
+    latest: new Map(), // zone id -> values object from the API
+    selectedZone: null,
+    chartData: new Map(), // quantity -> {windows, start, stop, windowS}
+    lastOk: null,
+    failing: false,
+    deadLetterIds: "",
+    deadLettersAllowed: true,
+    timers: new Set(),
+    chartTimer: null,
+  };
+
+  // ---------------------------------------------------------------- helpers
+
+  const $ = (sel, root = document) => root.querySelector(sel);
+
+  function el(tag, attrs = {}, ...children) {
+    const node = document.createElement(tag);
+    setAttrs(node, attrs);
+    for (const child of children) {
+      if (child == null) continue;
+      node.append(child instanceof Node ? child : String(child));
+    }
+    return node;
+  }
+
+  function svg(tag, attrs = {}) {
+    const node = document.createElementNS(SVG_NS, tag);
+    setAttrs(node, attrs);
+    return node;
+  }
+
+  function setAttrs(node, attrs) {
+    for (const [key, value] of Object.entries(attrs)) {
+      if (value == null || value === false) continue;
+      if (key === "class") node.setAttribute("class", value);
+      else if (key === "text") node.textContent = value;
+      else node.setAttribute(key, value === true ? "" : String(value));
+    }
+  }
+
+  const timeFmt = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  const hourFmt = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit" });
+  const dayFmt = new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", month: "short" });
+  const weekdayFmt = new Intl.DateTimeFormat("en-GB", { weekday: "short" });
+  const numberFormats = new Map();
+
+  function formatNumber(value, key) {
+    const digits = DIGITS[key] ?? 1;
+    if (!numberFormats.has(digits)) {
+      numberFormats.set(digits, new Intl.NumberFormat("en-GB", {
+        minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false,
+      }));
+    }
+    return numberFormats.get(digits).format(value);
+  }
+
+  function formatAge(seconds) {
+    if (seconds < 5) return "just now";
+    if (seconds < 60) return `${Math.floor(seconds)} s ago`;
+    if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
+    if (seconds < 86400) return `${Math.floor(seconds / 3600)} h ago`;
+    return `${Math.floor(seconds / 86400)} d ago`;
+  }
+
+  function formatWhen(date) {
+    const today = new Date();
+    const sameDay = date.toDateString() === today.toDateString();
+    return sameDay ? timeFmt.format(date) : `${dayFmt.format(date)} ${hourFmt.format(date)}`;
+  }
+
+  function quantityLabel(key) {
+    return state.quantities.get(key)?.label || key;
+  }
+
+  function quantityUnit(key, fallback = "") {
+    return state.quantities.get(key)?.unit || fallback;
+  }
+
+  function bandKey(band) {
+    return band && BAND_INFO[band] ? band : "none";
+  }
+
+  /** The band rows of a quantity that apply in a month (1-12), mirroring sensors/quantities.py. */
+  function bandsIn(quantity, month) {
+    return (quantity?.bands || []).filter((b) => !b.months.length || b.months.includes(month));
+  }
+
+  function bandOf(quantity, value, month) {
+    if (!quantity || !quantity.bands.length) return null;
+    for (const b of bandsIn(quantity, month)) {
+      const low = b.low ?? -Infinity;
+      const high = b.high ?? Infinity;
+      if (low <= value && value <= high) return b.band;
+    }
+    return "act";
+  }
+
+  function describeBands(quantity, month) {
+    const rows = bandsIn(quantity, month);
+    if (!rows.length) return "";
+    return rows.map((b) => {
+      const u = quantity.unit;
+      let range;
+      if (b.low == null) range = `≤ ${b.high} ${u}`;
+      else if (b.high == null) range = `≥ ${b.low} ${u}`;
+      else range = `${b.low}–${b.high} ${u}`;
+      return `${BAND_INFO[b.band]?.label || b.band}: ${range}`;
+    }).join(" · ");
+  }
+
+  function later(fn, ms) {
+    const id = window.setTimeout(() => {
+      state.timers.delete(id);
+      fn();
+    }, ms);
+    state.timers.add(id);
+    return id;
+  }
+
+  function clearTimers() {
+    for (const id of state.timers) {
+      window.clearTimeout(id);
+      window.clearInterval(id);
+    }
+    state.timers.clear();
+  }
+
+  // ---------------------------------------------------------------- API
+
+  class AuthError extends Error {}
+
+  class HttpError extends Error {
+    constructor(status, detail) {
+      super(detail || `HTTP ${status}`);
+      this.status = status;
+    }
+  }
+
+  async function detailOf(res) {
+    try {
+      const body = await res.json();
+      if (typeof body.detail === "string") return body.detail;
+      if (Array.isArray(body.detail)) return body.detail.map((d) => d.msg).join("; ");
+    } catch (_) {
+      /* not JSON */
+    }
+    return `${res.status} ${res.statusText}`.trim();
+  }
+
+  async function api(path) {
+    const generation = state.generation;
+    let res;
+    try {
+      res = await fetch(API + path, {
+        headers: { Authorization: `Bearer ${state.token}`, Accept: "application/json" },
+        cache: "no-store",
+      });
+    } catch (err) {
+      throw new HttpError(0, "Cannot reach the server");
+    }
+    if (res.status === 401) {
+      if (generation === state.generation) sessionExpired();
+      throw new AuthError("Not logged in");
+    }
+    if (!res.ok) throw new HttpError(res.status, await detailOf(res));
+    return res.json();
+  }
+
+  // ---------------------------------------------------------------- login / logout
+
+  function showLogin(notice) {
+    $("#app-view").hidden = true;
+    $("#session-bar").hidden = true;
+    $("#footer").hidden = true;
+    $("#login-view").hidden = false;
+    const box = $("#login-notice");
+    box.hidden = !notice;
+    box.textContent = notice || "";
+    $("#login-error").hidden = true;
+    $("#password").value = "";
+    const user = $("#username");
+    if (!user.value && state.username) user.value = state.username;
+    (user.value ? $("#password") : user).focus();
+  }
+
+  function showLoginError(message) {
+    const box = $("#login-error");
+    box.textContent = message;
+    box.hidden = false;
+  }
+
+  async function onLogin(event) {
+    event.preventDefault();
+    const username = $("#username").value.trim();
+    const password = $("#password").value;
+    $("#login-error").hidden = true;
+    if (!username || !password) {
+      showLoginError("Enter your username and password.");
+      (username ? $("#password") : $("#username")).focus();
+      return;
+    }
+    const button = $("#login-submit");
+    button.disabled = true;
+    button.textContent = "Logging in…";
+    try {
+      const res = await fetch(`${API}/auth/token`, {
+        method: "POST",
+        body: new URLSearchParams({ username, password }),
+        headers: { Accept: "application/json" },
+      });
+      if (res.status === 401) {
+        const detail = await detailOf(res);
+        showLoginError(`${detail}. Check them and try again.`);
+        $("#password").select();
+        $("#password").focus();
+        return;
+      }
+      if (!res.ok) {
+        showLoginError(`Could not log in: ${await detailOf(res)}`);
+        return;
+      }
+      const body = await res.json();
+      sessionStorage.setItem(STORAGE.token, body.access_token);
+      sessionStorage.setItem(STORAGE.user, body.username);
+      sessionStorage.setItem(STORAGE.role, body.role);
+      $("#password").value = "";
+      startSession(body.access_token, body.username, body.role);
+    } catch (err) {
+      showLoginError("Cannot reach the server. Check the network connection and try again.");
+    } finally {
+      button.disabled = false;
+      button.textContent = "Log in";
+    }
+  }
+
+  function endSession() {
+    state.generation += 1;
+    clearTimers();
+    state.token = null;
+    sessionStorage.removeItem(STORAGE.token);
+    sessionStorage.removeItem(STORAGE.role);
+  }
+
+  function logout() {
+    endSession();
+    showLogin("You are logged out.");
+  }
+
+  function sessionExpired() {
+    endSession();
+    showLogin("Your session has ended. Please log in again.");
+  }
+
+  // ---------------------------------------------------------------- dashboard start
+
+  async function startSession(token, username, role) {
+    endSession();
+    state.token = token;
+    state.username = username;
+    state.role = role;
+    state.latest = new Map();
+    state.chartData = new Map();
+    state.deadLetterIds = "";
+    state.deadLettersAllowed = !["hr", "manager"].includes(role);
+    state.failing = false;
+    const generation = state.generation;
+
+    $("#login-view").hidden = true;
+    $("#app-view").hidden = false;
+    $("#session-bar").hidden = false;
+    $("#footer").hidden = false;
+    $("#refresh-s").textContent = String(refreshMs / 1000);
+    $("#user-name").textContent = username || "";
+    $("#user-role").textContent = ROLE_LABELS[role] || role || "";
+    $("#dead-letters").hidden = true;
+    setLive("connecting");
+
+    try {
+      const [quantities, zones] = await Promise.all([api("/quantities"), api("/zones")]);
+      if (generation !== state.generation) return;
+      state.quantities = new Map(quantities.map((q) => [q.key, q]));
+      state.zones = zones;
+    } catch (err) {
+      if (err instanceof AuthError || generation !== state.generation) return;
+      setLive("error", err.message);
+      $("#zones").replaceChildren(el("p", { class: "placeholder", text: `Could not load the zones: ${err.message}` }));
+      later(() => startSession(token, username, role), Math.max(refreshMs, 5000));
+      return;
+    }
+    buildCards();
+    buildZoneSelect();
+    buildCharts();
+    selectZone(state.zones[0]?.id || null, { focus: false });
+    pollLatest(generation);
+    if (state.deadLettersAllowed) pollDeadLetters(generation);
+    state.timers.add(window.setInterval(updateAges, 1000));
+  }
+
+  function setLive(mode, message) {
+    const box = $("#live-status");
+    box.dataset.state = mode;
+    const text = $("#live-text");
+    const banner = $("#connection-banner");
+    if (mode === "ok") {
+      text.textContent = `Live · updated ${timeFmt.format(state.lastOk)}`;
+      banner.hidden = true;
+    } else if (mode === "error") {
+      text.textContent = "Connection problem";
+      banner.hidden = false;
+      const since = state.lastOk ? ` Values shown are from ${timeFmt.format(state.lastOk)}.` : "";
+      banner.textContent = `Cannot update: ${message || "no answer from the server"}. Retrying…${since}`;
+    } else {
+      text.textContent = "Connecting…";
+    }
+  }
+
+  // ---------------------------------------------------------------- zone cards
+
+  function cardQuantities(zoneId) {
+    const present = Object.keys(state.latest.get(zoneId) || {});
+    const extras = present.filter((k) => !CHART_QUANTITIES.includes(k) && state.quantities.has(k));
+    return [...CHART_QUANTITIES, ...extras];
+  }
+
+  function buildCards() {
+    const grid = $("#zones");
+    grid.replaceChildren();
+    for (const zone of state.zones) {
+      const kind = (zone.kind || "").replace(/_/g, " ");
+      const name = (zone.name || zone.id).toLowerCase();
+      const meta = [zone.id, name.includes(kind) ? "" : kind, ...(zone.teams || [])].filter(Boolean).join(" · ");
+      const nameButton = el("button", {
+        type: "button", class: "zone-select", "aria-pressed": "false",
+        "aria-describedby": `age-${zone.id}`, title: "Show this zone's last 24 hours",
+      }, zone.name || zone.id);
+      const card = el("article", { class: "zone-card no-data", "data-zone": zone.id },
+        el("header", { class: "card-head" },
+          el("div", { class: "card-title" },
+            el("h3", {}, nameButton),
+            el("span", { class: "zone-meta", text: meta })),
+          el("div", { class: "card-status" },
+            el("span", { class: "stale-badge", text: "Stale", hidden: true }),
+            el("span", { class: "age", id: `age-${zone.id}`, text: "No data" }))),
+        el("dl", { class: "metrics" }));
+      card.addEventListener("click", (event) => {
+        if (event.target.closest("button") && event.target.closest("button") !== nameButton) return;
+        selectZone(zone.id, { focus: false });
+      });
+      grid.append(card);
+      renderCardValues(zone.id, false);
+    }
+  }
+
+  function metricRow(zoneId, key) {
+    const unit = el("span", { class: "unit" });
+    const sym = el("span", { class: "sym", "aria-hidden": "true" });
+    const sr = el("span", { class: "sr-only" });
+    const value = el("span", { class: "value", "data-quantity": key, "data-band": "none", text: "–" });
+    return el("div", { class: "metric band-none", "data-metric": key },
+      el("dt", { text: quantityLabel(key) }),
+      el("dd", {}, el("span", { class: "reading" }, value, unit), el("span", { class: "band-tag" }, sym, sr)));
+  }
+
+  function renderCardValues(zoneId, animate) {
+    const card = $(`.zone-card[data-zone="${CSS.escape(zoneId)}"]`);
+    if (!card) return;
+    const list = $(".metrics", card);
+    const values = state.latest.get(zoneId) || {};
+    const month = new Date().getMonth() + 1;
+    for (const key of cardQuantities(zoneId)) {
+      let row = $(`.metric[data-metric="${CSS.escape(key)}"]`, list);
+      if (!row) {
+        row = metricRow(zoneId, key);
+        list.append(row);
+      }
+      const entry = values[key];
+      const valueEl = $(".value", row);
+      const quantity = state.quantities.get(key);
+      const band = entry ? bandKey(entry.band) : "none";
+      const text = entry ? formatNumber(entry.value, key) : "–";
+      const changed = animate && valueEl.textContent !== text && valueEl.textContent !== "–";
+      valueEl.textContent = text;
+      valueEl.dataset.band = band;
+      row.className = `metric band-${band}${entry ? "" : " missing"}`;
+      $(".unit", row).textContent = entry ? entry.unit || quantityUnit(key) : "";
+      $(".sym", row).textContent = entry ? BAND_INFO[band].symbol : "";
+      $(".sr-only", row).textContent = entry ? `(${BAND_INFO[band].label})` : "(no reading)";
+      const lines = [];
+      if (entry) {
+        const ts = new Date(entry.ts);
+        lines.push(`${quantityLabel(key)}: ${text} ${entry.unit} · ${BAND_INFO[band].text}`);
+        lines.push(`Measured ${formatWhen(ts)} by ${entry.device}`);
+      } else {
+        lines.push(`${quantityLabel(key)}: no reading yet`);
+      }
+      const ranges = describeBands(quantity, month);
+      if (ranges) lines.push(ranges);
+      if (quantity?.reference) lines.push(`Reference: ${quantity.reference}`);
+      row.title = lines.join("\n");
+      if (changed) flash(row);
+    }
+  }
+
+  function flash(node) {
+    node.classList.remove("flash");
+    void node.offsetWidth; // restart the animation
+    node.classList.add("flash");
+    window.setTimeout(() => node.classList.remove("flash"), 1800);
+  }
+
+  function newestTs(zoneId) {
+    let newest = null;
+    for (const entry of Object.values(state.latest.get(zoneId) || {})) {
+      const t = Date.parse(entry.ts);
+      if (Number.isFinite(t) && (newest === null || t > newest)) newest = t;
+    }
+    return newest;
+  }
+
+  function updateAges() {
+    const now = Date.now();
+    let act = 0;
+    let acceptable = 0;
+    let stale = 0;
+    let noData = 0;
+    for (const zone of state.zones) {
+      const card = $(`.zone-card[data-zone="${CSS.escape(zone.id)}"]`);
+      if (!card) continue;
+      const newest = newestTs(zone.id);
+      const ageEl = $(".age", card);
+      const badge = $(".stale-badge", card);
+      let isStale = false;
+      if (newest === null) {
+        ageEl.textContent = "No data";
+        ageEl.removeAttribute("title");
+        noData += 1;
+      } else {
+        const age = Math.max(0, (now - newest) / 1000);
+        isStale = age > STALE_AFTER_S;
+        ageEl.textContent = formatAge(age);
+        ageEl.title = `Newest value: ${formatWhen(new Date(newest))}`;
+        if (isStale) stale += 1;
+      }
+      card.classList.toggle("is-stale", isStale);
+      card.classList.toggle("no-data", newest === null);
+      badge.hidden = !isStale;
+      if (newest !== null && !isStale) {
+        const bands = Object.values(state.latest.get(zone.id) || {}).map((v) => v.band);
+        if (bands.includes("act")) act += 1;
+        else if (bands.includes("acceptable")) acceptable += 1;
+        card.dataset.worst = bands.includes("act") ? "act" : bands.includes("acceptable") ? "acceptable" : "good";
+      } else {
+        card.dataset.worst = "none";
+      }
+    }
+    renderSummary({ act, acceptable, stale, noData });
+    if (state.lastOk && !state.failing) setLive("ok");
+  }
+
+  function renderSummary({ act, acceptable, stale, noData }) {
+    const total = state.zones.length;
+    const parts = [el("span", { text: `${total} zones` })];
+    const add = (n, cls, text) => {
+      if (n) parts.push(el("span", { class: `sum sum-${cls}`, text }));
+    };
+    add(act, "act", `${act} ${act === 1 ? "needs" : "need"} action`);
+    add(acceptable, "acceptable", `${acceptable} acceptable`);
+    add(stale, "stale", `${stale} stale`);
+    add(noData, "none", `${noData} without data`);
+    if (!act && !acceptable && !stale && !noData && total) parts.push(el("span", { class: "sum sum-good", text: "all good" }));
+    $("#summary").replaceChildren(...parts);
+  }
+
+  function selectZone(zoneId, { focus } = {}) {
+    if (!zoneId) return;
+    const changed = zoneId !== state.selectedZone;
+    state.selectedZone = zoneId;
+    for (const card of document.querySelectorAll(".zone-card")) {
+      const selected = card.dataset.zone === zoneId;
+      card.classList.toggle("selected", selected);
+      $(".zone-select", card).setAttribute("aria-pressed", String(selected));
+    }
+    const zone = state.zones.find((z) => z.id === zoneId);
+    $("#chart-zone-name").textContent = zone ? zone.name || zone.id : zoneId;
+    $("#chart-zone").value = zoneId;
+    renderChartInfo();
+    if (focus) $(".charts-panel").scrollIntoView({ behavior: "smooth", block: "start" });
+    if (changed) {
+      state.chartData = new Map();
+      for (const key of CHART_QUANTITIES) drawChart(key);
+      loadCharts(state.generation);
+    }
+    renderChartHeads();
+  }
+
+  // ---------------------------------------------------------------- polling
+
+  async function pollLatest(generation) {
+    if (generation !== state.generation) return;
+    try {
+      const rows = await api("/latest");
+      if (generation !== state.generation) return;
+      const first = state.lastOk === null;
+      for (const row of rows) state.latest.set(row.zone, row.values || {});
+      state.lastOk = new Date();
+      state.failing = false;
+      for (const zone of state.zones) renderCardValues(zone.id, !first);
+      updateAges();
+      renderChartHeads();
+      setLive("ok");
+    } catch (err) {
+      if (err instanceof AuthError || generation !== state.generation) return;
+      state.failing = true;
+      setLive("error", err.message);
+    }
+    later(() => pollLatest(generation), refreshMs);
+  }
+
+  async function pollDeadLetters(generation) {
+    if (generation !== state.generation || !state.deadLettersAllowed) return;
+    try {
+      const body = await api(`/dead-letters?limit=${DEAD_LETTER_LIMIT}`);
+      if (generation !== state.generation) return;
+      renderDeadLetters(body);
+    } catch (err) {
+      if (err instanceof AuthError || generation !== state.generation) return;
+      if (err.status === 403) {
+        state.deadLettersAllowed = false;
+        $("#dead-letters").hidden = true;
+        return;
+      }
+    }
+    later(() => pollDeadLetters(generation), Math.max(refreshMs, 1000));
+  }
+
+  // ---------------------------------------------------------------- dead letters
+
+  function renderDeadLetters(body) {
+    const panel = $("#dead-letters");
+    panel.hidden = false;
+    const count = $("#dead-count");
+    count.textContent = String(body.total);
+    count.dataset.zero = String(body.total === 0);
+    const ids = body.items.map((d) => d.id).join(",");
+    if (ids === state.deadLetterIds) {
+      for (const t of panel.querySelectorAll("time[datetime]")) t.textContent = formatWhen(new Date(t.dateTime));
+      return;
+    }
+    const previous = new Set(state.deadLetterIds.split(",").filter(Boolean));
+    const firstRender = state.deadLetterIds === "";
+    state.deadLetterIds = ids;
+    const list = $("#dead-list");
+    if (!body.items.length) {
+      list.replaceChildren(el("p", { class: "empty-ok" },
+        el("span", { class: "sym", "aria-hidden": "true", text: "✓" }), " No rejected messages."));
+      return;
+    }
+    const items = body.items.map((d) => {
+      const at = new Date(d.received_at);
+      const payload = d.payload.length > 400 ? `${d.payload.slice(0, 400)}…` : d.payload;
+      const li = el("li", { class: "dl-item", "data-id": d.id },
+        el("div", { class: "dl-top" },
+          el("time", { datetime: d.received_at, text: formatWhen(at) }),
+          el("code", { class: "dl-topic", text: d.topic }),
+          d.partial ? el("span", { class: "dl-partial", text: "partly stored", title: "Some values of the message were stored" }) : null),
+        el("p", { class: "dl-reason", text: d.reason }),
+        el("details", { class: "dl-payload" },
+          el("summary", { text: `Payload (${d.payload_size} bytes)` }),
+          el("pre", { text: payload })));
+      if (!firstRender && !previous.has(String(d.id))) flash(li);
+      return li;
+    });
+    const more = body.total > body.items.length
+      ? el("p", { class: "hint", text: `Showing the ${body.items.length} newest of ${body.total}.` }) : null;
+    list.replaceChildren(el("ol", { class: "dl-items" }, ...items), ...(more ? [more] : []));
+  }
+
+  // ---------------------------------------------------------------- charts
+
+  function buildZoneSelect() {
+    const select = $("#chart-zone");
+    select.replaceChildren(...state.zones.map((z) => el("option", { value: z.id, text: z.name || z.id })));
+  }
+
+  function buildCharts() {
+    const box = $("#charts");
+    box.replaceChildren();
+    for (const key of CHART_QUANTITIES) {
+      const q = state.quantities.get(key);
+      const titleId = `chart-title-${key}`;
+      const figure = el("figure", { class: "chart", "data-chart": key },
+        el("figcaption", { class: "chart-head" },
+          el("span", { class: "chart-title", id: titleId },
+            el("span", { text: q?.label || key }), el("span", { class: "chart-unit", text: q ? ` ${q.unit}` : "" })),
+          el("span", { class: "chart-now" })),
+        el("div", { class: "chart-body" },
+          svgRoot(key, titleId),
+          el("div", { class: "chart-tip", hidden: true })));
+      box.append(figure);
+    }
+    box.append(el("aside", { class: "chart chart-info", "aria-label": "About these charts" },
+      el("h3", { id: "chart-info-name" }),
+      el("dl", { class: "info-list", id: "chart-info-list" }),
+      el("ul", { class: "chart-key" },
+        el("li", {}, el("span", { class: "key key-line", "aria-hidden": "true" }), "5-minute mean"),
+        el("li", {}, el("span", { class: "key key-envelope", "aria-hidden": "true" }), "Min–max in each 5 minutes"),
+        el("li", {}, el("span", { class: "key key-limit", "aria-hidden": "true" }), "Band limit"),
+        el("li", {}, el("span", { class: "key key-good", "aria-hidden": "true" }), "Good"),
+        el("li", {}, el("span", { class: "key key-acceptable", "aria-hidden": "true" }), "Acceptable"),
+        el("li", {}, el("span", { class: "key key-act", "aria-hidden": "true" }), "Act")),
+      el("p", { class: "hint", id: "chart-updated" })));
+  }
+
+  function renderChartInfo() {
+    const zone = state.zones.find((z) => z.id === state.selectedZone);
+    if (!zone) return;
+    $("#chart-info-name").textContent = zone.name || zone.id;
+    const rows = [
+      ["Zone", zone.id],
+      ["Kind", (zone.kind || "–").replace(/_/g, " ")],
+      ["Teams", zone.teams?.length ? zone.teams.join(", ") : "–"],
+      ["Sensors", zone.devices?.length ? zone.devices.join(", ") : "none registered"],
+    ];
+    $("#chart-info-list").replaceChildren(...rows.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })]));
+  }
+
+  function svgRoot(key, titleId) {
+    return svg("svg", {
+      "data-quantity": key, role: "img", "aria-labelledby": titleId, class: "chart-svg",
+      width: 300, height: 170, viewBox: "0 0 300 170",
+    });
+  }
+
+  function renderChartHeads() {
+    const values = state.latest.get(state.selectedZone) || {};
+    for (const key of CHART_QUANTITIES) {
+      const head = $(`.chart[data-chart="${key}"] .chart-now`);
+      if (!head) continue;
+      const entry = values[key];
+      if (!entry) {
+        head.replaceChildren(el("span", { class: "muted", text: "no current value" }));
+        continue;
+      }
+      const band = bandKey(entry.band);
+      head.replaceChildren(el("span", { class: `chip band-${band}` },
+        el("span", { class: "sym", "aria-hidden": "true", text: BAND_INFO[band].symbol }),
+        ` ${formatNumber(entry.value, key)} ${entry.unit}`,
+        el("span", { class: "sr-only", text: ` (${BAND_INFO[band].label})` })));
+    }
+  }
+
+  async function loadCharts(generation) {
+    const zoneId = state.selectedZone;
+    if (!zoneId || generation !== state.generation) return;
+    const stop = new Date();
+    const start = new Date(stop.getTime() - CHART_HOURS * 3600 * 1000);
+    const query = (key) => `/readings?${new URLSearchParams({
+      quantity: key, zone: zoneId, start: start.toISOString(), stop: stop.toISOString(), window: CHART_WINDOW,
+    })}`;
+    await Promise.all(CHART_QUANTITIES.map(async (key) => {
+      try {
+        const body = await api(query(key));
+        if (generation !== state.generation || zoneId !== state.selectedZone) return;
+        state.chartData.set(key, {
+          windows: body.windows || [], start: start.getTime(), stop: stop.getTime(),
+          windowS: body.window_s || 300,
+        });
+      } catch (err) {
+        if (err instanceof AuthError || generation !== state.generation || zoneId !== state.selectedZone) return;
+        state.chartData.set(key, { error: err.message, start: start.getTime(), stop: stop.getTime() });
+      }
+      drawChart(key);
+    }));
+    if (generation !== state.generation || zoneId !== state.selectedZone) return;
+    $("#chart-updated").textContent = `Charts updated ${hourFmt.format(stop)}; they refresh every minute.`;
+    if (state.chartTimer) window.clearTimeout(state.chartTimer);
+    state.chartTimer = later(() => loadCharts(generation), CHART_REFRESH_MS);
+  }
+
+  function niceStep(span, target) {
+    const raw = span / Math.max(1, target);
+    const mag = 10 ** Math.floor(Math.log10(raw));
+    const norm = raw / mag;
+    const step = norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10;
+    return step * mag;
+  }
+
+  function thresholds(quantity, month) {
+    const out = new Set();
+    for (const b of bandsIn(quantity, month)) {
+      if (b.low != null) out.add(b.low);
+      if (b.high != null) out.add(b.high);
+    }
+    return [...out].sort((a, b) => a - b);
+  }
+
+  function drawChart(key) {
+    const figure = $(`.chart[data-chart="${key}"]`);
+    if (!figure) return;
+    const root = $("svg", figure);
+    const data = state.chartData.get(key);
+    const quantity = state.quantities.get(key);
+    const width = Math.max(240, Math.round($(".chart-body", figure).clientWidth || 300));
+    const height = 170;
+    const m = { top: 10, right: 30, bottom: 24, left: 40 };
+    const w = width - m.left - m.right;
+    const h = height - m.top - m.bottom;
+    root.setAttribute("width", width);
+    root.setAttribute("height", height);
+    root.setAttribute("viewBox", `0 0 ${width} ${height}`);
+    root.replaceChildren();
+    $(".chart-tip", figure).hidden = true;
+
+    const stopMs = data?.stop ?? Date.now();
+    const startMs = data?.start ?? stopMs - CHART_HOURS * 3600 * 1000;
+    const month = new Date(stopMs).getMonth() + 1;
+    const windows = (data?.windows || []).map((d) => ({ ...d, t: Date.parse(d.ts) })).filter((d) => Number.isFinite(d.t));
+    const limits = thresholds(quantity, month);
+
+    // y domain: the data and the band thresholds, padded, on nice ticks.
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const d of windows) {
+      lo = Math.min(lo, d.min);
+      hi = Math.max(hi, d.max);
+    }
+    for (const t of limits) {
+      lo = Math.min(lo, t);
+      hi = Math.max(hi, t);
+    }
+    if (!Number.isFinite(lo)) {
+      lo = quantity ? quantity.minimum : 0;
+      hi = quantity ? Math.min(quantity.maximum, lo + 100) : 100;
+    }
+    if (hi - lo < 1e-9) {
+      lo -= 1;
+      hi += 1;
+    }
+    const pad = (hi - lo) * 0.08;
+    const step = niceStep(hi - lo + 2 * pad, 4);
+    lo = Math.floor((lo - pad) / step) * step;
+    hi = Math.ceil((hi + pad) / step) * step;
+    if (quantity && lo < quantity.minimum && quantity.minimum >= 0) lo = Math.max(lo, 0);
+
+    const x = (t) => m.left + ((t - startMs) / (stopMs - startMs)) * w;
+    const y = (v) => m.top + (1 - (v - lo) / (hi - lo)) * h;
+    const clampY = (v) => Math.min(m.top + h, Math.max(m.top, y(v)));
+    const r = (n) => Math.round(n * 10) / 10;
+
+    const defs = svg("defs");
+    const clipId = `clip-${key}`;
+    const clip = svg("clipPath", { id: clipId });
+    clip.append(svg("rect", { x: m.left, y: m.top, width: w, height: h }));
+    defs.append(clip);
+    root.append(defs);
+
+    // Comfort bands as faint areas between thresholds.
+    const bandLayer = svg("g", { class: "bands", "clip-path": `url(#${clipId})` });
+    if (quantity && quantity.bands.length) {
+      const edges = [lo, ...limits.filter((t) => t > lo && t < hi), hi];
+      for (let i = 0; i < edges.length - 1; i += 1) {
+        const a = edges[i];
+        const b = edges[i + 1];
+        const band = bandOf(quantity, (a + b) / 2, month);
+        bandLayer.append(svg("rect", {
+          class: `band-area area-${band}`, x: m.left, width: w, y: r(y(b)), height: r(y(a) - y(b)),
+        }));
+      }
+    }
+    root.append(bandLayer);
+
+    // Grid and y ticks.
+    const grid = svg("g", { class: "grid" });
+    for (let v = lo; v <= hi + step / 2; v += step) {
+      const yy = r(y(v));
+      grid.append(svg("line", { x1: m.left, x2: m.left + w, y1: yy, y2: yy }));
+      const label = svg("text", { x: m.left - 6, y: yy + 3.5, class: "tick tick-y", "text-anchor": "end" });
+      label.textContent = formatTick(v, step);
+      grid.append(label);
+    }
+    // x ticks at local whole hours.
+    const hourStep = w < 420 ? 6 : 3;
+    const first = new Date(startMs);
+    first.setMinutes(0, 0, 0);
+    for (let t = first.getTime() + 3600 * 1000; t <= stopMs; t += 3600 * 1000) {
+      const d = new Date(t);
+      if (d.getHours() % hourStep !== 0) continue;
+      const xx = r(x(t));
+      if (xx < m.left + 12 || xx > m.left + w - 12) continue;
+      grid.append(svg("line", { x1: xx, x2: xx, y1: m.top, y2: m.top + h, class: "vgrid" }));
+      const label = svg("text", { x: xx, y: m.top + h + 16, class: "tick tick-x", "text-anchor": "middle" });
+      label.textContent = d.getHours() !== 0 ? hourFmt.format(d) : w < 300 ? weekdayFmt.format(d) : dayFmt.format(d);
+      grid.append(label);
+    }
+    root.append(grid);
+
+    // Threshold lines with their values.
+    const lines = svg("g", { class: "thresholds" });
+    for (const t of limits) {
+      if (t <= lo || t >= hi) continue;
+      const yy = r(y(t));
+      lines.append(svg("line", { x1: m.left, x2: m.left + w, y1: yy, y2: yy, class: "threshold" }));
+      const label = svg("text", { x: m.left + w + 4, y: yy + 3.5, class: "threshold-label", "text-anchor": "start" });
+      label.textContent = formatTick(t, step / 10);
+      lines.append(label);
+    }
+    root.append(lines);
+
+    // Axis base line.
+    root.append(svg("line", { x1: m.left, x2: m.left + w, y1: m.top + h, y2: m.top + h, class: "axis" }));
+
+    if (data?.error || !windows.length) {
+      const note = svg("text", { x: m.left + w / 2, y: m.top + h / 2, class: "chart-empty", "text-anchor": "middle" });
+      note.textContent = data?.error ? `Could not load: ${data.error}`
+        : data ? "No readings in the last 24 hours" : "Loading…";
+      root.append(note);
+      root.append(svg("path", { class: "series", d: "", "data-points": 0 }));
+      return;
+    }
+
+    // Split into runs where a gap of more than 2.5 windows breaks the line.
+    const gap = (data.windowS || 300) * 2500;
+    const runs = [];
+    let run = [];
+    for (const d of windows) {
+      if (run.length && d.t - run[run.length - 1].t > gap) {
+        runs.push(run);
+        run = [];
+      }
+      run.push(d);
+    }
+    if (run.length) runs.push(run);
+    const half = ((data.windowS || 300) * 1000) / 2; // windows are labelled by their start: plot mid-window
+
+    const plot = svg("g", { "clip-path": `url(#${clipId})` });
+    let envelope = "";
+    let line = "";
+    for (const seg of runs) {
+      const top = seg.map((d) => `${r(x(d.t + half))},${r(clampY(d.max))}`);
+      const bottom = seg.slice().reverse().map((d) => `${r(x(d.t + half))},${r(clampY(d.min))}`);
+      envelope += `M${top.join("L")}L${bottom.join("L")}Z`;
+      line += `M${seg.map((d) => `${r(x(d.t + half))},${r(y(d.mean))}`).join("L")}`;
+    }
+    plot.append(svg("path", { class: "envelope", d: envelope }));
+    plot.append(svg("path", { class: "series", d: line, "data-points": windows.length }));
+    const last = windows[windows.length - 1];
+    const lastBand = bandKey(bandOf(quantity, last.mean, month));
+    plot.append(svg("circle", { class: `last-dot dot-${lastBand}`, cx: r(x(last.t + half)), cy: r(y(last.mean)), r: 3.5 }));
+    root.append(plot);
+
+    // Hover read-out.
+    const cursor = svg("g", { class: "cursor", visibility: "hidden" });
+    const cursorLine = svg("line", { y1: m.top, y2: m.top + h });
+    const cursorDot = svg("circle", { r: 4 });
+    cursor.append(cursorLine, cursorDot);
+    root.append(cursor);
+    const hit = svg("rect", { x: m.left, y: m.top, width: w, height: h, class: "hit" });
+    root.append(hit);
+    const tip = $(".chart-tip", figure);
+    const move = (event) => {
+      const box = root.getBoundingClientRect();
+      const px = ((event.clientX - box.left) / box.width) * width;
+      const t = startMs + ((px - m.left) / w) * (stopMs - startMs) - half;
+      let best = windows[0];
+      for (const d of windows) if (Math.abs(d.t - t) < Math.abs(best.t - t)) best = d;
+      const cx = x(best.t + half);
+      const cy = y(best.mean);
+      cursorLine.setAttribute("x1", r(cx));
+      cursorLine.setAttribute("x2", r(cx));
+      cursorDot.setAttribute("cx", r(cx));
+      cursorDot.setAttribute("cy", r(cy));
+      cursor.setAttribute("visibility", "visible");
+      const unit = quantity?.unit || "";
+      tip.textContent = "";
+      tip.append(
+        el("strong", { text: `${formatNumber(best.mean, key)} ${unit}` }),
+        el("span", { text: ` ${hourFmt.format(new Date(best.t))}–${hourFmt.format(new Date(best.t + 2 * half))}` }),
+        el("br"),
+        el("span", { class: "muted", text: `min ${formatNumber(best.min, key)} · max ${formatNumber(best.max, key)}` }));
+      tip.hidden = false;
+      const left = (cx / width) * box.width;
+      tip.style.left = `${Math.min(Math.max(left, 70), box.width - 70)}px`;
+      tip.style.top = `${Math.max(0, (cy / height) * box.height - 52)}px`;
+    };
+    hit.addEventListener("mousemove", move);
+    hit.addEventListener("mouseleave", () => {
+      cursor.setAttribute("visibility", "hidden");
+      tip.hidden = true;
+    });
+  }
+
+  function formatTick(value, step) {
+    const digits = step >= 1 ? 0 : Math.min(3, Math.ceil(-Math.log10(step)));
+    return new Intl.NumberFormat("en-GB", { maximumFractionDigits: digits, useGrouping: false }).format(value);
+  }
+
+  // ---------------------------------------------------------------- wiring
+
+  function init() {
+    $("#login-form").addEventListener("submit", onLogin);
+    $("#logout").addEventListener("click", logout);
+    $("#chart-zone").addEventListener("change", (event) => selectZone(event.target.value, { focus: false }));
+    // Redraw the charts when their width changes (window resize, dead-letter panel appearing).
+    let resizeTimer = null;
+    let lastWidth = 0;
+    new ResizeObserver((entries) => {
+      const width = Math.round(entries[0].contentRect.width);
+      if (width === lastWidth) return;
+      lastWidth = width;
+      window.clearTimeout(resizeTimer);
+      resizeTimer = window.setTimeout(() => {
+        if (state.token) for (const key of CHART_QUANTITIES) drawChart(key);
+      }, 120);
+    }).observe($("#charts"));
+    const token = sessionStorage.getItem(STORAGE.token);
+    state.username = sessionStorage.getItem(STORAGE.user);
+    if (token) startSession(token, state.username, sessionStorage.getItem(STORAGE.role));
+    else showLogin();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

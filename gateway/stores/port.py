@@ -1,0 +1,101 @@
+"""The reading-store port: what the gateway, the API and the analytics need of a time-series store."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal, Protocol
+
+import pandas as pd
+
+from sensors.reading import Reading
+
+Aggregate = Literal["mean", "min", "max", "count"]
+
+# Column layout of every frame the port returns; adapters must match it exactly.
+RAW_COLUMNS = ["ts", "zone", "device", "value"]
+WINDOW_COLUMNS = ["ts", "zone", "mean", "min", "max", "count"]
+
+
+@dataclass(frozen=True)
+class LatestValue:
+    """The most recent value of one quantity in one zone."""
+
+    zone: str
+    quantity: str
+    value: float
+    ts: datetime
+    device: str
+
+
+class ReadingStore(Protocol):
+    """A store of readings (contracts §3). The same reading written twice is one point."""
+
+    def write(self, readings: Sequence[Reading]) -> None:
+        """Store readings atomically: all of them or none (raise StoreUnavailableError)."""
+        ...
+
+    def latest(self, site: str) -> list[LatestValue]:
+        """Per zone and quantity, the most recent value."""
+        ...
+
+    def series(
+        self, site: str, quantity: str, start: datetime, stop: datetime, zones: Sequence[str] | None = None
+    ) -> pd.DataFrame:
+        """Raw values of one quantity in [start, stop): columns RAW_COLUMNS, `ts` tz-aware UTC, sorted."""
+        ...
+
+    def windows(
+        self,
+        site: str,
+        quantity: str,
+        start: datetime,
+        stop: datetime,
+        window: timedelta,
+        zones: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """Per zone and window (aligned to the epoch), mean/min/max/count: columns WINDOW_COLUMNS."""
+        ...
+
+    def count(self, site: str) -> int:
+        """How many points (distinct site/zone/device/ts) the store holds for a site."""
+        ...
+
+    def close(self) -> None:
+        """Release connections and files."""
+        ...
+
+
+def empty_raw() -> pd.DataFrame:
+    """An empty frame with the raw columns and types."""
+    return pd.DataFrame(
+        {
+            "ts": pd.Series([], dtype="datetime64[ns, UTC]"),
+            "zone": pd.Series([], dtype=object),
+            "device": pd.Series([], dtype=object),
+            "value": pd.Series([], dtype=float),
+        }
+    )
+
+
+def empty_windows() -> pd.DataFrame:
+    """An empty frame with the window columns and types."""
+    return pd.DataFrame(
+        {
+            "ts": pd.Series([], dtype="datetime64[ns, UTC]"),
+            "zone": pd.Series([], dtype=object),
+            "mean": pd.Series([], dtype=float),
+            "min": pd.Series([], dtype=float),
+            "max": pd.Series([], dtype=float),
+            "count": pd.Series([], dtype="int64"),
+        }
+    )
+
+
+def check_range(start: datetime, stop: datetime) -> None:
+    """Refuse naive or reversed time ranges."""
+    if start.tzinfo is None or stop.tzinfo is None:
+        raise ValueError("start and stop must be timezone-aware")
+    if stop < start:
+        raise ValueError(f"stop {stop.isoformat()} is before start {start.isoformat()}")

@@ -1,0 +1,5 @@
+"""Allow `python -m officewell`."""
+
+from officewell.cli import main
+
+main()

@@ -1,0 +1,306 @@
+"""The `officewell` command line (Typer)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import sys
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import uvicorn
+
+from gateway.errors import GatewayError
+from sensors.errors import SensorsError
+
+app = typer.Typer(
+    help="officewell: sound, light and air in a customer service centre, set against absence and answer rates.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+user_app = typer.Typer(help="Manage who may log in to the API and dashboards.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+DataDir = Annotated[Path | None, typer.Option(help="Where the embedded stores live. [env: OFFICEWELL_DATA_DIR]")]
+SiteOpt = Annotated[Path | None, typer.Option("--site", help="The site file (site.toml). [env: OFFICEWELL_SITE]")]
+StoreOpt = Annotated[
+    str | None,
+    typer.Option("--store", help="Reading store URL, e.g. sqlite:///path/readings.db. [env: OFFICEWELL_STORE]"),
+]
+MqttOpt = Annotated[
+    str | None,
+    typer.Option("--mqtt", help="MQTT broker URL: mqtt://[user:pass@]host[:1883] or mqtts://. [env: OFFICEWELL_MQTT]"),
+]
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
+    raise typer.Exit(code)
+
+
+def _settings(**flags: Any) -> Any:
+    from officewell.settings import SettingsError, build_settings
+    from officewell.wiring import configure_logging
+
+    try:
+        settings = build_settings(**flags)
+    except SettingsError as exc:
+        _fail(str(exc))
+    configure_logging(settings.log_level)
+    return settings
+
+
+@app.command()
+def demo(
+    port: Annotated[
+        int | None, typer.Option(help="HTTP port of the API and dashboards (default 8000, or a free one).")
+    ] = None,
+    mqtt_port: Annotated[
+        int | None, typer.Option(help="Port of the embedded MQTT broker (default 1883, or a free one).")
+    ] = None,
+    data_dir: Annotated[Path, typer.Option(help="Where the demo keeps its stores and demo.json.")] = Path(
+        "officewell-demo"
+    ),
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    days: Annotated[int, typer.Option(min=0, max=400, help="Days of simulated history to backfill.")] = 30,
+    interval: Annotated[float, typer.Option(min=0.5, help="Seconds between live readings of each device.")] = 5.0,
+    seed: Annotated[int, typer.Option(help="Simulator seed: the same seed gives the same office.")] = 42,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print demo.json on stdout once ready, nothing else.")
+    ] = False,
+) -> None:
+    """Run everything on embedded defaults: MQTT broker, simulated office, gateway, store, API and dashboards.
+
+    Writes DATA_DIR/demo.json with the URL and one login per role once ready; stop with Ctrl-C.
+    """
+    from officewell.demo import DemoOptions, run_demo
+    from officewell.wiring import configure_logging
+
+    configure_logging("WARNING" if as_json else "INFO")
+    logging.getLogger("officewell.demo").setLevel(logging.INFO)
+
+    def ready(info: dict[str, Any]) -> None:
+        if as_json:
+            print(json.dumps(info), flush=True)
+            return
+        typer.secho(f"\nofficewell demo is running: {info['url']}", fg=typer.colors.GREEN, bold=True)
+        typer.echo(f"MQTT broker: {info['mqtt_url']}  (publish to officewell/{info['site']}/<zone>/<device>)")
+        typer.echo("Logins:")
+        for user in info["users"]:
+            typer.echo(f"  {user['role']:<11} username {user['username']:<11} password {user['password']}")
+        typer.echo(f"Details in {Path(str(info['data_dir'])) / 'demo.json'}. Stop with Ctrl-C.")
+
+    progress_bar = _Progress("Backfilling simulated history", enabled=not as_json)
+    try:
+        run_demo(
+            DemoOptions(
+                data_dir=data_dir, port=port, mqtt_port=mqtt_port, host=host, days=days, interval_s=interval, seed=seed
+            ),
+            on_ready=ready,
+            progress=progress_bar.update,
+        )
+    except KeyboardInterrupt:
+        if not as_json:
+            typer.echo("officewell demo stopped.", err=True)
+    except (OSError, SensorsError, GatewayError) as exc:
+        _fail(str(exc))
+    finally:
+        progress_bar.close()
+
+
+@app.command()
+def gateway(
+    site: SiteOpt = None,
+    mqtt: MqttOpt = None,
+    store: StoreOpt = None,
+    state_dir: Annotated[
+        Path | None, typer.Option(help="The gateway's durable state. [env: OFFICEWELL_STATE_DIR]")
+    ] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Subscribe to the site's MQTT topics and store valid readings; dead-letter the rest with a reason."""
+    from gateway.deadletter_log import SQLiteDeadLetterLog
+    from gateway.mqtt import BrokerAddress
+    from gateway.service import Gateway
+    from officewell.wiring import pipeline_of, site_of, store_of
+
+    settings = _settings(site=site, mqtt=mqtt, store=store, state_dir=state_dir, data_dir=data_dir)
+    try:
+        the_site = site_of(settings)
+        address = BrokerAddress.parse(settings.mqtt)
+        reading_store = store_of(settings)
+    except (SensorsError, GatewayError, ValueError) as exc:
+        _fail(str(exc))
+    gw = Gateway(
+        pipeline_of(settings, the_site),
+        reading_store,
+        SQLiteDeadLetterLog(settings.dead_letter_path),
+        address,
+        client_id=settings.mqtt_client_id,
+        protocol=settings.mqtt_protocol,
+    )
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        gw.start()
+    except ConnectionError as exc:
+        _fail(str(exc))
+    typer.echo(f"gateway for site {the_site.id}: {address.url()} -> {settings.store_url}", err=True)
+    while not stop.wait(60):
+        s = gw.stats
+        logging.getLogger("officewell.gateway").info(
+            "received %d, stored %d readings, %d dead letters", s.received, s.readings_stored, s.dead_letters
+        )
+    gw.stop()
+    reading_store.close()
+
+
+@app.command()
+def serve(
+    site: SiteOpt = None,
+    store: StoreOpt = None,
+    data_dir: DataDir = None,
+    host: Annotated[str | None, typer.Option(help="Address to listen on. [env: OFFICEWELL_HOST]")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on. [env: OFFICEWELL_PORT]")] = None,
+) -> None:
+    """Serve the API and the dashboards (needs OFFICEWELL_SECRET_KEY)."""
+    from api.app import create_app
+    from officewell.settings import SettingsError
+    from officewell.wiring import services_of, site_of, store_of
+
+    settings = _settings(site=site, store=store, data_dir=data_dir, host=host, port=port)
+    try:
+        services = services_of(settings, site_of(settings), store_of(settings))
+    except (SettingsError, SensorsError, GatewayError) as exc:
+        _fail(str(exc))
+    uvicorn.run(create_app(services), host=settings.host, port=settings.port, log_level="info")
+
+
+@app.command()
+def simulate(
+    site: SiteOpt = None,
+    mqtt: MqttOpt = None,
+    store: StoreOpt = None,
+    data_dir: DataDir = None,
+    backfill_days: Annotated[
+        float, typer.Option(help="Instead of publishing live, write this many days of history straight into the store.")
+    ] = 0,
+    interval: Annotated[float, typer.Option(min=0.1, help="Seconds between live readings of each device.")] = 60.0,
+    seed: Annotated[int, typer.Option(help="The same seed gives the same office.")] = 42,
+    as_json: Annotated[bool, typer.Option("--json", help="With --backfill-days: print a JSON summary.")] = False,
+) -> None:
+    """Simulate the site's office: publish native readings over MQTT live, or backfill history into a store."""
+    from gateway.mqtt import BrokerAddress, make_client
+    from officewell.wiring import site_of, store_of
+    from sensors.simulator import OfficeSimulator
+    from sensors.simulator.publisher import publish_live
+
+    settings = _settings(site=site, mqtt=mqtt, store=store, data_dir=data_dir)
+    try:
+        the_site = site_of(settings)
+    except SensorsError as exc:
+        _fail(str(exc))
+    # The drifting CO2 sensor starts drifting two weeks before the simulated history (as in the demo).
+    drift_start = datetime.now(UTC) - timedelta(days=max(backfill_days, 30) + 14)
+    simulator = OfficeSimulator(the_site, seed=seed, epoch=drift_start.date())
+    if backfill_days > 0:
+        reading_store = store_of(settings)
+        stop_at = datetime.now(UTC).replace(second=0, microsecond=0)
+        start = stop_at - timedelta(days=backfill_days)
+        bar = _Progress("Backfilling", enabled=not as_json)
+        expected = int(backfill_days * 1440) * len(the_site.devices)
+        done = 0
+
+        def step(n: int) -> None:
+            nonlocal done
+            done += n
+            bar.update(done, expected)
+
+        written = simulator.backfill(reading_store, start, stop_at, progress=step)
+        bar.close()
+        reading_store.close()
+        summary = {
+            "readings": written,
+            "start": start.isoformat(),
+            "stop": stop_at.isoformat(),
+            "store": settings.store_url,
+        }
+        print(json.dumps(summary) if as_json else f"wrote {written} readings from {start} to {stop_at}")
+        return
+    address = BrokerAddress.parse(settings.mqtt)
+    client = make_client(address)
+    try:
+        client.connect(address.host, address.port)
+    except OSError as exc:
+        _fail(f"cannot reach the MQTT broker at {address.url()}: {exc}")
+    client.loop_start()
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    typer.echo(f"publishing {len(the_site.devices)} devices every {interval:g} s to {address.url()}", err=True)
+    publish_live(simulator, client, the_site, interval_s=interval, stop_event=stop)
+    client.disconnect()
+    client.loop_stop()
+
+
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[str, typer.Option(help="facilities, hr, manager or admin.")],
+    data_dir: DataDir = None,
+    password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input.")] = False,
+) -> None:
+    """Add a user (or set a new password) in DATA_DIR/users.json."""
+    from api.security import Role
+    from api.users import FileUserDirectory
+
+    settings = _settings(data_dir=data_dir)
+    try:
+        the_role = Role(role)
+    except ValueError:
+        _fail(f"unknown role {role!r}; use one of: {', '.join(r.value for r in Role)}")
+    password = (
+        sys.stdin.readline().rstrip("\n")
+        if password_stdin
+        else typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    )
+    if len(password) < 12:
+        _fail("the password must be at least 12 characters")
+    FileUserDirectory(settings.users_path).add(username, the_role, password)
+    typer.echo(f"user {username!r} ({the_role.value}) saved in {settings.users_path}")
+
+
+class _Progress:
+    """A progress bar on stderr that tolerates an unknown or growing total."""
+
+    def __init__(self, label: str, *, enabled: bool) -> None:
+        self._label = label
+        self._enabled = enabled and sys.stderr.isatty()
+        self._bar: Any = None
+        self._task: Any = None
+
+    def update(self, done: int, total: int) -> None:
+        if not self._enabled:
+            return
+        if self._bar is None:
+            from rich.progress import Progress
+
+            self._bar = Progress(transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task(self._label, total=total)
+        self._bar.update(self._task, completed=done, total=max(total, done))
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
+
+def main() -> None:
+    """Entry point of the `officewell` console script."""
+    app()

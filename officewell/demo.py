@@ -1,0 +1,224 @@
+"""`officewell demo`: broker, simulator, gateway, store, API and dashboards in one process."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import uvicorn
+
+from api.app import create_app
+from api.security import Role
+from api.users import FileUserDirectory
+from gateway.deadletter_log import SQLiteDeadLetterLog
+from gateway.mqtt import BrokerAddress, make_client
+from gateway.service import Gateway
+from gateway.stores import ReadingStore
+from officewell.broker import EmbeddedBroker, free_port, port_is_free
+from officewell.settings import build_settings
+from officewell.wiring import EXAMPLE_SITE, pipeline_of, services_of, store_of
+from sensors.simulator import OfficeSimulator
+from sensors.simulator.publisher import publish_live
+from sensors.site import Site, load_site
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PORT = 8000
+DEFAULT_MQTT_PORT = 1883
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    """What `officewell demo` was asked for; ports None mean the default, or a free one if that is taken."""
+
+    data_dir: Path
+    port: int | None = None
+    mqtt_port: int | None = None
+    host: str = "127.0.0.1"
+    site_file: Path = EXAMPLE_SITE
+    days: int = 30
+    interval_s: float = 5.0
+    seed: int = 42
+
+
+def choose_port(asked: int | None, default: int, host: str, what: str) -> int:
+    """The port asked for (which must be free), else the default, else any free port."""
+    if asked is not None:
+        if asked and not port_is_free(host, asked):
+            raise OSError(f"{what} port {asked} on {host} is already in use; pick another with the flag")
+        return asked or free_port(host)
+    if port_is_free(host, default):
+        return default
+    port = free_port(host)
+    log.warning("%s port %d is taken (another broker or server?); using %d instead", what, default, port)
+    return port
+
+
+def _secret(path: Path) -> str:
+    """The demo's token secret, made once and kept in the data dir (mode 0600)."""
+    if path.exists():
+        return path.read_text().strip()
+    value = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(value)
+    return value
+
+
+def _demo_users(directory: FileUserDirectory) -> list[dict[str, str]]:
+    """One user per role with a fresh random password each run."""
+    users = []
+    for role in (Role.FACILITIES, Role.HR, Role.MANAGER, Role.ADMIN):
+        password = secrets.token_urlsafe(12)
+        directory.add(role.value, role, password)
+        users.append({"role": role.value, "username": role.value, "password": password})
+    return users
+
+
+def backfill(
+    simulator: OfficeSimulator,
+    store: ReadingStore,
+    site: Site,
+    days: int,
+    now: datetime,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Fill the store with simulated history up to now, from where it ends (at most `days` back)."""
+    start = now - timedelta(days=days)
+    latest = [lv.ts for lv in store.latest(site.id)]
+    if latest:
+        start = max(start, max(latest) + timedelta(minutes=1))
+    if start >= now:
+        return 0
+    expected = int((now - start).total_seconds() // 60) * len(site.devices)
+    done = 0
+
+    def step(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress(done, expected)
+
+    return simulator.backfill(store, start, now, progress=step)
+
+
+def _raise_interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def run_demo(
+    options: DemoOptions,
+    on_ready: Callable[[dict[str, object]], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """Run everything until Ctrl-C or SIGTERM; call on_ready with demo.json's content once serving."""
+    data_dir = options.data_dir.resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    mqtt_port = choose_port(options.mqtt_port, DEFAULT_MQTT_PORT, options.host, "MQTT")
+    port = choose_port(options.port, DEFAULT_PORT, options.host, "HTTP")
+    settings = build_settings(
+        data_dir=data_dir,
+        site=options.site_file,
+        secret_key=_secret(data_dir / "secret_key"),
+        mqtt=f"mqtt://{options.host}:{mqtt_port}",
+        host=options.host,
+        port=port,
+        store=None,
+    )
+    site = load_site(options.site_file)
+    demo_file = data_dir / "demo.json"
+    demo_file.unlink(missing_ok=True)  # a stale file must not look like a ready demo
+
+    broker = EmbeddedBroker(options.host, mqtt_port)
+    broker.start()
+    store = store_of(settings)
+    # The drifting CO2 sensor starts its drift two weeks before the history does, so it shows by the end.
+    simulator = OfficeSimulator(
+        site, seed=options.seed, epoch=(datetime.now(UTC) - timedelta(days=options.days + 14)).date()
+    )
+    started = time.monotonic()
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    written = backfill(simulator, store, site, options.days, now, progress)
+    log.info("backfilled %d readings in %.1f s", written, time.monotonic() - started)
+
+    users = FileUserDirectory(settings.users_path)
+    logins = _demo_users(users)
+    pipeline = pipeline_of(settings, site)
+    dead_letters = SQLiteDeadLetterLog(settings.dead_letter_path)
+    gateway = Gateway(pipeline, store, dead_letters, BrokerAddress(options.host, mqtt_port))
+
+    def status() -> dict[str, object]:
+        s = gateway.stats
+        return {
+            "gateway": {
+                "connected": s.connected,
+                "received": s.received,
+                "readings_stored": s.readings_stored,
+                "dead_letters": s.dead_letters,
+            }
+        }
+
+    services = services_of(settings, site, store, users, dead_letters, status=status)
+    gateway.start()
+
+    stop = threading.Event()
+    publisher_client = make_client(
+        BrokerAddress(options.host, mqtt_port), f"officewell-demo-sim-{secrets.token_hex(3)}"
+    )
+    publisher_client.connect(options.host, mqtt_port)
+    publisher_client.loop_start()
+    publisher = threading.Thread(
+        target=publish_live,
+        args=(simulator, publisher_client, site),
+        kwargs={"interval_s": options.interval_s, "stop_event": stop},
+        name="officewell-simulator",
+        daemon=True,
+    )
+    publisher.start()
+
+    server = uvicorn.Server(uvicorn.Config(create_app(services), host=options.host, port=port, log_level="warning"))
+    url = f"http://{options.host}:{port}"
+    info: dict[str, object] = {
+        "url": url,
+        "mqtt_url": broker.url,
+        "site": site.id,
+        "data_dir": str(data_dir),
+        "users": logins,
+    }
+
+    def announce() -> None:
+        while not server.started and not stop.is_set():
+            time.sleep(0.05)
+        if server.started:
+            tmp = demo_file.with_suffix(".tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                json.dump(info, fh, indent=2)
+            tmp.replace(demo_file)
+            if on_ready:
+                on_ready(info)
+
+    threading.Thread(target=announce, name="officewell-announce", daemon=True).start()
+    if threading.current_thread() is threading.main_thread():
+        # uvicorn re-raises the signal it stopped on; make SIGTERM unwind like Ctrl-C so cleanup runs.
+        signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        server.run()
+    finally:
+        stop.set()
+        publisher.join(5)
+        publisher_client.disconnect()
+        publisher_client.loop_stop()
+        gateway.stop()
+        broker.stop()
+        store.close()
+        demo_file.unlink(missing_ok=True)

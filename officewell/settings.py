@@ -1,0 +1,81 @@
+"""Typed settings from flags and OFFICEWELL_* environment variables; built in the entry point only."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PREFIX = "OFFICEWELL_"
+
+# Secrets that appear in examples and tutorials: refusing them keeps a copied config from going live.
+UNSAFE_SECRETS = frozenset({"changeme", "change-me", "secret", "password", "officewell", "admin", "test", "default"})
+
+
+class SettingsError(ValueError):
+    """The settings are incomplete, unknown or unsafe; the message says which and how to fix it."""
+
+
+class Settings(BaseSettings):
+    """Everything an officewell process can be configured with."""
+
+    model_config = SettingsConfigDict(env_prefix=PREFIX, extra="forbid", frozen=True)
+
+    data_dir: Path = Field(Path("officewell-data"), description="where the embedded stores live")
+    site: Path | None = Field(None, description="the site file (site.toml)")
+    store: str | None = Field(None, description="reading store URL; default: the embedded store in data_dir")
+    mqtt: str = Field("mqtt://127.0.0.1:1883", description="MQTT broker URL")
+    mqtt_protocol: Literal["3.1.1", "5"] = "3.1.1"
+    mqtt_client_id: str | None = None
+    state_dir: Path | None = Field(None, description="the gateway's durable state; default: data_dir/state")
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=0, le=65535)
+    secret_key: SecretStr | None = Field(None, description="signs login tokens; at least 32 characters")
+    pseudonym_key: SecretStr | None = None
+    influx_token: SecretStr | None = None
+    max_age_days: int = Field(30, ge=1, le=3650, description="oldest reading timestamp the gateway accepts")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("secret_key", "pseudonym_key")
+    @classmethod
+    def _safe_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        raw = value.get_secret_value()
+        if raw.lower() in UNSAFE_SECRETS or len(raw) < 32:
+            raise ValueError("unsafe secret: use at least 32 random characters (e.g. `openssl rand -hex 32`)")
+        return value
+
+    @property
+    def store_url(self) -> str:
+        """The reading store URL, defaulting to the embedded store in the data dir."""
+        return self.store or f"sqlite:///{(self.data_dir / 'readings.db').resolve()}"
+
+    @property
+    def dead_letter_path(self) -> Path:
+        """Where dead letters are kept."""
+        return (self.state_dir or self.data_dir / "state") / "dead_letters.db"
+
+    @property
+    def users_path(self) -> Path:
+        """The users file."""
+        return self.data_dir / "users.json"
+
+
+def build_settings(**flags: Any) -> Settings:
+    """Settings from flags (those not None) over OFFICEWELL_* variables; unknown variables are errors."""
+    known = {PREFIX + name.upper() for name in Settings.model_fields}
+    unknown = sorted(k for k in os.environ if k.startswith(PREFIX) and k not in known)
+    if unknown:
+        raise SettingsError(f"unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    try:
+        return Settings(**{k: v for k, v in flags.items() if v is not None})
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            name = ".".join(str(p) for p in err["loc"])
+            problems.append(f"{name} (flag --{name.replace('_', '-')} or {PREFIX}{name.upper()}): {err['msg']}")
+        raise SettingsError("; ".join(problems)) from exc

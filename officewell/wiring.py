@@ -1,0 +1,63 @@
+"""Builds the running parts from settings: site, stores, pipeline, API services."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from api.deps import Services
+from api.security import TokenSigner
+from api.users import FileUserDirectory, UserDirectory
+from gateway.deadletter_log import DeadLetterLog, SQLiteDeadLetterLog
+from gateway.pipeline import Limits, Pipeline
+from gateway.stores import ReadingStore, open_store
+from officewell.settings import Settings, SettingsError
+from sensors.site import Site, load_site
+
+EXAMPLE_SITE = Path(__file__).parent / "example_site.toml"
+
+
+def configure_logging(level: str) -> None:
+    """Plain, timestamped logs on stderr."""
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def site_of(settings: Settings) -> Site:
+    """The site file from the settings; its absence is an error naming the flag."""
+    if settings.site is None:
+        raise SettingsError("no site file: pass --site FILE or set OFFICEWELL_SITE (see examples/site.toml)")
+    return load_site(settings.site)
+
+
+def pipeline_of(settings: Settings, site: Site) -> Pipeline:
+    """The gateway pipeline for a site, with the configured timestamp limits."""
+    return Pipeline(site, Limits(max_age=timedelta(days=settings.max_age_days)))
+
+
+def store_of(settings: Settings) -> ReadingStore:
+    """The reading store the settings name."""
+    return open_store(settings.store_url)
+
+
+def services_of(
+    settings: Settings,
+    site: Site,
+    store: ReadingStore,
+    users: UserDirectory | None = None,
+    dead_letters: DeadLetterLog | None = None,
+    status: Callable[[], dict[str, Any]] | None = None,
+) -> Services:
+    """The API's services; needs a token secret."""
+    if settings.secret_key is None:
+        raise SettingsError("no token secret: set OFFICEWELL_SECRET_KEY to at least 32 random characters")
+    return Services(
+        site=site,
+        store=store,
+        dead_letters=dead_letters or SQLiteDeadLetterLog(settings.dead_letter_path),
+        users=users or FileUserDirectory(settings.users_path),
+        tokens=TokenSigner(settings.secret_key.get_secret_value()),
+        status=status or (lambda: {}),
+    )

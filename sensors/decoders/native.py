@@ -1,0 +1,98 @@
+"""The native officewell format (contracts §2): flat JSON on `officewell/{site}/{zone}/{device}`."""
+
+from __future__ import annotations
+
+import json
+import math
+
+from sensors.decoders.base import Sample
+from sensors.errors import DecodeError
+from sensors.quantities import QUANTITIES
+from sensors.site import SEGMENT
+from sensors.timestamps import parse_timestamp
+
+TOPIC_ROOT = "officewell"
+_META_KEYS = frozenset({"ts", "seq"})
+
+
+def native_topic(site: str, zone: str, device: str) -> str:
+    """The topic a native device publishes on."""
+    return f"{TOPIC_ROOT}/{site}/{zone}/{device}"
+
+
+class NativeDecoder:
+    """Decodes officewell's own JSON payloads."""
+
+    name = "native"
+
+    def topic_filters(self, site_id: str) -> tuple[str, ...]:
+        """All native topics of the site."""
+        return (f"{TOPIC_ROOT}/{site_id}/+/+",)
+
+    def matches(self, topic: str) -> bool:
+        """Native topics start with `officewell/`."""
+        return topic.startswith(TOPIC_ROOT + "/")
+
+    def decode(self, topic: str, payload: bytes) -> list[Sample]:
+        """Parse the JSON object and pick out `ts`, `seq` and the quantity keys."""
+        parts = topic.split("/")
+        if len(parts) != 4 or not all(SEGMENT.match(p) for p in parts[1:]):
+            raise DecodeError(
+                f"topic {topic!r} is not officewell/{{site}}/{{zone}}/{{device}} "
+                "with segments of 1–64 letters, digits, '_' or '-'"
+            )
+        _, site, zone, device = parts
+        try:
+            text = payload.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise DecodeError(f"payload is not UTF-8 (byte 0x{payload[exc.start]:02x} at offset {exc.start})") from exc
+        try:
+            obj = json.loads(text, parse_constant=_reject_constant)
+        except DecodeError:
+            raise
+        except (ValueError, RecursionError) as exc:  # JSONDecodeError, and ints over 4300 digits
+            raise DecodeError(f"not valid JSON: {exc}") from exc
+        if not isinstance(obj, dict):
+            raise DecodeError(f"payload must be a JSON object, got {type(obj).__name__}")
+        ts = parse_timestamp(obj["ts"]) if obj.get("ts") is not None else None
+        seq = obj.get("seq")
+        if seq is not None and (isinstance(seq, bool) or not isinstance(seq, int)):
+            raise DecodeError(f"seq: expected an integer, got {seq!r}")
+        values: dict[str, float] = {}
+        rejected: dict[str, str] = {}
+        ignored: list[str] = []
+        for key, value in obj.items():
+            if key in _META_KEYS:
+                continue
+            if key not in QUANTITIES:
+                ignored.append(key)
+                continue
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                rejected[key] = f"expected a number, got {_short(value)}"
+                continue
+            number = float(value)
+            if not math.isfinite(number):
+                rejected[key] = f"not a finite number: {value!r}"
+                continue
+            values[key] = number
+        return [
+            Sample(
+                device=device,
+                ts=ts,
+                values=values,
+                rejected=rejected,
+                ignored=tuple(ignored),
+                zone=zone,
+                site=site,
+                seq=seq,
+            )
+        ]
+
+
+def _reject_constant(name: str) -> float:
+    raise DecodeError(f"not valid JSON: {name} is not a JSON number")
+
+
+def _short(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:37] + "..."

@@ -1,0 +1,188 @@
+"""The site file (`site.toml`, contracts §4): zones, devices and the site's working hours."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import time
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from sensors.errors import SiteFileError
+
+SEGMENT = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+DEVICE_FORMATS = ("native", "zigbee2mqtt", "chirpstack", "ttn", "tasmota", "line-protocol")
+
+Segment = Annotated[str, Field(pattern=SEGMENT.pattern)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class WorkingHours(_Strict):
+    """When the site is occupied: local start and end time and ISO weekdays (1 = Monday)."""
+
+    start: time = time(8, 0)
+    end: time = time(17, 0)
+    days: tuple[int, ...] = (1, 2, 3, 4, 5)
+
+    @field_validator("days")
+    @classmethod
+    def _weekdays(cls, days: tuple[int, ...]) -> tuple[int, ...]:
+        bad = [d for d in days if not 1 <= d <= 7]
+        if bad:
+            raise ValueError(f"weekdays are 1 (Monday) to 7 (Sunday), got {bad}")
+        return days
+
+    @model_validator(mode="after")
+    def _order(self) -> WorkingHours:
+        if self.end <= self.start:
+            raise ValueError(f"end {self.end} must be after start {self.start}")
+        return self
+
+
+class SiteInfo(_Strict):
+    """The [site] table."""
+
+    id: Segment
+    name: str = ""
+    timezone: str = "Europe/Stockholm"
+    working_hours: WorkingHours = WorkingHours()
+    latitude: float = Field(59.33, ge=-90, le=90)
+    longitude: float = Field(18.07, ge=-180, le=180)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {name!r} (use an IANA name such as Europe/Stockholm)") from exc
+        return name
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The site's time zone."""
+        return ZoneInfo(self.timezone)
+
+
+ZoneKind = Literal["answer_group", "meeting_room", "break_room", "office", "other"]
+Orientation = Literal["N", "NE", "E", "SE", "S", "SW", "W", "NW"]
+
+
+class Zone(_Strict):
+    """A zone: a room or part of one, monitored by one or more devices.
+
+    The physical fields describe the room for the simulator and for action costs; all are optional.
+    """
+
+    id: Segment
+    name: str = ""
+    teams: tuple[str, ...] = ()
+    kind: ZoneKind = "office"
+    capacity: int = Field(3, ge=0, le=500, description="people the zone seats")
+    area_m2: float = Field(30.0, gt=0, le=10_000)
+    height_m: float = Field(2.7, gt=0, le=20)
+    ventilation_lps: float = Field(
+        45.0, gt=0, le=100_000, description="outdoor air supplied during working hours, litres per second"
+    )
+    window: Orientation | None = None
+
+    @property
+    def volume_m3(self) -> float:
+        """Air volume of the zone."""
+        return self.area_m2 * self.height_m
+
+
+class Device(_Strict):
+    """A sensor device and the zone it sits in; `id` is what its own format calls it."""
+
+    id: str = Field(min_length=1, max_length=256)
+    zone: Segment
+    format: Literal["native", "zigbee2mqtt", "chirpstack", "ttn", "tasmota", "line-protocol"] = "native"
+    interval_s: int = Field(60, gt=0, le=86_400, description="how often the device reports")
+
+
+class Site(_Strict):
+    """A whole site file."""
+
+    site: SiteInfo
+    zones: tuple[Zone, ...] = Field(min_length=1)
+    devices: tuple[Device, ...] = ()
+
+    @model_validator(mode="after")
+    def _references(self) -> Site:
+        zone_ids = [z.id for z in self.zones]
+        dupes = sorted({z for z in zone_ids if zone_ids.count(z) > 1})
+        if dupes:
+            raise ValueError(f"zone ids must be unique; repeated: {', '.join(dupes)}")
+        seen: set[tuple[str, str]] = set()
+        for i, device in enumerate(self.devices):
+            if device.zone not in zone_ids:
+                raise ValueError(
+                    f"devices[{i}] ({device.id!r}) names zone {device.zone!r}, which is not among the zones "
+                    f"({', '.join(zone_ids)})"
+                )
+            key = (device.format, device.id)
+            if key in seen:
+                raise ValueError(f"devices[{i}]: device {device.id!r} ({device.format}) is listed twice")
+            seen.add(key)
+        return self
+
+    @property
+    def id(self) -> str:
+        """The site id, as used in topics and tags."""
+        return self.site.id
+
+    def zone(self, zone_id: str) -> Zone | None:
+        """The zone with this id, or None."""
+        return next((z for z in self.zones if z.id == zone_id), None)
+
+    def device(self, device_format: str, device_id: str) -> Device | None:
+        """The device of this format and id, or None."""
+        return next((d for d in self.devices if d.format == device_format and d.id == device_id), None)
+
+    def devices_in(self, zone_id: str) -> tuple[Device, ...]:
+        """The devices placed in a zone."""
+        return tuple(d for d in self.devices if d.zone == zone_id)
+
+
+def parse_site(text: str, source: str = "site.toml") -> Site:
+    """Parse site-file text; every mistake raises SiteFileError naming the file and the field."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SiteFileError(f"{source}: not valid TOML: {exc}") from exc
+    try:
+        return Site.model_validate(data)
+    except ValidationError as exc:
+        raise SiteFileError(f"{source}: " + "; ".join(_describe(err) for err in exc.errors())) from exc
+
+
+def load_site(path: str | Path) -> Site:
+    """Read and parse a site file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise SiteFileError(f"{path}: site file not found") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SiteFileError(f"{path}: cannot read the site file: {exc}") from exc
+    return parse_site(text, str(path))
+
+
+def _describe(err: object) -> str:
+    assert isinstance(err, dict)
+    loc = ""
+    for part in err.get("loc", ()):
+        loc += f"[{part}]" if isinstance(part, int) else (f".{part}" if loc else str(part))
+    msg = str(err.get("msg", "invalid"))
+    if err.get("type") == "extra_forbidden":
+        msg = "unknown key (check its spelling against the site-file reference in the README)"
+    elif err.get("type") == "missing":
+        msg = "required but missing"
+    return f"{loc or 'file'}: {msg}"

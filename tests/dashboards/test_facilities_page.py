@@ -1,0 +1,261 @@
+"""End to end: the facilities page in real headless Chromium against the real pipeline.
+
+Mosquitto → gateway → SQLite store/dead-letter log → API (uvicorn) → /facilities in Chromium.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import re
+import shutil
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+
+from api.app import create_app
+from api.deps import Services
+from api.security import Role, TokenSigner
+from api.users import MemoryUserDirectory
+from gateway.deadletter_log import SQLiteDeadLetterLog
+from gateway.mqtt import BrokerAddress, make_client
+from gateway.pipeline import Pipeline
+from gateway.service import Gateway
+from gateway.stores.sqlite import SQLiteReadingStore
+from sensors.reading import Reading
+from sensors.site import Site
+from tests.conftest import ROOT, Mosquitto, ServerThread
+
+CHARTED = ("co2_ppm", "temperature_c", "humidity_pct", "sound_dba", "illuminance_lux")
+ARTIFACTS = ROOT / "test-artifacts"
+USERNAME = "facilities"
+PASSWORD = "ventilation-2026"
+# `data-points` of a drawn series: at least two digits (the history has over 90 five-minute windows).
+MANY_POINTS = re.compile(r"^[1-9]\d+$")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@dataclass
+class Stack:
+    url: str
+    broker: BrokerAddress
+    site: Site
+    store: SQLiteReadingStore
+    gateway: Gateway
+    services: Services
+
+
+def history(site: Site, now: datetime, hours: float = 8, step_min: int = 2) -> list[Reading]:
+    """A plausible working day for most zones; the meeting room goes quiet, the break room has nothing."""
+    rng = random.Random(20261124)
+    readings = []
+    zones = [z for z in site.zones if z.id != "break"]
+    steps = int(hours * 60 / step_min)
+    for n, zone in enumerate(zones):
+        device = site.devices_in(zone.id)[0].id
+        busy_co2 = 1080 if zone.id == "z3" else 620 + 25 * (n % 5)
+        end = now - (timedelta(minutes=25) if zone.id == "meeting" else timedelta(seconds=40))
+        for i in range(steps, -1, -1):
+            ts = end - timedelta(minutes=i * step_min)
+            phase = (steps - i) / steps  # 0 → 1 across the period
+            occupancy = 0.55 + 0.45 * math.sin(math.pi * phase) - (0.35 if 0.45 < phase < 0.55 else 0)
+            values = {
+                "co2_ppm": round(430 + (busy_co2 - 430) * occupancy + rng.gauss(0, 12)),
+                "temperature_c": round(
+                    21.4 + 1.1 * occupancy + (1.4 if zone.id == "z7" else 0) + rng.gauss(0, 0.08), 2
+                ),
+                "humidity_pct": round(33 + 5 * occupancy + rng.gauss(0, 0.6), 1),
+                "sound_dba": round(41 + 9 * occupancy + (5 if zone.id == "z5" else 0) + rng.gauss(0, 1.2), 1),
+                "illuminance_lux": round(
+                    (430 if zone.window == "N" else 540) + 120 * math.sin(math.pi * phase) + rng.gauss(0, 8)
+                ),
+            }
+            readings.append(Reading(site.id, zone.id, device, ts, values))
+    return readings
+
+
+@pytest.fixture
+def stack(tmp_path: Path, mosquitto: Mosquitto, example_site: Site) -> Iterator[Stack]:
+    """The gateway on a real broker, a SQLite store with history, and the API served by uvicorn."""
+    store = SQLiteReadingStore(tmp_path / "readings.db")
+    dead_letters = SQLiteDeadLetterLog(tmp_path / "dead_letters.db")
+    store.write(history(example_site, datetime.now(UTC)))
+    broker = BrokerAddress("127.0.0.1", mosquitto.port)
+    gateway = Gateway(Pipeline(example_site), store, dead_letters, broker)
+    users = MemoryUserDirectory()
+    users.add(USERNAME, Role.FACILITIES, PASSWORD)
+    services = Services(
+        site=example_site, store=store, dead_letters=dead_letters, users=users, tokens=TokenSigner("x" * 40)
+    )
+    server: ServerThread | None = None
+    gateway.start()
+    try:
+        server = ServerThread(create_app(services)).start()
+        yield Stack(server.url, broker, example_site, store, gateway, services)
+    finally:
+        if server is not None:
+            server.stop()
+        gateway.stop()
+        store.close()
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    """Headless Debian Chromium; its absence is a failure, not a skip."""
+    executable = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    if executable is None:
+        pytest.fail("Chromium is not installed: run scripts/install-system-deps.sh (Debian package chromium)")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def publish(broker: BrokerAddress, topic: str, payload: bytes) -> None:
+    """Publish one QoS 1 message and wait until the broker has it."""
+    client = make_client(broker)
+    client.connect(broker.host, broker.port)
+    client.loop_start()
+    try:
+        client.publish(topic, payload, qos=1).wait_for_publish(5)
+    finally:
+        client.disconnect()
+        client.loop_stop()
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """Width and height of a PNG file, after checking its signature."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    assert data[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", data[16:24])
+    return int(width), int(height)
+
+
+@pytest.mark.browser
+@pytest.mark.mosquitto
+def test_facilities_page_live(stack: Stack, browser: Browser) -> None:
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-GB")
+    page: Page = context.new_page()
+    errors: list[str] = []
+
+    def on_console(msg: ConsoleMessage) -> None:
+        if msg.type != "error":
+            return
+        # The deliberate wrong password below makes Chromium log the 401 of the token request.
+        if msg.location.get("url", "").endswith("/api/v1/auth/token") and "401" in msg.text:
+            return
+        errors.append(f"console: {msg.text} ({msg.location.get('url')})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+    try:
+        # 2. Log in: a wrong password is refused with a visible message, the right one shows every zone.
+        page.goto(f"{stack.url}/facilities?refresh=1")
+        loaded_at: Any = page.evaluate("window.__loadedAt")
+        assert isinstance(loaded_at, int | float)
+        expect(page.locator("#login-form")).to_be_visible()
+        page.fill("#username", USERNAME)
+        page.fill("#password", "wrong password")
+        page.click("#login-form button[type=submit]")
+        expect(page.locator("#login-error")).to_be_visible()
+        expect(page.locator("#login-error")).to_contain_text("Wrong username or password")
+        page.fill("#password", PASSWORD)
+        page.click("#login-form button[type=submit]")
+        expect(page.locator("#login-form")).to_be_hidden()
+        cards = page.locator("#zones .zone-card")
+        expect(cards).to_have_count(len(stack.site.zones))
+        assert len(stack.site.zones) == 14
+        for zone in stack.site.zones:
+            expect(page.locator(f'.zone-card[data-zone="{zone.id}"]')).to_contain_text(zone.name)
+
+        z1 = page.locator('.zone-card[data-zone="z1"]')
+        co2 = z1.locator('.value[data-quantity="co2_ppm"]')
+        expect(co2).to_have_attribute("data-band", "good")
+        assert co2.inner_text() != "1234"
+        sound_title = z1.locator('.metric[data-metric="sound_dba"]').get_attribute("title") or ""
+        assert "own speech" in sound_title, sound_title
+        expect(page.locator('.zone-card[data-zone="meeting"]')).to_have_class(re.compile(r"\bis-stale\b"))
+        expect(page.locator('.zone-card[data-zone="meeting"] .stale-badge')).to_be_visible()
+
+        # 3. A native message reaches the card through broker, gateway and API, without a reload.
+        now = datetime.now(UTC).isoformat()
+        publish(stack.broker, "officewell/kc-main/z1/aq-01", json.dumps({"ts": now, "co2_ppm": 1234}).encode())
+        expect(co2).to_have_text("1234", timeout=10_000)
+        expect(co2).to_have_attribute("data-band", "act", timeout=10_000)
+        expect(z1.locator(".age")).to_have_text(re.compile(r"^(just now|\d+ s ago)$"))
+        assert page.evaluate("window.__loadedAt") == loaded_at, "the page was reloaded"
+
+        # 4. A malformed message shows up among the dead letters with its reason.
+        publish(stack.broker, "officewell/kc-main/z2/aq-02", b'{"ts": "now", "co2_ppm": ')
+        dead = page.locator("#dead-letters")
+        expect(dead).to_be_visible()
+        expect(dead).to_contain_text("officewell/kc-main/z2/aq-02", timeout=10_000)
+        expect(dead).to_contain_text("not valid JSON")
+        expect(page.locator("#dead-count")).to_have_text("1")
+
+        # 5. The 24-hour charts of the selected zone (z1 by default) are drawn from the history.
+        expect(page.locator("#chart-zone-name")).to_have_text("Answer group 1")
+        for quantity in CHARTED:
+            series = page.locator(f'#charts svg[data-quantity="{quantity}"] path.series')
+            expect(series).to_have_attribute("data-points", MANY_POINTS, timeout=10_000)
+            assert (series.get_attribute("d") or "").count("L") > 50
+        assert page.locator('#charts svg[data-quantity="co2_ppm"] .band-area').count() >= 2
+
+        # Clicking a card selects it for the charts.
+        page.locator('.zone-card[data-zone="z3"]').click()
+        expect(page.locator("#chart-zone-name")).to_have_text("Answer group 3")
+        expect(page.locator('.zone-card[data-zone="z3"]')).to_have_class(re.compile(r"\bselected\b"))
+        expect(page.locator('#charts svg[data-quantity="co2_ppm"] path.series')).to_have_attribute(
+            "data-points", MANY_POINTS
+        )
+        page.locator('.zone-card[data-zone="z1"]').click()
+        expect(page.locator("#chart-zone-name")).to_have_text("Answer group 1")
+        for quantity in CHARTED:
+            series = page.locator(f'#charts svg[data-quantity="{quantity}"] path.series')
+            expect(series).to_have_attribute("data-points", MANY_POINTS)
+
+        # 6. A screenshot for people to look at, and no errors in the console.
+        page.mouse.move(0, 0)
+        page.wait_for_timeout(1800)  # let the change highlight fade
+        ARTIFACTS.mkdir(exist_ok=True)
+        shot = ARTIFACTS / "facilities.png"
+        page.screenshot(path=str(shot), full_page=True)
+        width, height = png_size(shot)
+        assert width >= 1000
+        assert height >= 800
+        assert shot.stat().st_size > 30_000
+        assert errors == []
+
+        # A token the server no longer accepts (here: a new signing secret) sends the page back to the login.
+        stack.services.tokens = TokenSigner("y" * 40)
+        expect(page.locator("#login-form")).to_be_visible(timeout=5000)
+        expect(page.locator("#login-notice")).to_contain_text("log in again")
+        expect(page.locator("#username")).to_have_value(USERNAME)
+        page.fill("#password", PASSWORD)
+        page.click("#login-form button[type=submit]")
+        expect(page.locator('.zone-card[data-zone="z1"] .value[data-quantity="co2_ppm"]')).to_have_text("1234")
+
+        # Logging out returns to the login form.
+        page.click("#logout")
+        expect(page.locator("#login-form")).to_be_visible()
+        assert page.evaluate("sessionStorage.getItem('officewell.token')") is None
+    finally:
+        context.close()

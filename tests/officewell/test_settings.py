@@ -1,0 +1,61 @@
+from pathlib import Path
+
+import pytest
+
+from officewell.settings import SettingsError, build_settings
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch):
+    import os
+
+    for key in list(os.environ):
+        if key.startswith("OFFICEWELL_"):
+            monkeypatch.delenv(key)
+
+
+def test_defaults_are_embedded_and_secret_free():
+    settings = build_settings()
+    assert settings.store_url.startswith("sqlite:///")
+    assert settings.store_url.endswith("officewell-data/readings.db")
+    assert settings.secret_key is None
+    assert settings.pseudonym_key is None
+
+
+def test_environment_and_flags(monkeypatch, tmp_path):
+    monkeypatch.setenv("OFFICEWELL_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("OFFICEWELL_PORT", "9001")
+    settings = build_settings(port=9002, site=None)
+    assert settings.data_dir == tmp_path
+    assert settings.port == 9002  # a flag beats the environment
+    assert settings.dead_letter_path == tmp_path / "state" / "dead_letters.db"
+
+
+def test_unknown_variables_are_rejected(monkeypatch):
+    monkeypatch.setenv("OFFICEWELL_DATADIR", "/tmp/x")
+    with pytest.raises(SettingsError, match=r"unknown setting.*OFFICEWELL_DATADIR"):
+        build_settings()
+
+
+def test_unknown_flags_are_rejected():
+    with pytest.raises(SettingsError, match="colour"):
+        build_settings(colour="blue")
+
+
+@pytest.mark.parametrize("secret", ["changeme", "secret", "short-but-random-x"])
+def test_unsafe_secrets_are_rejected(monkeypatch, secret):
+    monkeypatch.setenv("OFFICEWELL_SECRET_KEY", secret)
+    with pytest.raises(SettingsError, match=r"OFFICEWELL_SECRET_KEY.*unsafe secret"):
+        build_settings()
+
+
+def test_bad_values_name_the_flag_and_variable():
+    with pytest.raises(SettingsError, match=r"port \(flag --port or OFFICEWELL_PORT\)"):
+        build_settings(port=70000)
+
+
+def test_secrets_do_not_leak_into_repr(monkeypatch):
+    monkeypatch.setenv("OFFICEWELL_SECRET_KEY", "k" * 40)
+    settings = build_settings(data_dir=Path("x"))
+    assert "k" * 40 not in repr(settings)
+    assert settings.secret_key.get_secret_value() == "k" * 40
