@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests need (a real Mosquitto, Debian's Chromium and its driver).
+# Installs the Debian packages the tests need: Mosquitto, Chromium and its driver, InfluxDB 1.x,
+# VictoriaMetrics (a server of the InfluxDB v2 write API) and PostgreSQL. The tests start their own
+# instances on free loopback ports; nothing here is configured as a system service for them.
 # Idempotent: packages already present are left alone; apt-get update runs only when something is missing.
 set -euo pipefail
 
@@ -8,6 +10,9 @@ command -v mosquitto >/dev/null 2>&1 || [[ -x /usr/sbin/mosquitto ]] || need+=(m
 command -v mosquitto_pub >/dev/null 2>&1 || need+=(mosquitto-clients)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
+command -v influxd >/dev/null 2>&1 || need+=(influxdb)
+command -v victoria-metrics >/dev/null 2>&1 || need+=(victoria-metrics)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 # Fonts make screenshots readable; fonts-dejavu-core is tiny.
 [[ -d /usr/share/fonts/truetype/dejavu ]] || need+=(fonts-dejavu-core)
 
