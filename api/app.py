@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
-from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from api.deps import Services
 from api.routes import auth, environment, gateway
 from dashboards import STATIC_DIR
+
+METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 
 def create_app(services: Services) -> FastAPI:
@@ -31,6 +33,13 @@ def create_app(services: Services) -> FastAPI:
     def healthz() -> dict[str, Any]:
         """Liveness and a short status; needs no login."""
         return {"status": "ok", "site": services.site.id, **services.status()}
+
+    @app.get("/metrics", tags=["health"], response_class=Response)
+    def metrics() -> Response:
+        """Prometheus metrics of the gateway running in this process (404 when none does)."""
+        if services.metrics is None:
+            return Response("no gateway runs in this process; scrape the gateway's own /metrics\n", 404)
+        return Response(services.metrics(), media_type=METRICS_CONTENT_TYPE)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

@@ -26,6 +26,7 @@ class Services:
     users: UserDirectory
     tokens: TokenSigner
     status: Callable[[], dict[str, Any]] = field(default=lambda: {})
+    metrics: Callable[[], bytes] | None = None
 
 
 def get_services(request: Request) -> Services:

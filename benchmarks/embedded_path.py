@@ -27,10 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from gateway.deadletter_log import SQLiteDeadLetterLog  # noqa: E402
 from gateway.mqtt import BrokerAddress, make_client  # noqa: E402
+from gateway.outbox import Outbox  # noqa: E402
 from gateway.pipeline import Pipeline  # noqa: E402
-from gateway.service import Gateway  # noqa: E402
+from gateway.service import Gateway, GatewayOptions  # noqa: E402
 from gateway.stores import SQLiteReadingStore  # noqa: E402
 from officewell.broker import EmbeddedBroker, free_port  # noqa: E402
 from sensors.site import load_site  # noqa: E402
@@ -106,7 +106,11 @@ def bare(port: int, n: int) -> float:
 def full(port: int, n: int, workdir: Path) -> float:
     store = SQLiteReadingStore(workdir / f"readings-{port}.db")
     gateway = Gateway(
-        Pipeline(SITE), store, SQLiteDeadLetterLog(workdir / f"dead-{port}.db"), BrokerAddress("127.0.0.1", port)
+        Pipeline(SITE),
+        store,
+        Outbox(workdir / f"outbox-{port}.db"),
+        BrokerAddress("127.0.0.1", port),
+        GatewayOptions(persistent_session=False),
     )
     gateway.start()
     proc, go = run_publisher(port, n)
@@ -114,6 +118,7 @@ def full(port: int, n: int, workdir: Path) -> float:
     go.set()
     while gateway.stats.received < n and time.perf_counter() - t0 < 600:
         time.sleep(0.01)
+    gateway.wait_idle(600)
     elapsed = time.perf_counter() - t0
     proc.join()
     stored = store.count("kc-main")

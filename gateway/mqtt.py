@@ -5,6 +5,7 @@ from __future__ import annotations
 import ssl
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 from urllib.parse import unquote, urlsplit
 
@@ -25,9 +26,10 @@ class BrokerAddress:
     tls: bool = False
     username: str | None = None
     password: str | None = None
+    ca_file: Path | None = None
 
     @classmethod
-    def parse(cls, url: str) -> BrokerAddress:
+    def parse(cls, url: str, ca_file: Path | None = None) -> BrokerAddress:
         """Parse an MQTT URL; raise GatewayError naming what is wrong."""
         parts = urlsplit(url)
         if parts.scheme not in ("mqtt", "mqtts"):
@@ -45,6 +47,7 @@ class BrokerAddress:
             tls,
             unquote(parts.username) if parts.username else None,
             unquote(parts.password) if parts.password else None,
+            ca_file,
         )
 
     def url(self) -> str:
@@ -71,6 +74,7 @@ def make_client(
     if address.username:
         client.username_pw_set(address.username, address.password)
     if address.tls:
-        client.tls_set_context(ssl.create_default_context())
+        context = ssl.create_default_context(cafile=str(address.ca_file) if address.ca_file else None)
+        client.tls_set_context(context)
     client.reconnect_delay_set(min_delay=1, max_delay=30)
     return client

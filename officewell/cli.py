@@ -121,42 +121,54 @@ def gateway(
         Path | None, typer.Option(help="The gateway's durable state. [env: OFFICEWELL_STATE_DIR]")
     ] = None,
     data_dir: DataDir = None,
+    metrics_port: Annotated[
+        int | None, typer.Option(help="Serve Prometheus /metrics on this port. [env: OFFICEWELL_METRICS_PORT]")
+    ] = None,
 ) -> None:
-    """Subscribe to the site's MQTT topics and store valid readings; dead-letter the rest with a reason."""
-    from gateway.deadletter_log import SQLiteDeadLetterLog
-    from gateway.mqtt import BrokerAddress
-    from gateway.service import Gateway
-    from officewell.wiring import pipeline_of, site_of, store_of
+    """Subscribe to the site's MQTT topics and store valid readings; dead-letter the rest with a reason.
 
-    settings = _settings(site=site, mqtt=mqtt, store=store, state_dir=state_dir, data_dir=data_dir)
+    Messages are acknowledged to the broker only once committed to the durable outbox in the state dir;
+    the outbox drains into the store in batches. With --metrics-port, /metrics serves Prometheus metrics.
+    """
+    from prometheus_client import start_http_server
+
+    from officewell.wiring import gateway_of, site_of, store_of
+
+    settings = _settings(
+        site=site, mqtt=mqtt, store=store, state_dir=state_dir, data_dir=data_dir, metrics_port=metrics_port
+    )
     try:
         the_site = site_of(settings)
-        address = BrokerAddress.parse(settings.mqtt)
         reading_store = store_of(settings)
+        gw = gateway_of(settings, the_site, reading_store)
     except (SensorsError, GatewayError, ValueError) as exc:
         _fail(str(exc))
-    gw = Gateway(
-        pipeline_of(settings, the_site),
-        reading_store,
-        SQLiteDeadLetterLog(settings.dead_letter_path),
-        address,
-        client_id=settings.mqtt_client_id,
-        protocol=settings.mqtt_protocol,
-    )
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
+    if settings.metrics_port is not None:
+        start_http_server(settings.metrics_port, addr=settings.host, registry=gw.metrics.registry)
     try:
-        gw.start()
+        gw.start(wait_s=30)
     except ConnectionError as exc:
         _fail(str(exc))
-    typer.echo(f"gateway for site {the_site.id}: {address.url()} -> {settings.store_url}", err=True)
+    typer.echo(
+        f"gateway for site {the_site.id}: {gw.broker.url()} -> {settings.store_url} (outbox {settings.outbox_path})",
+        err=True,
+    )
+    log = logging.getLogger("officewell.gateway")
     while not stop.wait(60):
         s = gw.stats
-        logging.getLogger("officewell.gateway").info(
-            "received %d, stored %d readings, %d dead letters", s.received, s.readings_stored, s.dead_letters
+        log.info(
+            "received %d, committed %d readings, %d dead letters, outbox depth %d",
+            s.received,
+            s.readings_committed,
+            s.dead_letters,
+            gw.outbox.depth(),
         )
+    log.info("stopping: committing what is queued and flushing the outbox")
     gw.stop()
+    gw.outbox.close()
     reading_store.close()
 
 

@@ -19,13 +19,11 @@ import uvicorn
 from api.app import create_app
 from api.security import Role
 from api.users import FileUserDirectory
-from gateway.deadletter_log import SQLiteDeadLetterLog
 from gateway.mqtt import BrokerAddress, make_client
-from gateway.service import Gateway
 from gateway.stores import ReadingStore
 from officewell.broker import EmbeddedBroker, free_port, port_is_free
 from officewell.settings import build_settings
-from officewell.wiring import EXAMPLE_SITE, pipeline_of, services_of, store_of
+from officewell.wiring import EXAMPLE_SITE, gateway_of, gateway_status, services_of, store_of
 from sensors.simulator import OfficeSimulator
 from sensors.simulator.publisher import publish_live
 from sensors.site import Site, load_site
@@ -152,22 +150,17 @@ def run_demo(
 
     users = FileUserDirectory(settings.users_path)
     logins = _demo_users(users)
-    pipeline = pipeline_of(settings, site)
-    dead_letters = SQLiteDeadLetterLog(settings.dead_letter_path)
-    gateway = Gateway(pipeline, store, dead_letters, BrokerAddress(options.host, mqtt_port))
-
-    def status() -> dict[str, object]:
-        s = gateway.stats
-        return {
-            "gateway": {
-                "connected": s.connected,
-                "received": s.received,
-                "readings_stored": s.readings_stored,
-                "dead_letters": s.dead_letters,
-            }
-        }
-
-    services = services_of(settings, site, store, users, dead_letters, status=status)
+    # The embedded broker keeps sessions in memory only, so a persistent session would buy nothing.
+    gateway = gateway_of(settings, site, store, persistent=False)
+    services = services_of(
+        settings,
+        site,
+        store,
+        users,
+        gateway.dead_letters,
+        status=lambda: gateway_status(gateway),
+        metrics=gateway.metrics.render,
+    )
     gateway.start()
 
     stop = threading.Event()
@@ -219,6 +212,7 @@ def run_demo(
         publisher_client.disconnect()
         publisher_client.loop_stop()
         gateway.stop()
+        gateway.outbox.close()
         broker.stop()
         store.close()
         demo_file.unlink(missing_ok=True)

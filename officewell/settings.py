@@ -29,8 +29,16 @@ class Settings(BaseSettings):
     store: str | None = Field(None, description="reading store URL; default: the embedded store in data_dir")
     mqtt: str = Field("mqtt://127.0.0.1:1883", description="MQTT broker URL")
     mqtt_protocol: Literal["3.1.1", "5"] = "3.1.1"
-    mqtt_client_id: str | None = None
+    mqtt_client_id: str | None = Field(
+        None, description="stable MQTT client id for the persistent session; default officewell-gateway-SITE"
+    )
+    mqtt_share_group: str | None = Field(
+        None, pattern=r"^[A-Za-z0-9_-]{1,64}$", description="shared-subscription group for scaled-out gateways"
+    )
+    mqtt_ca_file: Path | None = Field(None, description="CA bundle for mqtts:// brokers with a private CA")
     state_dir: Path | None = Field(None, description="the gateway's durable state; default: data_dir/state")
+    outbox_max_mb: int = Field(1024, ge=1, le=1_048_576, description="disk quota of the gateway's outbox")
+    metrics_port: int | None = Field(None, ge=0, le=65535, description="where `gateway` serves /metrics")
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=0, le=65535)
     secret_key: SecretStr | None = Field(None, description="signs login tokens; at least 32 characters")
@@ -55,9 +63,9 @@ class Settings(BaseSettings):
         return self.store or f"sqlite:///{(self.data_dir / 'readings.db').resolve()}"
 
     @property
-    def dead_letter_path(self) -> Path:
-        """Where dead letters are kept."""
-        return (self.state_dir or self.data_dir / "state") / "dead_letters.db"
+    def outbox_path(self) -> Path:
+        """The gateway's outbox file, which also keeps the dead letters."""
+        return (self.state_dir or self.data_dir / "state") / "outbox.db"
 
     @property
     def users_path(self) -> Path:

@@ -12,7 +12,10 @@ from api.deps import Services
 from api.security import TokenSigner
 from api.users import FileUserDirectory, UserDirectory
 from gateway.deadletter_log import DeadLetterLog, SQLiteDeadLetterLog
+from gateway.mqtt import BrokerAddress
+from gateway.outbox import Outbox
 from gateway.pipeline import Limits, Pipeline
+from gateway.service import Gateway, GatewayOptions
 from gateway.stores import ReadingStore, open_store
 from officewell.settings import Settings, SettingsError
 from sensors.site import Site, load_site
@@ -42,6 +45,19 @@ def store_of(settings: Settings) -> ReadingStore:
     return open_store(settings.store_url)
 
 
+def gateway_of(settings: Settings, site: Site, store: ReadingStore, *, persistent: bool = True) -> Gateway:
+    """The gateway the settings describe, with its outbox in the state dir."""
+    options = GatewayOptions(
+        client_id=settings.mqtt_client_id or f"officewell-gateway-{site.id}",
+        protocol=settings.mqtt_protocol,
+        persistent_session=persistent,
+        share_group=settings.mqtt_share_group,
+    )
+    outbox = Outbox(settings.outbox_path, max_bytes=settings.outbox_max_mb * 1024 * 1024)
+    broker = BrokerAddress.parse(settings.mqtt, ca_file=settings.mqtt_ca_file)
+    return Gateway(pipeline_of(settings, site), store, outbox, broker, options)
+
+
 def services_of(
     settings: Settings,
     site: Site,
@@ -49,6 +65,7 @@ def services_of(
     users: UserDirectory | None = None,
     dead_letters: DeadLetterLog | None = None,
     status: Callable[[], dict[str, Any]] | None = None,
+    metrics: Callable[[], bytes] | None = None,
 ) -> Services:
     """The API's services; needs a token secret."""
     if settings.secret_key is None:
@@ -56,8 +73,25 @@ def services_of(
     return Services(
         site=site,
         store=store,
-        dead_letters=dead_letters or SQLiteDeadLetterLog(settings.dead_letter_path),
+        dead_letters=dead_letters or SQLiteDeadLetterLog(settings.outbox_path),
         users=users or FileUserDirectory(settings.users_path),
         tokens=TokenSigner(settings.secret_key.get_secret_value()),
         status=status or (lambda: {}),
+        metrics=metrics,
     )
+
+
+def gateway_status(gateway: Gateway) -> dict[str, Any]:
+    """The gateway's counters for /healthz."""
+    s = gateway.stats
+    return {
+        "gateway": {
+            "connected": s.connected,
+            "received": s.received,
+            "readings_committed": s.readings_committed,
+            "dead_letters": s.dead_letters,
+            "outbox_depth": gateway.outbox.depth(),
+            "outbox_full": s.outbox_full,
+            "store_error": gateway.flusher.last_error,
+        }
+    }

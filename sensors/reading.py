@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import MappingProxyType
 
 
@@ -41,6 +41,11 @@ def epoch_ns(ts: datetime) -> int:
     """Nanoseconds since the Unix epoch of an aware datetime, exact to the microsecond."""
     delta = ts - _EPOCH
     return (delta.days * 86_400 + delta.seconds) * 1_000_000_000 + delta.microseconds * 1_000
+
+
+def from_epoch_ns(ts_ns: int) -> datetime:
+    """The aware UTC datetime of integer nanoseconds since the epoch (microsecond resolution)."""
+    return _EPOCH + timedelta(microseconds=ts_ns // 1000)
 
 
 _EPOCH = datetime.fromisoformat("1970-01-01T00:00:00+00:00")

@@ -12,10 +12,10 @@ from api.app import create_app
 from api.deps import Services
 from api.security import Role, TokenSigner
 from api.users import MemoryUserDirectory
-from gateway.deadletter_log import SQLiteDeadLetterLog
 from gateway.mqtt import BrokerAddress, make_client
+from gateway.outbox import Outbox
 from gateway.pipeline import Pipeline
-from gateway.service import Gateway
+from gateway.service import Gateway, GatewayOptions
 from gateway.stores import SQLiteReadingStore
 from sensors.simulator import OfficeSimulator
 from sensors.simulator.publisher import publish_live
@@ -26,9 +26,10 @@ pytestmark = pytest.mark.mosquitto
 
 def test_simulated_office_reaches_the_api(mosquitto, example_site, tmp_path):
     store = SQLiteReadingStore(tmp_path / "readings.db")
-    letters = SQLiteDeadLetterLog(tmp_path / "dead.db")
+    outbox = Outbox(tmp_path / "outbox.db")
+    letters = outbox.dead_letters
     address = BrokerAddress("127.0.0.1", mosquitto.port)
-    gateway = Gateway(Pipeline(example_site), store, letters, address)
+    gateway = Gateway(Pipeline(example_site), store, outbox, address, GatewayOptions(persistent_session=False))
     gateway.start()
     users = MemoryUserDirectory()
     users.add("fm", Role.FACILITIES, "facilities-pass")
@@ -68,6 +69,7 @@ def test_simulated_office_reaches_the_api(mosquitto, example_site, tmp_path):
         while time.monotonic() < deadline and gateway.stats.received < sent[0]:
             time.sleep(0.05)
         assert gateway.stats.received == sent[0]
+        assert gateway.wait_idle(10)
         assert letters.count() == 0
         # Redelivered identical readings (same device, same ts) are one point each.
         assert store.count(example_site.id) == len(publishing)

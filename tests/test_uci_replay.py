@@ -11,10 +11,10 @@ from api.app import create_app
 from api.deps import Services
 from api.security import Role, TokenSigner
 from api.users import MemoryUserDirectory
-from gateway.deadletter_log import SQLiteDeadLetterLog
 from gateway.mqtt import BrokerAddress, make_client
+from gateway.outbox import Outbox
 from gateway.pipeline import Pipeline
-from gateway.service import Gateway
+from gateway.service import Gateway, GatewayOptions
 from gateway.stores import SQLiteReadingStore
 from sensors.site import load_site
 from tests.conftest import ROOT, UCI_DIR
@@ -34,8 +34,15 @@ def test_replayed_office_data_matches_the_file(mosquitto, tmp_path):
     messages = native_messages(data, shift, "mons", "office", "uci-room")
 
     store = SQLiteReadingStore(tmp_path / "readings.db")
-    letters = SQLiteDeadLetterLog(tmp_path / "dead.db")
-    gateway = Gateway(Pipeline(site), store, letters, BrokerAddress("127.0.0.1", mosquitto.port))
+    outbox = Outbox(tmp_path / "outbox.db")
+    letters = outbox.dead_letters
+    gateway = Gateway(
+        Pipeline(site),
+        store,
+        outbox,
+        BrokerAddress("127.0.0.1", mosquitto.port),
+        GatewayOptions(persistent_session=False),
+    )
     gateway.start()
     publisher = make_client(BrokerAddress("127.0.0.1", mosquitto.port))
     publisher.max_inflight_messages_set(1000)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -20,7 +20,7 @@ from gateway.stores.port import (
     empty_windows,
 )
 from sensors.quantities import QUANTITY_KEYS
-from sensors.reading import Reading, epoch_ns
+from sensors.reading import Reading, epoch_ns, from_epoch_ns
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS environment (
@@ -121,7 +121,7 @@ class SQLiteReadingStore:
             )
             .fetchall()
         )
-        return [LatestValue(z, q, v, _from_ns(t), d) for z, q, v, t, d in rows]
+        return [LatestValue(z, q, v, from_epoch_ns(t), d) for z, q, v, t, d in rows]
 
     def series(
         self, site: str, quantity: str, start: datetime, stop: datetime, zones: Sequence[str] | None = None
@@ -198,8 +198,3 @@ class SQLiteReadingStore:
             where += f" AND zone IN ({', '.join('?' for _ in zones)})"
             params.extend(zones)
         return where, params
-
-
-def _from_ns(ts_ns: int) -> datetime:
-    seconds, ns = divmod(ts_ns, 1_000_000_000)
-    return datetime.fromtimestamp(seconds, tz=UTC) + timedelta(microseconds=ns // 1000)

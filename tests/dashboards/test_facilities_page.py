@@ -24,10 +24,10 @@ from api.app import create_app
 from api.deps import Services
 from api.security import Role, TokenSigner
 from api.users import MemoryUserDirectory
-from gateway.deadletter_log import SQLiteDeadLetterLog
 from gateway.mqtt import BrokerAddress, make_client
+from gateway.outbox import Outbox
 from gateway.pipeline import Pipeline
-from gateway.service import Gateway
+from gateway.service import Gateway, GatewayOptions
 from gateway.stores.sqlite import SQLiteReadingStore
 from sensors.reading import Reading
 from sensors.site import Site
@@ -93,10 +93,11 @@ def history(site: Site, now: datetime, hours: float = 8, step_min: int = 2) -> l
 def stack(tmp_path: Path, mosquitto: Mosquitto, example_site: Site) -> Iterator[Stack]:
     """The gateway on a real broker, a SQLite store with history, and the API served by uvicorn."""
     store = SQLiteReadingStore(tmp_path / "readings.db")
-    dead_letters = SQLiteDeadLetterLog(tmp_path / "dead_letters.db")
+    outbox = Outbox(tmp_path / "outbox.db")
+    dead_letters = outbox.dead_letters
     store.write(history(example_site, datetime.now(UTC)))
     broker = BrokerAddress("127.0.0.1", mosquitto.port)
-    gateway = Gateway(Pipeline(example_site), store, dead_letters, broker)
+    gateway = Gateway(Pipeline(example_site), store, outbox, broker, GatewayOptions(persistent_session=False))
     users = MemoryUserDirectory()
     users.add(USERNAME, Role.FACILITIES, PASSWORD)
     services = Services(

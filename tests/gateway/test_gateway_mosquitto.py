@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 import paho.mqtt.client as mqtt
 import pytest
 
-from gateway.deadletter_log import SQLiteDeadLetterLog
 from gateway.mqtt import BrokerAddress, make_client
+from gateway.outbox import Outbox
 from gateway.pipeline import Pipeline
-from gateway.service import Gateway
+from gateway.service import Gateway, GatewayOptions
 from gateway.stores import SQLiteReadingStore
 
 pytestmark = pytest.mark.mosquitto
@@ -19,8 +19,15 @@ pytestmark = pytest.mark.mosquitto
 @pytest.fixture
 def running(mosquitto, example_site, tmp_path):
     store = SQLiteReadingStore(tmp_path / "readings.db")
-    letters = SQLiteDeadLetterLog(tmp_path / "dead.db")
-    gateway = Gateway(Pipeline(example_site), store, letters, BrokerAddress("127.0.0.1", mosquitto.port))
+    outbox = Outbox(tmp_path / "outbox.db")
+    letters = outbox.dead_letters
+    gateway = Gateway(
+        Pipeline(example_site),
+        store,
+        outbox,
+        BrokerAddress("127.0.0.1", mosquitto.port),
+        GatewayOptions(persistent_session=False),
+    )
     gateway.start()
     publisher = make_client(BrokerAddress("127.0.0.1", mosquitto.port))
     publisher.connect("127.0.0.1", mosquitto.port)

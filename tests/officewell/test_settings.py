@@ -28,7 +28,7 @@ def test_environment_and_flags(monkeypatch, tmp_path):
     settings = build_settings(port=9002, site=None)
     assert settings.data_dir == tmp_path
     assert settings.port == 9002  # a flag beats the environment
-    assert settings.dead_letter_path == tmp_path / "state" / "dead_letters.db"
+    assert settings.outbox_path == tmp_path / "state" / "outbox.db"
 
 
 def test_unknown_variables_are_rejected(monkeypatch):
