@@ -25,13 +25,25 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class DeviceSeen:
+    """A device was heard from: for sensor health (last seen, message rate, battery)."""
+
+    format: str
+    device: str
+    zone: str
+    received_at: datetime
+    battery_pct: float | None = None
+
+
+@dataclass(frozen=True)
 class Outcome:
-    """What became of one message: readings to store, dead letters to keep, keys ignored."""
+    """What became of one message: readings to store, dead letters to keep, devices heard, keys ignored."""
 
     readings: tuple[Reading, ...] = ()
     dead_letters: tuple[DeadLetter, ...] = ()
     ignored_keys: int = 0
     unregistered_devices: tuple[str, ...] = field(default=())
+    seen: tuple[DeviceSeen, ...] = ()
 
 
 class Pipeline:
@@ -42,7 +54,7 @@ class Pipeline:
         self.site = site
         self.limits = limits or Limits()
         names = list(formats) if formats is not None else ["native", *sorted({d.format for d in site.devices})]
-        self.decoders: list[Decoder] = [DECODERS[n] for n in dict.fromkeys(names) if n in DECODERS]
+        self.decoders: list[Decoder] = [DECODERS[n].bind(site) for n in dict.fromkeys(names) if n in DECODERS]
 
     def topic_filters(self) -> list[str]:
         """What the gateway subscribes to."""
@@ -70,19 +82,32 @@ class Pipeline:
         readings: list[Reading] = []
         letters: list[DeadLetter] = []
         unregistered: list[str] = []
+        seen: list[DeviceSeen] = []
         ignored = 0
         for sample in samples:
             ignored += len(sample.ignored)
             reading, problems, registered = self._validate(decoder.name, sample, received_at)
             if not registered:
                 unregistered.append(sample.device)
+            zone = reading.zone if reading is not None else self._zone_of(decoder.name, sample)
+            if zone is not None:
+                seen.append(DeviceSeen(decoder.name, sample.device, zone, received_at, sample.battery_pct))
             if reading is not None:
                 readings.append(reading)
             if problems:
                 letters.append(
                     DeadLetter.of(received_at, topic, payload, "; ".join(problems), partial=reading is not None)
                 )
-        return Outcome(tuple(readings), tuple(letters), ignored, tuple(unregistered))
+        return Outcome(tuple(readings), tuple(letters), ignored, tuple(unregistered), tuple(seen))
+
+    def _zone_of(self, format_name: str, sample: Sample) -> str | None:
+        """The zone a sample belongs to if it can be placed at all (site and zone known)."""
+        if sample.site is not None and sample.site != self.site.id:
+            return None
+        if sample.zone is not None:
+            return sample.zone if self.site.zone(sample.zone) is not None else None
+        device = self.site.device(format_name, sample.device)
+        return device.zone if device is not None else None
 
     def _validate(
         self, format_name: str, sample: Sample, received_at: datetime

@@ -20,6 +20,8 @@ def parse_timestamp(value: object, naive_tz: tzinfo | None = None) -> datetime:
     if isinstance(value, bool):
         raise DecodeError(f"ts: expected RFC 3339 text or epoch seconds, got {value!r}")
     if isinstance(value, int | float):
+        if isinstance(value, int) and not 0 <= value <= _MAX_EPOCH_S:  # float() of a huge int overflows
+            raise DecodeError("ts: epoch seconds out of range (milliseconds sent as seconds?)")
         seconds = float(value)
         if not math.isfinite(seconds) or not 0 <= seconds <= _MAX_EPOCH_S:
             raise DecodeError(f"ts: epoch seconds {value!r} out of range (milliseconds sent as seconds?)")

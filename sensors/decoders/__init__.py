@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from sensors.decoders.base import Decoder, Sample
+from sensors.decoders.chirpstack import ChirpStackDecoder
+from sensors.decoders.lineprotocol import LineProtocolDecoder
 from sensors.decoders.native import NativeDecoder
+from sensors.decoders.tasmota import TasmotaDecoder
+from sensors.decoders.ttn import TheThingsStackDecoder
+from sensors.decoders.zigbee2mqtt import Zigbee2MqttDecoder
 
-# Explicit, not discovered: adding a format is adding a line here and a module beside it.
+# Explicit, not discovered: adding a format is adding a line here and a module beside it. The keys are the
+# `format` names of the site file. These instances are site-independent; `bind(site)` gives the one to use.
 DECODERS: dict[str, Decoder] = {
     "native": NativeDecoder(),
+    "zigbee2mqtt": Zigbee2MqttDecoder(),
+    "chirpstack": ChirpStackDecoder(),
+    "ttn": TheThingsStackDecoder(),
+    "tasmota": TasmotaDecoder(),
+    "line-protocol": LineProtocolDecoder(),
 }
 
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from sensors.site import Site
+
 
 @dataclass(frozen=True)
 class Sample:
@@ -15,7 +17,8 @@ class Sample:
     `values` holds candidate values already in canonical keys and units; `rejected` maps a key to
     why its value could not be read at all (wrong type, unconvertible unit); `ignored` lists keys
     the format carries that officewell does not store. `zone` and `site` are set only when the
-    topic itself names them (the native format); otherwise the site file places the device.
+    message itself names them (the native topic, line protocol tags); otherwise the site file places
+    the device. `battery_pct` is the device's battery level when its format reports one (0–100).
     """
 
     device: str
@@ -26,12 +29,17 @@ class Sample:
     zone: str | None = None
     site: str | None = None
     seq: int | None = None
+    battery_pct: float | None = None
 
 
 class Decoder(Protocol):
     """A device format: which topics it owns and how it turns a payload into samples."""
 
     name: str
+
+    def bind(self, site: Site) -> Decoder:
+        """This decoder configured for one site (its time zone, its devices); may return itself."""
+        ...
 
     def topic_filters(self, site_id: str) -> tuple[str, ...]:
         """MQTT subscription filters that carry this format for a site."""
@@ -42,5 +50,8 @@ class Decoder(Protocol):
         ...
 
     def decode(self, topic: str, payload: bytes) -> list[Sample]:
-        """Decode one payload; raise DecodeError with a reason for a message that cannot be read."""
+        """Decode one payload; [] for a message that carries no readings (status, availability).
+
+        Raises DecodeError with a reason for a message that cannot be read.
+        """
         ...

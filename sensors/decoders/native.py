@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import math
 
-from sensors.decoders.base import Sample
+from sensors.decoders.base import Decoder, Sample
+from sensors.decoders.jsonpayload import describe, load_object
+from sensors.decoders.times import parse_time
 from sensors.errors import DecodeError
 from sensors.quantities import QUANTITIES
-from sensors.site import SEGMENT
-from sensors.timestamps import parse_timestamp
+from sensors.site import SEGMENT, Site
 
 TOPIC_ROOT = "officewell"
 _META_KEYS = frozenset({"ts", "seq"})
@@ -24,6 +24,10 @@ class NativeDecoder:
     """Decodes officewell's own JSON payloads."""
 
     name = "native"
+
+    def bind(self, site: Site) -> Decoder:
+        """The native format needs nothing from the site: the topic names site, zone and device."""
+        return self
 
     def topic_filters(self, site_id: str) -> tuple[str, ...]:
         """All native topics of the site."""
@@ -42,19 +46,8 @@ class NativeDecoder:
                 "with segments of 1–64 letters, digits, '_' or '-'"
             )
         _, site, zone, device = parts
-        try:
-            text = payload.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise DecodeError(f"payload is not UTF-8 (byte 0x{payload[exc.start]:02x} at offset {exc.start})") from exc
-        try:
-            obj = json.loads(text, parse_constant=_reject_constant)
-        except DecodeError:
-            raise
-        except (ValueError, RecursionError) as exc:  # JSONDecodeError, and ints over 4300 digits
-            raise DecodeError(f"not valid JSON: {exc}") from exc
-        if not isinstance(obj, dict):
-            raise DecodeError(f"payload must be a JSON object, got {type(obj).__name__}")
-        ts = parse_timestamp(obj["ts"]) if obj.get("ts") is not None else None
+        obj = load_object(payload)
+        ts = parse_time(obj["ts"]) if obj.get("ts") is not None else None
         seq = obj.get("seq")
         if seq is not None and (isinstance(seq, bool) or not isinstance(seq, int)):
             raise DecodeError(f"seq: expected an integer, got {seq!r}")
@@ -68,11 +61,14 @@ class NativeDecoder:
                 ignored.append(key)
                 continue
             if isinstance(value, bool) or not isinstance(value, int | float):
-                rejected[key] = f"expected a number, got {_short(value)}"
+                rejected[key] = f"expected a number, got {describe(value)}"
                 continue
-            number = float(value)
+            try:
+                number = float(value)
+            except OverflowError:  # an integer of hundreds of digits
+                number = math.inf
             if not math.isfinite(number):
-                rejected[key] = f"not a finite number: {value!r}"
+                rejected[key] = f"not a finite number: {describe(value)}"
                 continue
             values[key] = number
         return [
@@ -87,12 +83,3 @@ class NativeDecoder:
                 seq=seq,
             )
         ]
-
-
-def _reject_constant(name: str) -> float:
-    raise DecodeError(f"not valid JSON: {name} is not a JSON number")
-
-
-def _short(value: object) -> str:
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= 40 else text[:37] + "..."

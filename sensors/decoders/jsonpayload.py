@@ -1,0 +1,57 @@
+"""Reading a JSON object payload the same way for every JSON device format."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sensors.errors import DecodeError
+
+
+def load_object(payload: bytes) -> dict[str, Any]:
+    """The payload as a JSON object; DecodeError says why it is not one."""
+    try:
+        text = payload.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DecodeError(f"payload is not UTF-8 (byte 0x{payload[exc.start]:02x} at offset {exc.start})") from exc
+    try:
+        obj = json.loads(text, parse_constant=_reject_constant)
+    except DecodeError:
+        raise
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, and ints over 4300 digits
+        raise DecodeError(f"not valid JSON: {exc}") from exc
+    if not isinstance(obj, dict):
+        raise DecodeError(f"payload must be a JSON object, got {type(obj).__name__}")
+    return obj
+
+
+def describe(value: object) -> str:
+    """A value as short JSON for a reason text."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def field(obj: dict[str, Any], path: str) -> Any:
+    """The value at a dotted path of nested objects, or None where any step is missing."""
+    current: Any = obj
+    for step in path.split("."):
+        if not isinstance(current, dict):
+            return None
+        current = current.get(step)
+    return current
+
+
+def text_field(obj: dict[str, Any], path: str) -> str:
+    """The non-empty string at a dotted path; DecodeError if it is missing or not one."""
+    value = field(obj, path)
+    if not isinstance(value, str) or not value:
+        got = "nothing" if value is None else describe(value)
+        raise DecodeError(f"{path}: expected a non-empty string, got {got}")
+    return value
+
+
+def _reject_constant(name: str) -> float:
+    raise DecodeError(f"not valid JSON: {name} is not a JSON number")

@@ -1,0 +1,38 @@
+import pytest
+
+from sensors.decoders import DECODERS, decoder_for
+from sensors.site import DEVICE_FORMATS, parse_site
+
+SITE = parse_site('[site]\nid = "kc-main"\n[[zones]]\nid = "z1"\n')
+TOPICS = {
+    "native": "officewell/kc-main/z1/aq-01",
+    "zigbee2mqtt": "zigbee2mqtt/office/air 1",
+    "chirpstack": "application/app/device/0101010101010101/event/up",
+    "ttn": "v3/app1@ttn/devices/dev1/up",
+    "tasmota": "tele/tasmota_4BC990/SENSOR",
+    "line-protocol": "lineprotocol/kc-main",
+}
+
+
+def test_every_site_file_format_has_a_decoder_under_its_name():
+    assert set(DECODERS) == set(DEVICE_FORMATS)
+    for name, decoder in DECODERS.items():
+        assert decoder.name == name
+        assert decoder_for(name) is decoder
+
+
+def test_unknown_formats_name_the_known_ones():
+    with pytest.raises(KeyError, match="known: native, zigbee2mqtt, chirpstack, ttn, tasmota, line-protocol"):
+        decoder_for("modbus")
+
+
+@pytest.mark.parametrize("name", sorted(DECODERS))
+def test_each_topic_belongs_to_exactly_one_format(name):
+    assert [other for other, decoder in DECODERS.items() if decoder.matches(TOPICS[name])] == [name]
+
+
+@pytest.mark.parametrize("name", sorted(DECODERS))
+def test_binding_keeps_the_format(name):
+    bound = DECODERS[name].bind(SITE)
+    assert bound.name == name
+    assert bound.matches(TOPICS[name])
