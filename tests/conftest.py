@@ -119,3 +119,7 @@ class ServerThread:
         """Stop serving."""
         self.server.should_exit = True
         self.thread.join(10)
+
+
+# Session-scoped InfluxDB and VictoriaMetrics servers, for every test that asks for them.
+from tests.services import influxdb_server, victoria_metrics  # noqa: E402, F401

@@ -27,7 +27,7 @@ class MemoryReadingStore:
         with self._lock:
             for r in readings:
                 key = (r.site, r.zone, r.device, epoch_ns(r.ts))
-                self._points.setdefault(key, {}).update(r.values)
+                self._points.setdefault(key, {}).update({k: float(v) for k, v in r.values.items()})
                 self._times[key[3]] = r.ts
 
     def latest(self, site: str) -> list[LatestValue]:

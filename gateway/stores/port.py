@@ -33,7 +33,11 @@ class ReadingStore(Protocol):
     """A store of readings (contracts §3). The same reading written twice is one point."""
 
     def write(self, readings: Sequence[Reading]) -> None:
-        """Store readings atomically: all of them or none (raise StoreUnavailableError)."""
+        """Store readings: all or none; raise StoreUnavailableError (retry) or StoreRejectedError (refused).
+
+        InfluxDB has no transactions: a failed batch may be partly stored, which is harmless because
+        writing a point again is idempotent.
+        """
         ...
 
     def latest(self, site: str) -> list[LatestValue]:

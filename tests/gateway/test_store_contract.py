@@ -1,5 +1,12 @@
-"""One contract suite that every reading-store adapter must pass."""
+"""One contract suite that every reading-store adapter must pass.
 
+`store` runs each test against the in-memory fake, SQLite, InfluxDB 1.x (real `influxd`, HTTP v1
+API) and the influxdb2 store on a real VictoriaMetrics (v2 write API; reads via its export API).
+The servers start once per session (tests/services.py); each test gets a fresh database, and
+VictoriaMetrics (which ignores buckets) is emptied before each test.
+"""
+
+import functools
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -9,15 +16,42 @@ import pytest
 from gateway.stores import MemoryReadingStore, ReadingStore, SQLiteReadingStore, open_store
 from gateway.stores.port import RAW_COLUMNS, WINDOW_COLUMNS
 from sensors.reading import Reading
+from tests.services import (  # noqa: F401  (session fixtures, requested by name below)
+    FlushAfterWrite,
+    fresh_name,
+    influxdb_server,
+    victoria_metrics,
+)
 
 T0 = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
+STORE_KINDS = ["memory", "sqlite", "influxdb", "influxdb2"]
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=STORE_KINDS)
 def store(request, tmp_path) -> Iterator[ReadingStore]:
-    s: ReadingStore = MemoryReadingStore() if request.param == "memory" else SQLiteReadingStore(tmp_path / "r.db")
+    kind = request.param
+    cleanup = None
+    if kind == "memory":
+        s: ReadingStore = MemoryReadingStore()
+    elif kind == "sqlite":
+        s = SQLiteReadingStore(tmp_path / "r.db")
+    elif kind == "influxdb":
+        server = request.getfixturevalue("influxdb_server")
+        database = fresh_name()
+        s = open_store(server.url(database))
+        cleanup = functools.partial(server.drop, database)
+    else:
+        vm = request.getfixturevalue("victoria_metrics")
+        vm.delete_all()
+        s = FlushAfterWrite(open_store(vm.url(fresh_name()), influx_token=vm.token), vm)  # type: ignore[assignment]
     yield s
     s.close()
+    if cleanup is not None:
+        cleanup()
+
+
+def on_victoria_metrics(request) -> bool:
+    return request.node.callspec.params.get("store") == "influxdb2"
 
 
 def r(minute: int, zone: str = "z1", device: str = "aq-01", site: str = "kc-main", **values: float) -> Reading:
@@ -50,7 +84,11 @@ def test_a_second_write_merges_fields_like_influxdb(store):
     assert store.series("kc-main", "temperature_c", T0, T0 + timedelta(minutes=1))["value"].tolist() == [21.5]
 
 
-def test_nanosecond_precision_keeps_close_readings_apart(store):
+def test_nanosecond_precision_keeps_close_readings_apart(store, request):
+    if on_victoria_metrics(request):
+        # A limit of the server, kept visible: strict, so that a server that starts keeping
+        # sub-millisecond timestamps turns this into a failure to look at.
+        request.applymarker(pytest.mark.xfail(strict=True, reason="VictoriaMetrics stores millisecond timestamps"))
     a = Reading("kc-main", "z1", "aq-01", T0, {"co2_ppm": 1})
     b = Reading("kc-main", "z1", "aq-01", T0 + timedelta(microseconds=1), {"co2_ppm": 300})
     store.write([a, b])
@@ -130,3 +168,64 @@ def test_sqlite_store_survives_reopening(tmp_path):
     assert again.count("kc-main") == 1
     assert again.latest("kc-main")[0].value == 600.0
     again.close()
+
+
+def test_count_counts_points_not_fields(store):
+    store.write(
+        [
+            r(0, co2_ppm=600),
+            r(1, temperature_c=21.0),  # same device, another time, another field
+            r(0, device="aq-02", temperature_c=22.0),  # same time, another device
+            r(2, co2_ppm=610, temperature_c=21.5, humidity_pct=40.0),  # one point, three fields
+        ]
+    )
+    assert store.count("kc-main") == 4
+    assert store.count("nowhere") == 0
+
+
+def test_windows_are_aligned_to_the_epoch_not_to_start(store):
+    store.write([r(m, co2_ppm=600 + m) for m in range(10)])
+    frame = store.windows(
+        "kc-main", "co2_ppm", T0 + timedelta(minutes=2), T0 + timedelta(minutes=8), timedelta(minutes=5)
+    )
+    assert frame["ts"].tolist() == [pd.Timestamp(T0), pd.Timestamp(T0 + timedelta(minutes=5))]
+    assert frame["count"].tolist() == [3, 3]
+    assert frame["min"].tolist() == [602.0, 605.0]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["with space", "comma,and=equals", 'it\'s "quoted"', "' OR '1'='1", "Zon ä/ö", "dollar ${x} {brace}"],
+)
+def test_names_with_special_characters_round_trip(store, name):
+    store.write([r(0, site=name, zone=name, device=name, co2_ppm=700)])
+    assert store.count(name) == 1
+    frame = store.series(name, "co2_ppm", T0, T0 + timedelta(minutes=1), zones=[name])
+    assert frame[["zone", "device", "value"]].values.tolist() == [[name, name, 700.0]]
+    assert [(lv.zone, lv.device) for lv in store.latest(name)] == [(name, name)]
+    assert store.count("kc-main") == 0
+
+
+def test_results_equal_the_reference_store(store):
+    """Frames match the in-memory fake's exactly: columns, dtypes, order and values."""
+    readings = [
+        r(m, zone=f"z{m % 3}", device=f"d{m % 4}", co2_ppm=500.0 + 7 * m, temperature_c=20 + m / 8)
+        for m in range(0, 90, 2)
+    ] + [r(m, zone="z1", device="d9", humidity_pct=30.0 + m) for m in range(0, 90, 5)]
+    reference = MemoryReadingStore()
+    reference.write(readings)
+    store.write(readings[:30])
+    store.write(readings[30:])
+    start, stop = T0 + timedelta(minutes=3), T0 + timedelta(minutes=77)
+    for quantity in ("co2_ppm", "temperature_c", "humidity_pct"):
+        for zones in (None, ["z1"], ["z0", "z2"]):
+            pd.testing.assert_frame_equal(
+                store.series("kc-main", quantity, start, stop, zones),
+                reference.series("kc-main", quantity, start, stop, zones),
+            )
+            pd.testing.assert_frame_equal(
+                store.windows("kc-main", quantity, start, stop, timedelta(minutes=15), zones),
+                reference.windows("kc-main", quantity, start, stop, timedelta(minutes=15), zones),
+            )
+    assert store.latest("kc-main") == reference.latest("kc-main")
+    assert store.count("kc-main") == reference.count("kc-main")

@@ -1,0 +1,209 @@
+"""The influxdb:// store against a real InfluxDB 1.6 (and scripted servers for answers it cannot give)."""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from gateway.errors import StoreRejectedError, StoreUnavailableError, StoreURLError
+from gateway.stores import InfluxV1ReadingStore, open_store
+from sensors.reading import Reading
+from tests.conftest import free_port
+from tests.gateway.stores.fake_http import INFLUX_1, INFLUX_2, INFLUX_3, FakeServer, json_answer
+from tests.services import (
+    InfluxDB1,
+    fresh_name,
+    start_influxdb,
+    stop_process,
+)
+
+T0 = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
+
+
+def reading(site: str = "kc-main", device: str = "aq-01", **values: float) -> Reading:
+    return Reading(site, "z1", device, T0, values or {"co2_ppm": 600.0})
+
+
+@pytest.fixture
+def database(influxdb_server: InfluxDB1) -> Iterator[str]:
+    name = fresh_name()
+    yield name
+    influxdb_server.drop(name)
+
+
+def databases(server: InfluxDB1) -> list[str]:
+    answer = server.query("SHOW DATABASES")
+    return [row[0] for row in answer["results"][0]["series"][0]["values"]]
+
+
+def test_opening_creates_the_database_and_reports_the_server(influxdb_server, database):
+    store = open_store(influxdb_server.url(database))
+    assert isinstance(store, InfluxV1ReadingStore)
+    assert database in databases(influxdb_server)
+    assert store.server.major == 1
+    assert store.server.describe().startswith("InfluxDB 1.6")
+    store.close()
+    open_store(influxdb_server.url(database)).close()  # an existing database is fine
+
+
+def test_points_are_stored_as_the_contract_says(influxdb_server, database):
+    store = open_store(influxdb_server.url(database))
+    store.write([Reading("kc-main", "z 1", "aq,01", T0, {"co2_ppm": 812.0, "temperature_c": 22.4})])
+    store.close()
+    answer = influxdb_server.query('SELECT * FROM "environment"', database=database)
+    series = answer["results"][0]["series"][0]
+    row = dict(zip(series["columns"], series["values"][0], strict=True))
+    assert series["name"] == "environment"
+    assert row == {
+        "time": 1795507200000000000,
+        "site": "kc-main",
+        "zone": "z 1",
+        "device": "aq,01",
+        "co2_ppm": 812,
+        "temperature_c": 22.4,
+    }
+
+
+def test_a_named_retention_policy_is_used_and_a_missing_one_refused(influxdb_server, database):
+    open_store(influxdb_server.url(database)).close()
+    influxdb_server.query(f'CREATE RETENTION POLICY "short" ON "{database}" DURATION 5200w REPLICATION 1')
+    store = open_store(influxdb_server.url(database, rp="short"))
+    store.write([reading()])
+    assert store.count("kc-main") == 1
+    store.close()
+    in_short = influxdb_server.query(f'SELECT count(*) FROM "{database}"."short"."environment"')  # noqa: S608
+    assert in_short["results"][0]["series"][0]["values"][0][1] == 1
+    with pytest.raises(StoreURLError, match="retention policy 'nope' does not exist"):
+        open_store(influxdb_server.url(database, rp="nope"))
+
+
+def test_a_field_type_conflict_is_rejected_with_the_servers_reason(influxdb_server, database):
+    store = open_store(influxdb_server.url(database))
+    # Another writer stored co2_ppm as an integer in this shard: InfluxDB refuses floats for it there.
+    assert (
+        influxdb_server.write_lines(
+            database, "environment,device=x,site=kc-main,zone=z1 co2_ppm=5i 1795507200000000000"
+        ).status_code
+        == 204
+    )
+    with pytest.raises(StoreRejectedError, match="field type conflict") as caught:
+        store.write([reading(co2_ppm=600.0)])
+    assert "field type conflict" in caught.value.reason
+    store.close()
+
+
+def test_a_reading_line_protocol_cannot_carry_is_rejected(influxdb_server, database):
+    store = open_store(influxdb_server.url(database))
+    with pytest.raises(StoreRejectedError, match="backslash"):
+        store.write([reading(device="bad\\name")])
+    store.close()
+
+
+def test_string_literals_are_escaped_in_queries(influxdb_server, database):
+    store = open_store(influxdb_server.url(database))
+    # InfluxDB 1.x keeps a backslash in a tag value literally; only a correctly escaped literal finds it.
+    influxdb_server.write_lines(database, "environment,device=d,site=a\\b,zone=z co2_ppm=1 1\n")
+    assert store.count("a\\b") == 1
+    assert store.count("a\\\\b") == 0
+    assert store.count("two\nlines") == 0
+    assert store.latest("x' OR site =~ /.*/ OR site = 'y") == []
+    store.close()
+
+
+def test_a_victoriametrics_behind_an_influxdb_url_is_named(victoria_metrics):
+    with pytest.raises(StoreURLError, match=r"VictoriaMetrics.*influxdb2://"):
+        open_store(f"influxdb://127.0.0.1:{victoria_metrics.port}/db")
+
+
+def test_a_server_that_is_not_influxdb_is_named():
+    fake = FakeServer({("GET", "/ping"): (404, {"Server": "nginx"}, b"not found")})
+    try:
+        with pytest.raises(StoreURLError, match=r"not an InfluxDB server \(GET /ping answered 404 .*nginx"):
+            open_store(f"influxdb://{fake.hostport}/db")
+    finally:
+        fake.stop()
+
+
+def test_no_server_at_all_is_unavailable_not_a_url_error():
+    with pytest.raises(StoreUnavailableError, match="cannot reach the server"):
+        open_store(f"influxdb://127.0.0.1:{free_port()}/db")
+
+
+def test_server_errors_are_retryable_and_bad_data_is_not():
+    fake = FakeServer(
+        {
+            ("GET", "/ping"): (204, INFLUX_1, b""),
+            ("GET", "/query"): json_answer(200, {"results": [{"statement_id": 0, "series": [{"values": [["db"]]}]}]}),
+            ("POST", "/write"): json_answer(503, {"error": "engine: cache-max-memory-size exceeded"}),
+        }
+    )
+    try:
+        store = open_store(f"influxdb://{fake.hostport}/db")
+        with pytest.raises(StoreUnavailableError, match=r"503.*cache-max-memory-size"):
+            store.write([reading()])
+        fake.routes[("POST", "/write")] = json_answer(
+            400, {"error": "partial write: points beyond retention policy dropped=1"}
+        )
+        with pytest.raises(StoreRejectedError, match="partial write") as caught:
+            store.write([reading()])
+        assert caught.value.reason.startswith("400: partial write")
+        fake.routes[("POST", "/write")] = json_answer(404, {"error": 'database not found: "db"'})
+        with pytest.raises(StoreUnavailableError, match="database not found"):
+            store.write([reading()])
+        fake.routes[("GET", "/query")] = json_answer(200, {"results": [{"statement_id": 0, "error": "boom"}]})
+        with pytest.raises(StoreUnavailableError, match="query failed: boom"):
+            store.count("kc-main")
+    finally:
+        fake.stop()
+    with pytest.raises(StoreUnavailableError, match="cannot reach"):
+        store.write([reading()])
+    store.close()
+
+
+@pytest.mark.parametrize("headers", [INFLUX_2, INFLUX_3])
+def test_influxdb_2_and_3_are_not_asked_to_create_databases(headers):
+    fake = FakeServer({("GET", "/ping"): (204, headers, b"")})
+    try:
+        store = open_store(f"influxdb://user:token@{fake.hostport}/bucket")
+        assert store.server.major in (2, 3)
+        assert [s.path for s in fake.seen] == ["/ping"]
+        assert fake.seen[0].headers["Authorization"].startswith("Basic ")
+        store.close()
+    finally:
+        fake.stop()
+
+
+@pytest.fixture(scope="module")
+def secured_influxdb(tmp_path_factory) -> Iterator[InfluxDB1]:
+    """An InfluxDB with authentication: admin `admin`/`secret`, non-admin `reader`/`pw` on database `existing`."""
+    server = start_influxdb(Path(tmp_path_factory.mktemp("influxdb-auth")), auth=True)
+    server.query("CREATE USER admin WITH PASSWORD 'secret' WITH ALL PRIVILEGES")
+    admin = ("admin", "secret")
+    server.query("CREATE DATABASE existing", auth=admin)
+    server.query("CREATE USER reader WITH PASSWORD 'pw'", auth=admin)
+    server.query('GRANT ALL ON "existing" TO "reader"', auth=admin)
+    yield server
+    stop_process(server.process)
+
+
+def test_credentials_are_used_and_refusals_are_clear(secured_influxdb):
+    store = open_store(secured_influxdb.url("existing", user="reader", password="pw"))
+    store.write([reading()])
+    assert store.count("kc-main") == 1
+    store.close()
+    with pytest.raises(StoreUnavailableError, match=r"does not exist and could not be created.*admin"):
+        open_store(secured_influxdb.url("missing", user="reader", password="pw"))
+    with pytest.raises(StoreUnavailableError, match="credentials refused") as caught:
+        open_store(secured_influxdb.url("existing", user="reader", password="wrong"))
+    assert "wrong" not in str(caught.value)
+    store = open_store(secured_influxdb.url("created", user="admin", password="secret"))
+    store.close()
+
+
+def test_the_contracts_timestamps_survive_to_the_nanosecond(influxdb_server, database):
+    store = open_store(influxdb_server.url(database))
+    store.write([Reading("s", "z", "d", T0 + timedelta(microseconds=7), {"co2_ppm": 1.0})])
+    frame = store.series("s", "co2_ppm", T0, T0 + timedelta(seconds=1))
+    assert frame["ts"].iloc[0].value == 1795507200000007000
+    store.close()
