@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from api.deps import Services
 from api.routes import auth, environment, gateway
 from dashboards import STATIC_DIR
+from gateway.errors import StoreUnavailableError
 
 METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -23,6 +24,14 @@ def create_app(services: Services) -> FastAPI:
         description="Sound, light and air in a customer service centre.",
     )
     app.state.services = services
+
+    @app.exception_handler(StoreUnavailableError)
+    def store_unavailable(_request: Request, exc: StoreUnavailableError) -> JSONResponse:
+        """A store that is down is the server's problem, and a passing one: 503, try again."""
+        return JSONResponse(
+            {"detail": f"The reading store is unavailable: {exc}"}, status_code=503, headers={"Retry-After": "10"}
+        )
+
     v1 = APIRouter(prefix="/api/v1")
     v1.include_router(auth.router)
     v1.include_router(environment.router)

@@ -12,6 +12,7 @@ from fastapi.security import OAuth2PasswordBearer
 from api.security import Principal, Role, TokenSigner
 from api.users import UserDirectory
 from gateway.deadletter_log import DeadLetterLog
+from gateway.device_status import DeviceStatusLog
 from gateway.stores.port import ReadingStore
 from sensors.site import Site
 
@@ -27,6 +28,7 @@ class Services:
     tokens: TokenSigner
     status: Callable[[], dict[str, Any]] = field(default=lambda: {})
     metrics: Callable[[], bytes] | None = None
+    device_status: DeviceStatusLog | None = None
 
 
 def get_services(request: Request) -> Services:

@@ -139,3 +139,21 @@ class DeadLettersPublic(BaseModel):
 
     total: int
     items: list[DeadLetterPublic]
+
+
+class SensorHealthPublic(BaseModel):
+    """One device's health: last seen, rate, stale, flat-lined quantities, CO2 drift, battery."""
+
+    device: str
+    zone: str
+    format: str
+    status: str
+    last_seen: datetime | None
+    messages_per_hour: float
+    expected_per_hour: float
+    stale: bool
+    flatlined: list[str]
+    co2_baseline_ppm: float | None
+    co2_drift: str | None
+    battery_pct: float | None
+    problems: list[str]

@@ -19,7 +19,10 @@ from pathlib import Path
 
 from gateway.deadletter import DeadLetter
 from gateway.deadletter_log import SQLiteDeadLetterLog
+from gateway.device_status import SCHEMA as DEVICE_SCHEMA
+from gateway.device_status import UPSERT, SQLiteDeviceStatus, upsert_rows
 from gateway.errors import OutboxFullError, StoreUnavailableError
+from gateway.pipeline import DeviceSeen
 from sensors.reading import Reading, epoch_ns, from_epoch_ns
 
 _SCHEMA = """
@@ -52,9 +55,10 @@ class Outbox:
         self._conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=FULL")
-        self._conn.executescript(_SCHEMA)
+        self._conn.executescript(_SCHEMA + DEVICE_SCHEMA)
         # The dead-letter table lives in the same file so that letters commit with their batch.
         self.dead_letters = SQLiteDeadLetterLog(self.path)
+        self.device_status = SQLiteDeviceStatus(self.path)
         self._page_size = int(self._conn.execute("PRAGMA page_size").fetchone()[0])
 
     def used_bytes(self) -> int:
@@ -69,9 +73,13 @@ class Outbox:
         return self.used_bytes() >= self.max_bytes
 
     def commit(
-        self, readings: Sequence[Reading], letters: Sequence[DeadLetter], received: Sequence[float] | None = None
+        self,
+        readings: Sequence[Reading],
+        letters: Sequence[DeadLetter],
+        received: Sequence[float] | None = None,
+        seen: Sequence[DeviceSeen] = (),
     ) -> None:
-        """Make readings and dead letters durable in one transaction; refuse when over quota.
+        """Make readings, dead letters and device sightings durable in one transaction; refuse over quota.
 
         `received` gives, per reading, when its message arrived (epoch seconds; default now).
         """
@@ -99,6 +107,7 @@ class Outbox:
                         "VALUES (?, ?, ?, ?, ?, ?)",
                         letter_rows,
                     )
+                    self._conn.executemany(UPSERT, upsert_rows(seen))
                 except BaseException:
                     self._conn.execute("ROLLBACK")
                     raise

@@ -27,7 +27,7 @@ from gateway.flusher import Flusher
 from gateway.metrics import GatewayMetrics
 from gateway.mqtt import BrokerAddress, ProtocolVersion, make_client
 from gateway.outbox import Outbox
-from gateway.pipeline import Pipeline
+from gateway.pipeline import DeviceSeen, Pipeline
 from gateway.stores.port import ReadingStore
 from sensors.reading import Reading
 
@@ -187,6 +187,7 @@ class Gateway:
         if failed:
             log.error("broker refused subscriptions: %s", failed)
         else:
+            log.info("subscribed to %d topic filter(s)", len(reasons))
             self._subscribed.set()
 
     def _on_disconnect(self, _c: mqtt.Client, _u: object, _f: object, reason: ReasonCode, _p: object) -> None:
@@ -221,14 +222,16 @@ class Gateway:
         readings: list[Reading] = []
         received: list[float] = []
         letters: list[DeadLetter] = []
+        seen: list[DeviceSeen] = []
         for msg in batch:
             outcome = self.pipeline.handle(msg.topic, msg.payload, msg.received_at)
             readings.extend(outcome.readings)
             received.extend([msg.received_at.timestamp()] * len(outcome.readings))
             letters.extend(outcome.dead_letters)
+            seen.extend(outcome.seen)
             self.stats.ignored_keys += outcome.ignored_keys
             self.stats.unregistered_devices.update(outcome.unregistered_devices)
-        self._commit(readings, letters, received)
+        self._commit(readings, letters, received, seen)
         # Acknowledge only now: what the broker forgets is on disk in the outbox.
         for msg in batch:
             if msg.qos > 0:
@@ -245,11 +248,13 @@ class Gateway:
         for letter in letters:
             log.info("dead letter on %s: %s", letter.topic, letter.reason)
 
-    def _commit(self, readings: list[Reading], letters: list[DeadLetter], received: list[float]) -> None:
+    def _commit(
+        self, readings: list[Reading], letters: list[DeadLetter], received: list[float], seen: list[DeviceSeen]
+    ) -> None:
         delay = 0.1
         while True:
             try:
-                self.outbox.commit(readings, letters, received)
+                self.outbox.commit(readings, letters, received, seen)
                 if self.stats.outbox_full:
                     log.warning("outbox below its quota again; acknowledging messages")
                 self.stats.outbox_full = False

@@ -2,14 +2,42 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
+import pandas as pd
 from fastapi import APIRouter, Query
 
 from api.deps import GatewayOperator, ServicesDep
-from api.schemas import DeadLetterPublic, DeadLettersPublic
+from api.schemas import DeadLetterPublic, DeadLettersPublic, SensorHealthPublic
+from models.sensor_health import sensor_health
+from sensors.quantities import QUANTITIES
 
 router = APIRouter(tags=["gateway"])
+
+
+@router.get("/sensors/health")
+def sensors_health(services: ServicesDep, _: GatewayOperator) -> list[SensorHealthPublic]:
+    """Every device of the site: stale, flat-lined, CO2 calibration drift, low battery."""
+    now = datetime.now(UTC)
+    site = services.site
+    devices = pd.DataFrame(
+        [(d.id, d.zone, d.format, d.interval_s) for d in site.devices],
+        columns=["device", "zone", "format", "interval_s"],
+    )
+    known = services.device_status.all() if services.device_status else []
+    status = pd.DataFrame(
+        [(s.device, s.format, s.first_seen, s.last_seen, s.messages, s.battery_pct) for s in known],
+        columns=["device", "format", "first_seen", "last_seen", "messages", "battery_pct"],
+    ).astype({"first_seen": object, "last_seen": object})
+    co2_week = services.store.series(site.id, "co2_ppm", now - timedelta(days=7), now)
+    recent = pd.concat(
+        [services.store.series(site.id, q, now - timedelta(hours=2), now).assign(quantity=q) for q in QUANTITIES],
+        ignore_index=True,
+    )
+    health = sensor_health(devices, status, co2_week, recent, now)
+    health = health.astype(object).where(health.notna(), None)  # NaT/NaN -> null in JSON
+    return [SensorHealthPublic.model_validate(row) for row in health.to_dict("records")]
 
 
 @router.get("/dead-letters")

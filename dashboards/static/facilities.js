@@ -2,7 +2,8 @@
  *
  * Plain ES2020, no build step and no libraries: it logs in against /api/v1/auth/token, keeps the
  * bearer token in sessionStorage, polls /api/v1/latest (every 3 s, or ?refresh=SECONDS), draws
- * 24-hour SVG charts for the selected zone and lists the gateway's dead letters.
+ * 24-hour SVG charts for the selected zone, lists the gateway's dead letters and the sensors' health
+ * (every 30 s, or ten times ?refresh). Times are shown in the site's time zone (/api/v1/site).
  * All data is inserted with textContent / setAttribute, never as HTML.
  */
 (() => {
@@ -28,6 +29,13 @@
     act: { symbol: "▲", label: "Act", text: "Act: outside the acceptable range" },
     none: { symbol: "–", label: "No reference", text: "No comfort reference for this quantity" },
   };
+  const HEALTH_STATUS = {
+    fault: { label: "Fault", symbol: "▲", order: 0 },
+    attention: { label: "Attention", symbol: "!", order: 1 },
+    ok: { label: "OK", symbol: "✓", order: 2 },
+  };
+  const LOW_BATTERY_PCT = 20; // as models/sensor_health.py HealthRules.low_battery_pct
+  const GATEWAY_HIDDEN_ROLES = ["hr", "manager"]; // the API answers 403 to these for gateway data
   const ROLE_LABELS = { facilities: "Facilities", hr: "HR", manager: "Manager", admin: "Administrator" };
   const STORAGE = { token: "officewell.token", user: "officewell.username", role: "officewell.role" };
 
@@ -35,6 +43,7 @@
     const raw = Number.parseFloat(new URLSearchParams(window.location.search).get("refresh") || "");
     return Number.isFinite(raw) && raw > 0 ? Math.min(Math.max(raw, 0.5), 3600) * 1000 : 3000;
   })();
+  const healthMs = refreshMs * 10; // 30 s at the default refresh
 
   // ---------------------------------------------------------------- state
 
@@ -50,8 +59,13 @@
     chartData: new Map(), // quantity -> {windows, start, stop, windowS}
     lastOk: null,
     failing: false,
-    deadLetterIds: "",
+    deadLetterIds: null, // ids of the listed dead letters, null before the first answer
     deadLettersAllowed: true,
+    site: null, // /api/v1/site
+    timeZone: undefined, // IANA name the page's times are shown in: the site's, else the browser's
+    health: [], // /api/v1/sensors/health rows, faults first
+    healthStatus: new Map(), // device -> status at the previous refresh
+    healthAllowed: true,
     timers: new Set(),
     chartTimer: null,
   };
@@ -85,10 +99,72 @@
     }
   }
 
-  const timeFmt = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
-  const hourFmt = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit" });
-  const dayFmt = new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", month: "short" });
-  const weekdayFmt = new Intl.DateTimeFormat("en-GB", { weekday: "short" });
+  // ---------------------------------------------------------------- time zone
+
+  const BROWSER_TZ = new Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const fmt = {}; // date formatters in state.timeZone, rebuilt by setTimeZone
+
+  /** Show times in `zone` (an IANA name such as Europe/Stockholm); unknown or empty: the browser's. */
+  function setTimeZone(zone) {
+    let timeZone = BROWSER_TZ;
+    if (zone) {
+      try {
+        timeZone = new Intl.DateTimeFormat("en-GB", { timeZone: zone }).resolvedOptions().timeZone;
+      } catch (_) {
+        timeZone = BROWSER_TZ; // RangeError: a name this browser does not know
+      }
+    }
+    state.timeZone = timeZone;
+    const make = (options, locale = "en-GB") => new Intl.DateTimeFormat(locale, { timeZone, ...options });
+    fmt.time = make({ hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
+    fmt.hour = make({ hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    fmt.day = make({ weekday: "short", day: "numeric", month: "short" });
+    fmt.weekday = make({ weekday: "short" });
+    fmt.zoneName = make({ timeZoneName: "short" });
+    fmt.parts = make({
+      year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", hourCycle: "h23",
+    }, "en-US");
+  }
+
+  /** Calendar fields of a moment in the page's time zone: {year, month (1-12), day, hour, minute}. */
+  function partsOf(date) {
+    const out = {};
+    for (const part of fmt.parts.formatToParts(date)) {
+      if (part.type !== "literal") out[part.type] = Number(part.value);
+    }
+    out.hour %= 24;
+    return out;
+  }
+
+  function monthOf(date = new Date()) {
+    return partsOf(date).month;
+  }
+
+  function dayKey(date) {
+    const p = partsOf(date);
+    return `${p.year}-${p.month}-${p.day}`;
+  }
+
+  /** "Europe/Stockholm (CET)": the zone and its current abbreviation. */
+  function zoneLabel() {
+    const short = fmt.zoneName.formatToParts(new Date()).find((p) => p.type === "timeZoneName")?.value;
+    const name = state.timeZone || "local time";
+    return short && short !== name ? `${name} (${short})` : name;
+  }
+
+  function renderTimeZone() {
+    const differs = Boolean(state.timeZone) && state.timeZone !== BROWSER_TZ;
+    const note = $("#site-tz");
+    note.hidden = !differs;
+    note.textContent = differs ? `Times in ${zoneLabel()}` : "";
+    note.title = differs
+      ? `Times on this page are the site's local time; your computer is set to ${BROWSER_TZ || "another time zone"}.`
+      : "";
+    $("#chart-tz").textContent = differs ? `the site's local time, ${zoneLabel()}` : "local time";
+  }
+
+  setTimeZone(null);
+
   const numberFormats = new Map();
 
   function formatNumber(value, key) {
@@ -110,9 +186,8 @@
   }
 
   function formatWhen(date) {
-    const today = new Date();
-    const sameDay = date.toDateString() === today.toDateString();
-    return sameDay ? timeFmt.format(date) : `${dayFmt.format(date)} ${hourFmt.format(date)}`;
+    const sameDay = dayKey(date) === dayKey(new Date());
+    return sameDay ? fmt.time.format(date) : `${fmt.day.format(date)} ${fmt.hour.format(date)}`;
   }
 
   function quantityLabel(key) {
@@ -219,6 +294,7 @@
     $("#app-view").hidden = true;
     $("#session-bar").hidden = true;
     $("#footer").hidden = true;
+    $("#site-info").hidden = true;
     $("#login-view").hidden = false;
     const box = $("#login-notice");
     box.hidden = !notice;
@@ -307,8 +383,11 @@
     state.role = role;
     state.latest = new Map();
     state.chartData = new Map();
-    state.deadLetterIds = "";
-    state.deadLettersAllowed = !["hr", "manager"].includes(role);
+    state.deadLetterIds = null;
+    state.deadLettersAllowed = !GATEWAY_HIDDEN_ROLES.includes(role);
+    state.healthAllowed = !GATEWAY_HIDDEN_ROLES.includes(role);
+    state.health = [];
+    state.healthStatus = new Map();
     state.failing = false;
     const generation = state.generation;
 
@@ -317,16 +396,25 @@
     $("#session-bar").hidden = false;
     $("#footer").hidden = false;
     $("#refresh-s").textContent = String(refreshMs / 1000);
+    $("#health-s").textContent = String(healthMs / 1000);
+    $("#health-refresh").hidden = !state.healthAllowed;
     $("#user-name").textContent = username || "";
     $("#user-role").textContent = ROLE_LABELS[role] || role || "";
     $("#dead-letters").hidden = true;
+    $("#sensor-health").hidden = true;
     setLive("connecting");
 
     try {
-      const [quantities, zones] = await Promise.all([api("/quantities"), api("/zones")]);
+      // Without the site (an older server) the page still works, in the browser's time zone.
+      const siteOrNull = api("/site").catch((err) => {
+        if (err instanceof AuthError) throw err;
+        return null;
+      });
+      const [quantities, zones, site] = await Promise.all([api("/quantities"), api("/zones"), siteOrNull]);
       if (generation !== state.generation) return;
       state.quantities = new Map(quantities.map((q) => [q.key, q]));
       state.zones = zones;
+      applySite(site);
     } catch (err) {
       if (err instanceof AuthError || generation !== state.generation) return;
       setLive("error", err.message);
@@ -340,7 +428,18 @@
     selectZone(state.zones[0]?.id || null, { focus: false });
     pollLatest(generation);
     if (state.deadLettersAllowed) pollDeadLetters(generation);
+    if (state.healthAllowed) pollHealth(generation);
     state.timers.add(window.setInterval(updateAges, 1000));
+  }
+
+  function applySite(site) {
+    state.site = site;
+    setTimeZone(site?.timezone);
+    const name = site?.name || site?.id || "";
+    $("#site-name").textContent = name;
+    $("#site-info").hidden = !name;
+    document.title = name ? `Facilities · ${name} · officewell` : "Facilities · officewell";
+    renderTimeZone();
   }
 
   function setLive(mode, message) {
@@ -349,12 +448,12 @@
     const text = $("#live-text");
     const banner = $("#connection-banner");
     if (mode === "ok") {
-      text.textContent = `Live · updated ${timeFmt.format(state.lastOk)}`;
+      text.textContent = `Live · updated ${fmt.time.format(state.lastOk)}`;
       banner.hidden = true;
     } else if (mode === "error") {
       text.textContent = "Connection problem";
       banner.hidden = false;
-      const since = state.lastOk ? ` Values shown are from ${timeFmt.format(state.lastOk)}.` : "";
+      const since = state.lastOk ? ` Values shown are from ${fmt.time.format(state.lastOk)}.` : "";
       banner.textContent = `Cannot update: ${message || "no answer from the server"}. Retrying…${since}`;
     } else {
       text.textContent = "Connecting…";
@@ -382,17 +481,21 @@
       }, zone.name || zone.id);
       const card = el("article", { class: "zone-card no-data", "data-zone": zone.id },
         el("header", { class: "card-head" },
-          el("div", { class: "card-title" },
-            el("h3", {}, nameButton),
-            el("span", { class: "zone-meta", text: meta })),
-          el("div", { class: "card-status" },
-            el("span", { class: "stale-badge", text: "Stale", hidden: true }),
-            el("span", { class: "age", id: `age-${zone.id}`, text: "No data" }))),
+          el("div", { class: "card-line" },
+            el("h3", { class: "card-name" }, nameButton),
+            el("span", { class: "age", id: `age-${zone.id}`, text: "No data" })),
+          el("div", { class: "card-line" },
+            el("span", { class: "zone-meta", text: meta, title: meta }),
+            el("span", { class: "card-badges" },
+              el("span", { class: "stale-badge", text: "Stale", hidden: true }),
+              el("button", { type: "button", class: "fault-badge", hidden: true },
+                el("span", { class: "sym", "aria-hidden": "true", text: "▲" }), " Sensor fault")))),
         el("dl", { class: "metrics" }));
       card.addEventListener("click", (event) => {
         if (event.target.closest("button") && event.target.closest("button") !== nameButton) return;
         selectZone(zone.id, { focus: false });
       });
+      $(".fault-badge", card).addEventListener("click", () => showFaultyDevice(zone.id));
       grid.append(card);
       renderCardValues(zone.id, false);
     }
@@ -413,7 +516,7 @@
     if (!card) return;
     const list = $(".metrics", card);
     const values = state.latest.get(zoneId) || {};
-    const month = new Date().getMonth() + 1;
+    const month = monthOf();
     for (const key of cardQuantities(zoneId)) {
       let row = $(`.metric[data-metric="${CSS.escape(key)}"]`, list);
       if (!row) {
@@ -501,6 +604,9 @@
       }
     }
     renderSummary({ act, acceptable, stale, noData });
+    for (const t of document.querySelectorAll("#health-rows time[datetime]")) {
+      t.textContent = formatAge(Math.max(0, (now - Date.parse(t.dateTime)) / 1000));
+    }
     if (state.lastOk && !state.failing) setLive("ok");
   }
 
@@ -580,6 +686,131 @@
     later(() => pollDeadLetters(generation), Math.max(refreshMs, 1000));
   }
 
+  async function pollHealth(generation) {
+    if (generation !== state.generation || !state.healthAllowed) return;
+    try {
+      const rows = await api("/sensors/health");
+      if (generation !== state.generation) return;
+      renderHealth(rows);
+    } catch (err) {
+      if (err instanceof AuthError || generation !== state.generation) return;
+      if (err.status === 403) {
+        state.healthAllowed = false;
+        state.health = [];
+        $("#sensor-health").hidden = true;
+        $("#health-refresh").hidden = true;
+        renderFaultBadges();
+        return;
+      }
+      $("#health-updated").textContent = `Could not refresh: ${err.message}`;
+    }
+    later(() => pollHealth(generation), healthMs);
+  }
+
+  // ---------------------------------------------------------------- sensor health
+
+  function healthKey(status) {
+    return HEALTH_STATUS[status] ? status : "attention";
+  }
+
+  function formatRate(value) {
+    return value >= 10 || Number.isInteger(value) ? String(Math.round(value)) : value.toFixed(1);
+  }
+
+  function renderHealth(rows) {
+    const previous = state.healthStatus;
+    state.health = rows
+      .map((row, index) => ({ ...row, status: healthKey(row.status), index }))
+      .sort((a, b) => HEALTH_STATUS[a.status].order - HEALTH_STATUS[b.status].order || a.index - b.index);
+    state.healthStatus = new Map(state.health.map((row) => [row.device, row.status]));
+
+    const counts = { fault: 0, attention: 0, ok: 0 };
+    for (const row of state.health) counts[row.status] += 1;
+    const parts = [el("span", { text: `${state.health.length} ${state.health.length === 1 ? "sensor" : "sensors"}` })];
+    if (counts.fault) parts.push(el("span", { class: "sum sum-act", text: `${counts.fault} ${counts.fault === 1 ? "fault" : "faults"}` }));
+    if (counts.attention) parts.push(el("span", { class: "sum sum-acceptable", text: `${counts.attention} ${counts.attention === 1 ? "needs" : "need"} attention` }));
+    if (counts.ok) parts.push(el("span", { class: "sum sum-good", text: `${counts.ok} OK` }));
+    $("#health-summary").replaceChildren(...parts);
+
+    const body = $("#health-rows");
+    if (!state.health.length) {
+      body.replaceChildren(el("tr", {}, el("td", { colspan: 7, class: "placeholder", text: "No sensors are registered for this site." })));
+    } else {
+      body.replaceChildren(...state.health.map((row) => {
+        const tr = healthRow(row);
+        if (previous.size && previous.get(row.device) !== row.status) flash(tr);
+        return tr;
+      }));
+    }
+    $("#health-updated").textContent = `Checked ${fmt.time.format(new Date())}`;
+    $("#sensor-health").hidden = false;
+    renderFaultBadges();
+  }
+
+  function healthRow(row) {
+    const info = HEALTH_STATUS[row.status];
+    const zone = state.zones.find((z) => z.id === row.zone);
+    const seen = row.last_seen ? new Date(row.last_seen) : null;
+    const lastSeen = seen
+      ? el("time", { datetime: row.last_seen, title: formatWhen(seen) },
+        formatAge(Math.max(0, (Date.now() - seen.getTime()) / 1000)))
+      : el("span", { class: "never", text: "never" });
+    const details = [`Format: ${row.format}`];
+    if (row.co2_baseline_ppm != null) details.push(`CO₂ baseline (7 days): ${Math.round(row.co2_baseline_ppm)} ppm`);
+    const battery = row.battery_pct == null
+      ? el("span", { class: "muted", text: "–", title: "No battery level reported" })
+      : el("span", { class: row.battery_pct < LOW_BATTERY_PCT ? "battery-low" : "", text: `${Math.round(row.battery_pct)} %` });
+    const problems = row.problems?.length
+      ? el("ul", { class: "problems" }, ...row.problems.map((text) => el("li", { text })))
+      : el("span", { class: "no-problems", text: "No problems" });
+    return el("tr", { class: `device-row status-${row.status}`, "data-device": row.device, "data-status": row.status },
+      el("td", {}, el("span", { class: `status status-${row.status}` },
+        el("span", { class: "status-dot", "aria-hidden": "true", text: info.symbol }), info.label)),
+      el("td", { title: details.join("\n") },
+        el("span", { class: "device-id", text: row.device }), el("span", { class: "device-format", text: row.format })),
+      el("td", { class: "zone-cell", title: row.zone, text: zone?.name || row.zone }),
+      el("td", { class: "seen", "data-label": "Last seen" }, lastSeen),
+      el("td", { class: "num rate", title: rateTitle(row), "data-label": "Messages / h" },
+        el("span", { text: seen && row.messages_per_hour > 0 ? formatRate(row.messages_per_hour) : "–" }),
+        el("span", { class: "muted", text: ` / ${formatRate(row.expected_per_hour)}` })),
+      el("td", { class: "num", "data-label": "Battery" }, battery),
+      el("td", {}, problems));
+  }
+
+  function rateTitle(row) {
+    const expected = `${formatRate(row.expected_per_hour)} expected`;
+    if (!row.last_seen) return `No messages yet; ${expected} per hour`;
+    // The API measures a rate between the first and the last message: a single message has none.
+    if (row.messages_per_hour <= 0) return `Only one message so far: no rate yet; ${expected} per hour`;
+    return `${formatRate(row.messages_per_hour)} messages per hour received, ${expected}`;
+  }
+
+  /** Mark zone cards with a device in fault. */
+  function renderFaultBadges() {
+    const faults = new Map();
+    for (const row of state.health) {
+      if (row.status !== "fault") continue;
+      if (!faults.has(row.zone)) faults.set(row.zone, []);
+      faults.get(row.zone).push(row);
+    }
+    for (const card of document.querySelectorAll(".zone-card")) {
+      const badge = $(".fault-badge", card);
+      const rows = faults.get(card.dataset.zone) || [];
+      badge.hidden = !rows.length;
+      const text = rows.map((r) => `${r.device}: ${r.problems?.join("; ") || "fault"}`).join("\n");
+      badge.title = rows.length ? `${text}\nSelect to see it under Sensor health.` : "";
+      badge.setAttribute("aria-label", rows.length ? `Sensor fault: ${text}` : "Sensor fault");
+    }
+  }
+
+  function showFaultyDevice(zoneId) {
+    const row = state.health.find((r) => r.zone === zoneId && r.status === "fault");
+    const tr = row && $(`.device-row[data-device="${CSS.escape(row.device)}"]`);
+    if (!tr) return;
+    tr.scrollIntoView({ behavior: "smooth", block: "center" });
+    flash(tr);
+  }
+
   // ---------------------------------------------------------------- dead letters
 
   function renderDeadLetters(body) {
@@ -593,8 +824,8 @@
       for (const t of panel.querySelectorAll("time[datetime]")) t.textContent = formatWhen(new Date(t.dateTime));
       return;
     }
-    const previous = new Set(state.deadLetterIds.split(",").filter(Boolean));
-    const firstRender = state.deadLetterIds === "";
+    const previous = new Set((state.deadLetterIds || "").split(",").filter(Boolean));
+    const firstRender = state.deadLetterIds === null;
     state.deadLetterIds = ids;
     const list = $("#dead-list");
     if (!body.items.length) {
@@ -719,7 +950,8 @@
       drawChart(key);
     }));
     if (generation !== state.generation || zoneId !== state.selectedZone) return;
-    $("#chart-updated").textContent = `Charts updated ${hourFmt.format(stop)}; they refresh every minute.`;
+    $("#chart-updated").textContent = `Charts updated ${fmt.hour.format(stop)}; they refresh every minute.`;
+    renderTimeZone(); // the abbreviation changes with daylight saving time
     if (state.chartTimer) window.clearTimeout(state.chartTimer);
     state.chartTimer = later(() => loadCharts(generation), CHART_REFRESH_MS);
   }
@@ -760,7 +992,7 @@
 
     const stopMs = data?.stop ?? Date.now();
     const startMs = data?.start ?? stopMs - CHART_HOURS * 3600 * 1000;
-    const month = new Date(stopMs).getMonth() + 1;
+    const month = monthOf(new Date(stopMs)); // the site's month: bands can be seasonal
     const windows = (data?.windows || []).map((d) => ({ ...d, t: Date.parse(d.ts) })).filter((d) => Number.isFinite(d.t));
     const limits = thresholds(quantity, month);
 
@@ -825,18 +1057,18 @@
       label.textContent = formatTick(v, step);
       grid.append(label);
     }
-    // x ticks at local whole hours.
+    // x ticks at whole hours of the site's time zone (offsets are multiples of 15 minutes).
     const hourStep = w < 420 ? 6 : 3;
-    const first = new Date(startMs);
-    first.setMinutes(0, 0, 0);
-    for (let t = first.getTime() + 3600 * 1000; t <= stopMs; t += 3600 * 1000) {
+    const quarter = 15 * 60 * 1000;
+    for (let t = Math.ceil(startMs / quarter) * quarter; t <= stopMs; t += quarter) {
       const d = new Date(t);
-      if (d.getHours() % hourStep !== 0) continue;
+      const p = partsOf(d);
+      if (p.minute !== 0 || p.hour % hourStep !== 0) continue;
       const xx = r(x(t));
       if (xx < m.left + 12 || xx > m.left + w - 12) continue;
       grid.append(svg("line", { x1: xx, x2: xx, y1: m.top, y2: m.top + h, class: "vgrid" }));
       const label = svg("text", { x: xx, y: m.top + h + 16, class: "tick tick-x", "text-anchor": "middle" });
-      label.textContent = d.getHours() !== 0 ? hourFmt.format(d) : w < 300 ? weekdayFmt.format(d) : dayFmt.format(d);
+      label.textContent = p.hour !== 0 ? fmt.hour.format(d) : w < 300 ? fmt.weekday.format(d) : fmt.day.format(d);
       grid.append(label);
     }
     root.append(grid);
@@ -921,7 +1153,7 @@
       tip.textContent = "";
       tip.append(
         el("strong", { text: `${formatNumber(best.mean, key)} ${unit}` }),
-        el("span", { text: ` ${hourFmt.format(new Date(best.t))}–${hourFmt.format(new Date(best.t + 2 * half))}` }),
+        el("span", { text: ` ${fmt.hour.format(new Date(best.t))}–${fmt.hour.format(new Date(best.t + 2 * half))}` }),
         el("br"),
         el("span", { class: "muted", text: `min ${formatNumber(best.min, key)} · max ${formatNumber(best.max, key)}` }));
       tip.hidden = false;

@@ -9,6 +9,7 @@ from api.security import Role, TokenSigner
 from api.users import MemoryUserDirectory
 from gateway.deadletter import DeadLetter
 from gateway.deadletter_log import MemoryDeadLetterLog
+from gateway.device_status import DeviceStatus, MemoryDeviceStatus
 from gateway.stores import MemoryReadingStore
 from sensors.reading import Reading
 
@@ -24,14 +25,24 @@ def services(example_site):
     store = MemoryReadingStore()
     store.write(
         [
-            Reading("kc-main", "z1", "aq-01", NOW - timedelta(minutes=m), {"co2_ppm": 600 + m, "temperature_c": 22.0})
+            Reading(
+                "kc-main",
+                "z1",
+                "aq-01",
+                NOW - timedelta(minutes=m),
+                {"co2_ppm": 600 + m, "temperature_c": 22.0 + m / 100},
+            )
             for m in range(120)
         ]
         + [Reading("kc-main", "z3", "aq-03", NOW - timedelta(minutes=1), {"co2_ppm": 1250, "sound_dba": 57.0})]
     )
     letters = MemoryDeadLetterLog()
     letters.add([DeadLetter.of(NOW, "officewell/kc-main/z1/aq-01", b"{oops", "not valid JSON: Expecting ...")])
-    return Services(example_site, store, letters, users, TokenSigner("k" * 40))
+    seen = [
+        DeviceStatus("native", "aq-01", "z1", NOW - timedelta(hours=2), NOW, 120, None),
+        DeviceStatus("native", "aq-03", "z3", NOW - timedelta(hours=2), NOW - timedelta(minutes=1), 120, 9.0),
+    ]
+    return Services(example_site, store, letters, users, TokenSigner("k" * 40), device_status=MemoryDeviceStatus(seen))
 
 
 @pytest.fixture
@@ -179,3 +190,14 @@ def test_facilities_page_is_served(client):
     response = client.get("/", follow_redirects=True)
     assert response.status_code == 200
     assert "<html" in response.text.lower()
+
+
+def test_sensor_health_for_facilities(client):
+    health = {
+        h["device"]: h for h in client.get("/api/v1/sensors/health", headers=login(client, Role.FACILITIES)).json()
+    }
+    assert set(health) == {d for d in [f"aq-{i:02d}" for i in range(1, 13)] + ["aq-meeting", "aq-break"]}
+    assert health["aq-01"]["status"] == "ok"
+    assert health["aq-03"]["problems"] == ["battery 9 %"]
+    assert health["aq-02"]["problems"] == ["never heard from"]
+    assert client.get("/api/v1/sensors/health", headers=login(client, Role.MANAGER)).status_code == 403

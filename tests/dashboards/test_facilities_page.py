@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
@@ -26,7 +27,7 @@ from api.security import Role, TokenSigner
 from api.users import MemoryUserDirectory
 from gateway.mqtt import BrokerAddress, make_client
 from gateway.outbox import Outbox
-from gateway.pipeline import Pipeline
+from gateway.pipeline import DeviceSeen, Pipeline
 from gateway.service import Gateway, GatewayOptions
 from gateway.stores.sqlite import SQLiteReadingStore
 from sensors.reading import Reading
@@ -37,6 +38,13 @@ CHARTED = ("co2_ppm", "temperature_c", "humidity_pct", "sound_dba", "illuminance
 ARTIFACTS = ROOT / "test-artifacts"
 USERNAME = "facilities"
 PASSWORD = "ventilation-2026"
+HR_USERNAME = "hr"
+HR_PASSWORD = "wellbeing-2026"
+# Sensor health: z1's sensor is first heard from during the test, the break room's never; one battery is low.
+FIRST_HEARD_LIVE = "aq-01"
+NEVER_HEARD = "aq-break"
+LOW_BATTERY = "aq-07"
+STATUS_ORDER = {"fault": 0, "attention": 1, "ok": 2}
 # `data-points` of a drawn series: at least two digits (the history has over 90 five-minute windows).
 MANY_POINTS = re.compile(r"^[1-9]\d+$")
 CHROMIUM_ARGS = [
@@ -89,19 +97,50 @@ def history(site: Site, now: datetime, hours: float = 8, step_min: int = 2) -> l
     return readings
 
 
+def sightings(site: Site, readings: list[Reading]) -> list[DeviceSeen]:
+    """What the gateway would have noted had the history come through it: a message a minute per device.
+
+    Leaves out FIRST_HEARD_LIVE, so that only the test's own message makes it known.
+    """
+    formats = {d.id: d.format for d in site.devices}
+    spans: dict[str, tuple[str, datetime, datetime]] = {}
+    for r in readings:
+        zone, first, last = spans.get(r.device, (r.zone, r.ts, r.ts))
+        spans[r.device] = (zone, min(first, r.ts), max(last, r.ts))
+    seen = []
+    for device, (zone, first, last) in spans.items():
+        if device == FIRST_HEARD_LIVE:
+            continue
+        battery = 14.0 if device == LOW_BATTERY else 87.0
+        minutes = int((last - first).total_seconds() // 60)
+        seen += [
+            DeviceSeen(formats[device], device, zone, last - timedelta(minutes=k), battery)
+            for k in range(minutes, -1, -1)
+        ]
+    return seen
+
+
 @pytest.fixture
 def stack(tmp_path: Path, mosquitto: Mosquitto, example_site: Site) -> Iterator[Stack]:
     """The gateway on a real broker, a SQLite store with history, and the API served by uvicorn."""
     store = SQLiteReadingStore(tmp_path / "readings.db")
     outbox = Outbox(tmp_path / "outbox.db")
     dead_letters = outbox.dead_letters
-    store.write(history(example_site, datetime.now(UTC)))
+    past = history(example_site, datetime.now(UTC))
+    store.write(past)
+    outbox.commit([], [], seen=sightings(example_site, past))
     broker = BrokerAddress("127.0.0.1", mosquitto.port)
     gateway = Gateway(Pipeline(example_site), store, outbox, broker, GatewayOptions(persistent_session=False))
     users = MemoryUserDirectory()
     users.add(USERNAME, Role.FACILITIES, PASSWORD)
+    users.add(HR_USERNAME, Role.HR, HR_PASSWORD)
     services = Services(
-        site=example_site, store=store, dead_letters=dead_letters, users=users, tokens=TokenSigner("x" * 40)
+        site=example_site,
+        store=store,
+        dead_letters=dead_letters,
+        users=users,
+        tokens=TokenSigner("x" * 40),
+        device_status=gateway.outbox.device_status,
     )
     server: ServerThread | None = None
     gateway.start()
@@ -153,7 +192,8 @@ def png_size(path: Path) -> tuple[int, int]:
 @pytest.mark.browser
 @pytest.mark.mosquitto
 def test_facilities_page_live(stack: Stack, browser: Browser) -> None:
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-GB")
+    # The browser is in UTC, the site in Stockholm: every time on the page must be the site's.
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-GB", timezone_id="UTC")
     page: Page = context.new_page()
     errors: list[str] = []
 
@@ -186,6 +226,31 @@ def test_facilities_page_live(stack: Stack, browser: Browser) -> None:
         assert len(stack.site.zones) == 14
         for zone in stack.site.zones:
             expect(page.locator(f'.zone-card[data-zone="{zone.id}"]')).to_contain_text(zone.name)
+        expect(page.locator("#site-name")).to_have_text("Kundcenter")
+        expect(page.locator("#site-tz")).to_contain_text("Europe/Stockholm")
+
+        # Sensor health: every device of the site, faults first; never-heard devices are faults.
+        health = page.locator("#sensor-health")
+        expect(health).to_be_visible()
+        rows = health.locator(".device-row")
+        expect(rows).to_have_count(len(stack.site.devices))
+        assert len(stack.site.devices) == 14
+        statuses = [rows.nth(i).get_attribute("data-status") or "" for i in range(rows.count())]
+        assert [STATUS_ORDER[s] for s in statuses] == sorted(STATUS_ORDER[s] for s in statuses), statuses
+        for device in (NEVER_HEARD, FIRST_HEARD_LIVE):
+            row = health.locator(f'.device-row[data-device="{device}"]')
+            expect(row).to_have_attribute("data-status", "fault")
+            expect(row).to_contain_text("never heard from")
+            expect(row).to_contain_text("Fault")
+        meeting_sensor = health.locator('.device-row[data-device="aq-meeting"]')
+        expect(meeting_sensor).to_have_attribute("data-status", "fault")
+        expect(meeting_sensor).to_contain_text("stale")
+        low_battery = health.locator(f'.device-row[data-device="{LOW_BATTERY}"]')
+        expect(low_battery).to_have_attribute("data-status", "attention")
+        expect(low_battery).to_contain_text("battery 14 %")
+        expect(health.locator('.device-row[data-device="aq-02"]')).to_have_attribute("data-status", "ok")
+        expect(page.locator('.zone-card[data-zone="break"] .fault-badge')).to_be_visible()
+        expect(page.locator('.zone-card[data-zone="z2"] .fault-badge')).to_be_hidden()
 
         z1 = page.locator('.zone-card[data-zone="z1"]')
         co2 = z1.locator('.value[data-quantity="co2_ppm"]')
@@ -211,6 +276,10 @@ def test_facilities_page_live(stack: Stack, browser: Browser) -> None:
         expect(dead).to_contain_text("officewell/kc-main/z2/aq-02", timeout=10_000)
         expect(dead).to_contain_text("not valid JSON")
         expect(page.locator("#dead-count")).to_have_text("1")
+        # Its time is the site's (Stockholm), not the browser's (UTC).
+        received = dead.locator("time").first
+        at = datetime.fromisoformat(received.get_attribute("datetime") or "")
+        assert at.astimezone(ZoneInfo("Europe/Stockholm")).strftime("%H:%M") in received.inner_text()
 
         # 5. The 24-hour charts of the selected zone (z1 by default) are drawn from the history.
         expect(page.locator("#chart-zone-name")).to_have_text("Answer group 1")
@@ -232,6 +301,14 @@ def test_facilities_page_live(stack: Stack, browser: Browser) -> None:
         for quantity in CHARTED:
             series = page.locator(f'#charts svg[data-quantity="{quantity}"] path.series')
             expect(series).to_have_attribute("data-points", MANY_POINTS)
+
+        # z1's sensor is heard from at the next sensor-health refresh (every 10 s with ?refresh=1).
+        aq01 = health.locator(f'.device-row[data-device="{FIRST_HEARD_LIVE}"]')
+        expect(aq01).not_to_contain_text("never heard from", timeout=15_000)
+        expect(aq01).to_have_attribute("data-status", "ok")
+        expect(aq01.locator("time")).to_have_text(re.compile(r"^(just now|\d+ s ago)$"))
+        expect(page.locator('.zone-card[data-zone="z1"] .fault-badge')).to_be_hidden()
+        expect(page.locator("#health-summary")).to_contain_text("2 faults")
 
         # 6. A screenshot for people to look at, and no errors in the console.
         page.mouse.move(0, 0)
@@ -258,5 +335,19 @@ def test_facilities_page_live(stack: Stack, browser: Browser) -> None:
         page.click("#logout")
         expect(page.locator("#login-form")).to_be_visible()
         assert page.evaluate("sessionStorage.getItem('officewell.token')") is None
+
+        # HR sees the zones and the site, but neither dead letters nor sensor health (nor asks for them).
+        errors.clear()  # the rejected token above logged its 401s
+        page.fill("#username", HR_USERNAME)
+        page.fill("#password", HR_PASSWORD)
+        page.click("#login-form button[type=submit]")
+        expect(page.locator("#user-role")).to_have_text("HR")
+        expect(page.locator("#site-name")).to_have_text("Kundcenter")
+        expect(page.locator('.zone-card[data-zone="z1"] .value[data-quantity="co2_ppm"]')).to_have_text("1234")
+        page.wait_for_timeout(1500)  # a few refreshes
+        expect(page.locator("#dead-letters")).to_be_hidden()
+        expect(page.locator("#sensor-health")).to_be_hidden()
+        expect(page.locator(".zone-card .fault-badge:visible")).to_have_count(0)
+        assert errors == []
     finally:
         context.close()

@@ -22,8 +22,9 @@ from pathlib import Path
 import pytest
 
 from gateway.mqtt import BrokerAddress, make_client
-from gateway.stores import SQLiteReadingStore
+from gateway.stores import open_store
 from tests.conftest import EXAMPLE_SITE, Mosquitto, free_port, start_mosquitto
+from tests.services import fresh_name
 
 pytestmark = pytest.mark.mosquitto
 
@@ -46,8 +47,9 @@ def persistent_mosquitto(workdir: Path, port: int) -> Mosquitto:
 
 def restart(broker: Mosquitto) -> Mosquitto:
     """Start Mosquitto again with the same config and port."""
-    process = subprocess.Popen(["mosquitto", "-c", str(broker.config)], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        ["mosquitto", "-c", str(broker.config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     from tests.conftest import wait_for_port
 
     wait_for_port(broker.port)
@@ -78,8 +80,12 @@ class Publisher:
                 device = f"aq-{zone:02d}"
                 ts = t0 + timedelta(milliseconds=i)
                 value = 400.0 + (i % 5000) / 10
-                backlog.append((f"officewell/kc-main/z{zone}/{device}",
-                                json.dumps({"ts": ts.isoformat(), "seq": i, "co2_ppm": value})))
+                backlog.append(
+                    (
+                        f"officewell/kc-main/z{zone}/{device}",
+                        json.dumps({"ts": ts.isoformat(), "seq": i, "co2_ppm": value}),
+                    )
+                )
                 self.sent.append((device, ts, value))
                 i += 1
             while backlog and client.is_connected():
@@ -102,7 +108,7 @@ class Publisher:
 def stack(tmp_path: Path) -> Iterator[dict[str, object]]:
     port = free_port()
     broker = persistent_mosquitto(tmp_path / "mosquitto", port)
-    state = {"broker": broker, "tmp": tmp_path, "db": tmp_path / "readings.db"}
+    state = {"broker": broker, "tmp": tmp_path, "url": f"sqlite:///{tmp_path / 'readings.db'}"}
     yield state
     current = state["broker"]
     assert isinstance(current, Mosquitto)
@@ -111,21 +117,45 @@ def stack(tmp_path: Path) -> Iterator[dict[str, object]]:
         current.process.wait(10)
 
 
-def start_gateway(tmp_path: Path, port: int, db: Path) -> subprocess.Popen[bytes]:
+def start_gateway(tmp_path: Path, port: int, url: str) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("OFFICEWELL_")}
     env["OFFICEWELL_MQTT_CLIENT_ID"] = "fault-gateway"
     exe = Path(sys.executable).with_name("officewell")
     log = (tmp_path / "gateway.log").open("ab")
     proc = subprocess.Popen(
-        [str(exe), "gateway", "--site", str(EXAMPLE_SITE), "--mqtt", f"mqtt://127.0.0.1:{port}",
-         "--store", f"sqlite:///{db}", "--state-dir", str(tmp_path / "state"), "--data-dir", str(tmp_path)],
-        stdout=log, stderr=log, env=env,
+        [
+            str(exe),
+            "gateway",
+            "--site",
+            str(EXAMPLE_SITE),
+            "--mqtt",
+            f"mqtt://127.0.0.1:{port}",
+            "--store",
+            url,
+            "--state-dir",
+            str(tmp_path / "state"),
+            "--data-dir",
+            str(tmp_path),
+        ],
+        stdout=log,
+        stderr=log,
+        env=env,
     )
     return proc
 
 
-def wait_for_count(db: Path, expected: int, timeout_s: float = 60) -> int:
-    store = SQLiteReadingStore(db)
+def wait_for_log(path: Path, text: str, times: int, timeout_s: float = 30) -> None:
+    """Wait until `text` appears `times` times in a log file."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if path.exists() and path.read_text(errors="replace").count(text) >= times:
+            return
+        time.sleep(0.05)
+    raise TimeoutError(f"{text!r} not logged {times} times in {path}")
+
+
+def wait_for_count(url: str, expected: int, timeout_s: float = 60) -> int:
+    store = open_store(url)
     deadline = time.monotonic() + timeout_s
     count = store.count("kc-main")
     while count < expected and time.monotonic() < deadline:
@@ -137,35 +167,38 @@ def wait_for_count(db: Path, expected: int, timeout_s: float = 60) -> int:
     return count
 
 
-def check_exact(db: Path, sent: list[tuple[str, datetime, float]]) -> None:
-    store = SQLiteReadingStore(db)
+def check_exact(url: str, sent: list[tuple[str, datetime, float]]) -> None:
+    store = open_store(url)
     start = min(ts for _, ts, _ in sent) - timedelta(seconds=1)
     stop = max(ts for _, ts, _ in sent) + timedelta(seconds=1)
     frame = store.series("kc-main", "co2_ppm", start, stop)
     store.close()
     got = sorted(zip(frame["device"], [t.to_pydatetime() for t in frame["ts"]], frame["value"], strict=True))
+    missing = sorted(set(sent) - set(got))
+    assert not missing, f"{len(missing)} missing, first {missing[:3]}, last {missing[-3:]}"
     assert len(got) == len(sent)
     assert got == sorted(sent)
 
 
 def run_scenario(stack: dict[str, object], fault) -> None:  # type: ignore[no-untyped-def]
-    tmp, db = stack["tmp"], stack["db"]
+    tmp, url = stack["tmp"], stack["url"]
     broker = stack["broker"]
-    assert isinstance(tmp, Path) and isinstance(db, Path) and isinstance(broker, Mosquitto)
-    gateway = start_gateway(tmp, broker.port, db)
+    assert isinstance(tmp, Path)
+    assert isinstance(url, str)
+    assert isinstance(broker, Mosquitto)
+    gateway = start_gateway(tmp, broker.port, url)
     publisher = Publisher(broker.port)
     thread = threading.Thread(target=publisher.run)
     try:
-        time.sleep(2.0)  # the gateway has subscribed (its persistent session exists from now on)
+        wait_for_log(tmp / "gateway.log", "subscribed to", 1)  # its persistent session exists from now on
         thread.start()
         time.sleep(2.0)
         gateway = fault(stack, gateway) or gateway
         time.sleep(2.0)
         publisher.stop.set()
         thread.join(90)
-        count = wait_for_count(db, len(publisher.sent))
-        assert count == len(publisher.sent), (tmp / "gateway.log").read_text()[-3000:]
-        check_exact(db, publisher.sent)
+        wait_for_count(url, len(publisher.sent))
+        check_exact(url, publisher.sent)
     finally:
         publisher.stop.set()
         gateway.send_signal(signal.SIGTERM)
@@ -181,7 +214,7 @@ def test_gateway_killed_mid_batch_loses_nothing(stack):
         gateway.wait(10)
         time.sleep(1.0)
         broker = state["broker"]
-        return start_gateway(state["tmp"], broker.port, state["db"])
+        return start_gateway(state["tmp"], broker.port, state["url"])
 
     run_scenario(stack, kill_and_restart)
 
@@ -196,3 +229,21 @@ def test_mosquitto_restart_loses_nothing(stack):
         return gateway
 
     run_scenario(stack, restart_broker)
+
+
+def test_influxdb_stopped_for_ten_seconds_loses_nothing(stack, influxdb_server):
+    database = fresh_name()
+    stack["url"] = influxdb_server.url(database)
+
+    def freeze_influxdb(_state, gateway):  # type: ignore[no-untyped-def]
+        influxdb_server.process.send_signal(signal.SIGSTOP)
+        try:
+            time.sleep(10)
+        finally:
+            influxdb_server.process.send_signal(signal.SIGCONT)
+        return gateway
+
+    try:
+        run_scenario(stack, freeze_influxdb)
+    finally:
+        influxdb_server.drop(database)

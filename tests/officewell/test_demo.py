@@ -14,8 +14,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from gateway.stores import open_store
 from officewell.demo import choose_port
 from tests.conftest import free_port
+from tests.services import fresh_name
 
 pytestmark = pytest.mark.mosquitto
 
@@ -147,3 +149,54 @@ def test_demo_end_to_end(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_demo_moves_to_influxdb_with_one_flag(tmp_path, influxdb_server):
+    database = fresh_name("demo")
+    url = influxdb_server.url(database)
+    port, mqtt_port, data_dir = free_port(), free_port(), tmp_path / "demo"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OFFICEWELL_")}
+    log_path = tmp_path / "demo.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [
+                *officewell_command(),
+                "demo",
+                "--port",
+                str(port),
+                "--mqtt-port",
+                str(mqtt_port),
+                "--data-dir",
+                str(data_dir),
+                "--days",
+                "2",
+                "--store",
+                url,
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+    try:
+        started = time.monotonic()
+        while not (data_dir / "demo.json").exists():
+            assert proc.poll() is None, log_path.read_text()
+            assert time.monotonic() - started < 90, log_path.read_text()
+            time.sleep(0.2)
+        info = json.loads((data_dir / "demo.json").read_text())
+        store = open_store(url)
+        assert store.count("kc-main") >= 2 * 1440 * 10, "two days of history went into InfluxDB"
+        assert {lv.zone for lv in store.latest("kc-main")} == {f"z{i}" for i in range(1, 13)} | {"meeting", "break"}
+        store.close()
+        user = next(u for u in info["users"] if u["role"] == "manager")
+        api = httpx.Client(base_url=info["url"], timeout=10)
+        token = api.post("/api/v1/auth/token", data={"username": user["username"], "password": user["password"]})
+        api.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+        assert all(z["values"] for z in api.get("/api/v1/latest").json())
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(30) == 0, log_path.read_text()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        influxdb_server.drop(database)

@@ -1,0 +1,137 @@
+"""Sensor health: stale devices, flat-lined values, CO2 calibration drift and low batteries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+
+HEALTH_COLUMNS = [
+    "device",
+    "zone",
+    "format",
+    "last_seen",
+    "messages_per_hour",
+    "expected_per_hour",
+    "stale",
+    "flatlined",
+    "co2_baseline_ppm",
+    "co2_drift",
+    "battery_pct",
+    "problems",
+    "status",
+]
+
+
+@dataclass(frozen=True)
+class HealthRules:
+    """Thresholds of the health checks; defaults suit 1-minute office sensors."""
+
+    missed_intervals: int = 3  # stale after this many expected reports are missing
+    flatline_min_values: int = 30  # a constant series shorter than this is not judged
+    co2_outdoor_floor_ppm: float = 400.0  # a working sensor's quiet-hours baseline sits near outdoor air (~420)
+    co2_stuck_share: float = 0.2  # share of values exactly at the floor that means "stuck"
+    low_battery_pct: float = 20.0
+
+
+def sensor_health(
+    devices: pd.DataFrame,
+    status: pd.DataFrame,
+    co2_week: pd.DataFrame,
+    recent: pd.DataFrame,
+    now: datetime,
+    rules: HealthRules | None = None,
+) -> pd.DataFrame:
+    """One row per device of the site with its health.
+
+    devices: device, zone, format, interval_s (from the site file).
+    status: device, format, first_seen, last_seen, messages, battery_pct (from the gateway).
+    co2_week: raw CO2 of about the last 7 days: ts, device, value.
+    recent: raw values of the last hours of every quantity: ts, device, quantity, value.
+    """
+    rules = rules or HealthRules()
+    merged = devices.merge(status, on=["device", "format"], how="left", suffixes=("", "_seen"))
+    rows = []
+    for d in merged.to_dict("records"):
+        problems: list[str] = []
+        last_seen = None if pd.isna(d["last_seen"]) else pd.Timestamp(d["last_seen"]).to_pydatetime()
+        expected = 3600.0 / float(d["interval_s"])
+        if last_seen is None:
+            problems.append("never heard from")
+            rate = 0.0
+            stale = True
+        else:
+            first_seen = pd.Timestamp(d["first_seen"]).to_pydatetime()
+            span_h = max((last_seen - first_seen).total_seconds() / 3600.0, 1 / 60)
+            rate = float(d["messages"]) / span_h if d["messages"] > 1 else 0.0
+            silent_s = (now - last_seen).total_seconds()
+            stale = silent_s > rules.missed_intervals * float(d["interval_s"])
+            if stale:
+                problems.append(f"stale: nothing for {_duration(silent_s)} (reports every {int(d['interval_s'])} s)")
+        flat = _flatlined(recent[recent["device"] == d["device"]], rules)
+        if flat:
+            problems.append("flat-lined: " + ", ".join(flat))
+        baseline, drift = _co2_drift(co2_week[co2_week["device"] == d["device"]]["value"], rules)
+        if drift == "low":
+            problems.append(
+                f"CO2 baseline {baseline:.0f} ppm is below outdoor air (~420 ppm): calibration drift, recalibrate"
+            )
+        elif drift == "stuck":
+            problems.append(f"CO2 stuck at {rules.co2_outdoor_floor_ppm:.0f} ppm: the sensor clamps, recalibrate")
+        battery = float(d["battery_pct"]) if pd.notna(d["battery_pct"]) else None
+        if battery is not None and battery < rules.low_battery_pct:
+            problems.append(f"battery {battery:.0f} %")
+        status_word = "fault" if stale or flat else ("attention" if problems else "ok")
+        rows.append(
+            [
+                d["device"],
+                d["zone"],
+                d["format"],
+                last_seen,
+                round(rate, 2),
+                round(expected, 2),
+                stale,
+                flat,
+                baseline,
+                drift,
+                battery,
+                problems,
+                status_word,
+            ]
+        )
+    return pd.DataFrame(rows, columns=HEALTH_COLUMNS)
+
+
+def _flatlined(frame: pd.DataFrame, rules: HealthRules) -> list[str]:
+    """Quantities whose recent values never change (dark rooms at 0 lx are not a fault)."""
+    out = []
+    for quantity, values in frame.groupby("quantity")["value"]:
+        if len(values) < rules.flatline_min_values or values.max() != values.min():
+            continue
+        if quantity == "illuminance_lux" and values.iloc[0] == 0:
+            continue
+        out.append(str(quantity))
+    return sorted(out)
+
+
+def _co2_drift(values: pd.Series, rules: HealthRules) -> tuple[float | None, str | None]:
+    """The quiet-hours CO2 baseline (5th percentile) and whether it shows drift."""
+    if len(values) < 60:
+        return None, None
+    baseline = float(values.quantile(0.05))
+    if (values == rules.co2_outdoor_floor_ppm).mean() >= rules.co2_stuck_share:
+        return baseline, "stuck"
+    if baseline < rules.co2_outdoor_floor_ppm:
+        return baseline, "low"
+    return baseline, None
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 172_800:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:.1f} days"
