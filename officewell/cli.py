@@ -43,14 +43,14 @@ def _fail(message: str, code: int = 2) -> None:
 
 
 def _settings(**flags: Any) -> Any:
+    from officewell.logs import configure_logging
     from officewell.settings import SettingsError, build_settings
-    from officewell.wiring import configure_logging
 
     try:
         settings = build_settings(**flags)
     except SettingsError as exc:
         _fail(str(exc))
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     return settings
 
 
@@ -72,13 +72,17 @@ def demo(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print demo.json on stdout once ready, nothing else.")
     ] = False,
+    store: Annotated[
+        str | None,
+        typer.Option(help="A reading store instead of the embedded one, e.g. influxdb://localhost:8086/officewell."),
+    ] = None,
 ) -> None:
     """Run everything on embedded defaults: MQTT broker, simulated office, gateway, store, API and dashboards.
 
     Writes DATA_DIR/demo.json with the URL and one login per role once ready; stop with Ctrl-C.
     """
     from officewell.demo import DemoOptions, run_demo
-    from officewell.wiring import configure_logging
+    from officewell.logs import configure_logging
 
     configure_logging("WARNING" if as_json else "INFO")
     logging.getLogger("officewell.demo").setLevel(logging.INFO)
@@ -98,7 +102,14 @@ def demo(
     try:
         run_demo(
             DemoOptions(
-                data_dir=data_dir, port=port, mqtt_port=mqtt_port, host=host, days=days, interval_s=interval, seed=seed
+                data_dir=data_dir,
+                port=port,
+                mqtt_port=mqtt_port,
+                host=host,
+                days=days,
+                interval_s=interval,
+                seed=seed,
+                store=store,
             ),
             on_ready=ready,
             progress=progress_bar.update,
@@ -285,6 +296,199 @@ def user_add(
         _fail("the password must be at least 12 characters")
     FileUserDirectory(settings.users_path).add(username, the_role, password)
     typer.echo(f"user {username!r} ({the_role.value}) saved in {settings.users_path}")
+
+
+import_app = typer.Typer(
+    help="Import files: HR absences and roster, telephony call intervals, NKI results (CSV or XLSX).",
+    no_args_is_help=True,
+)
+app.add_typer(import_app, name="import")
+
+ImportFile = Annotated[
+    Path,
+    typer.Argument(
+        exists=True,
+        dir_okay=False,
+        readable=True,
+        help="CSV (comma or semicolon; UTF-8 or Windows-1252) or XLSX (first sheet).",
+    ),
+]
+RecordsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--records", help="Records database URL; default sqlite:///DATA_DIR/records.db. [env: OFFICEWELL_RECORDS]"
+    ),
+]
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", help="Check the file and report what would change; store nothing.")
+]
+ImportJsonOpt = Annotated[
+    bool, typer.Option("--json", help="Print one JSON document on stdout: the summary, or the errors.")
+]
+FromOpt = Annotated[
+    str | None,
+    typer.Option("--from", help="First day the export is complete for (YYYY-MM-DD); default: its first row."),
+]
+ToOpt = Annotated[
+    str | None, typer.Option("--to", help="Last day the export is complete for (YYYY-MM-DD); default: its last row.")
+]
+
+
+def _import_records(
+    kind: str,
+    file: Path,
+    *,
+    site: Path | None,
+    data_dir: Path | None,
+    records: str | None,
+    dry_run: bool,
+    as_json: bool,
+    period_from: str | None,
+    period_to: str | None,
+) -> None:
+    import getpass
+    from datetime import date
+
+    from officewell.settings import SettingsError
+    from officewell.wiring import site_of
+    from records.errors import ImportRejected, RecordsError
+    from records.importers import import_file
+    from records.store import RecordsStore
+
+    settings = _settings(site=site, data_dir=data_dir, records=records)
+    period = None
+    if (period_from is None) != (period_to is None):
+        _fail("give both --from and --to, or neither")
+    if period_from is not None and period_to is not None:
+        try:
+            first, last = date.fromisoformat(period_from), date.fromisoformat(period_to)
+        except ValueError:
+            _fail("--from and --to are dates: YYYY-MM-DD")
+        if last < first:
+            _fail("--to is before --from")
+        period = (first, last)
+    try:
+        the_site = site_of(settings)
+        store = RecordsStore.from_settings(settings)
+    except (SettingsError, SensorsError, RecordsError) as exc:
+        _fail(str(exc))
+    bar = _Progress(f"Importing {file.name}", enabled=not as_json)
+    try:
+        summary = import_file(
+            store,
+            kind,
+            file,
+            site=the_site,
+            dry_run=dry_run,
+            progress=bar.update,
+            actor=f"cli:{getpass.getuser()}",
+            period=period,
+        )
+    except ImportRejected as exc:
+        bar.close()
+        if as_json:
+            print(json.dumps(exc.to_dict(), ensure_ascii=False))
+        else:
+            typer.secho(str(exc), err=True, fg=typer.colors.RED)
+        raise typer.Exit(1) from None
+    except (RecordsError, OSError) as exc:
+        _fail(str(exc))
+    finally:
+        bar.close()
+        store.close()
+    if as_json:
+        print(summary.to_json())
+        return
+    teams = ", ".join(t or "whole centre" for t in summary.teams)
+    period_text = f"{summary.period_start} – {summary.period_end or 'ongoing'}"
+    if summary.skipped_as_duplicate_file:
+        typer.echo(f"{file.name} was imported before (batch {summary.batch_id}, same content): nothing changed.")
+    elif dry_run:
+        typer.echo(
+            f"dry run: {file.name} would store {summary.inserted} {kind} rows for {teams}, {period_text}, "
+            f"replacing {summary.replaced} stored rows and cutting {summary.trimmed}; nothing was stored."
+        )
+    else:
+        typer.echo(
+            f"imported {file.name}: {summary.inserted} {kind} rows for {teams}, {period_text} "
+            f"(replaced {summary.replaced} stored rows, cut {summary.trimmed}; batch {summary.batch_id})."
+        )
+
+
+@import_app.command("absences")
+def import_absences(
+    file: ImportFile,
+    site: SiteOpt = None,
+    data_dir: DataDir = None,
+    records: RecordsOpt = None,
+    dry_run: DryRunOpt = False,
+    period_from: FromOpt = None,
+    period_to: ToOpt = None,
+    as_json: ImportJsonOpt = False,
+) -> None:
+    """Import absence spells (employee_id, team, start_date, end_date, reason, extent_pct).
+
+    Employee ids are pseudonymised with OFFICEWELL_PSEUDONYM_KEY; the file replaces its teams' covered period.
+    """
+    _import_records("absences", file, site=site, data_dir=data_dir, records=records, dry_run=dry_run,
+                    as_json=as_json, period_from=period_from, period_to=period_to)  # fmt: skip
+
+
+@import_app.command("staff")
+def import_staff(
+    file: ImportFile,
+    site: SiteOpt = None,
+    data_dir: DataDir = None,
+    records: RecordsOpt = None,
+    dry_run: DryRunOpt = False,
+    period_from: FromOpt = None,
+    period_to: ToOpt = None,
+    as_json: ImportJsonOpt = False,
+) -> None:
+    """Import the roster (employee_id, team, start_date, end_date, fte).
+
+    Employee ids are pseudonymised with OFFICEWELL_PSEUDONYM_KEY; the file replaces its teams' covered period.
+    """
+    _import_records("staff", file, site=site, data_dir=data_dir, records=records, dry_run=dry_run,
+                    as_json=as_json, period_from=period_from, period_to=period_to)  # fmt: skip
+
+
+@import_app.command("calls")
+def import_calls(
+    file: ImportFile,
+    site: SiteOpt = None,
+    data_dir: DataDir = None,
+    records: RecordsOpt = None,
+    dry_run: DryRunOpt = False,
+    period_from: FromOpt = None,
+    period_to: ToOpt = None,
+    as_json: ImportJsonOpt = False,
+) -> None:
+    """Import call intervals (interval_start, team, offered, answered, abandoned).
+
+    Times without an offset are local site time; the file replaces its teams' intervals from first to last.
+    """
+    _import_records("calls", file, site=site, data_dir=data_dir, records=records, dry_run=dry_run,
+                    as_json=as_json, period_from=period_from, period_to=period_to)  # fmt: skip
+
+
+@import_app.command("nki")
+def import_nki(
+    file: ImportFile,
+    site: SiteOpt = None,
+    data_dir: DataDir = None,
+    records: RecordsOpt = None,
+    dry_run: DryRunOpt = False,
+    period_from: FromOpt = None,
+    period_to: ToOpt = None,
+    as_json: ImportJsonOpt = False,
+) -> None:
+    """Import NKI results (period_start, period_end, team, dimension, score, responses).
+
+    An empty team is the whole centre; the file replaces results of its teams that overlap its period.
+    """
+    _import_records("nki", file, site=site, data_dir=data_dir, records=records, dry_run=dry_run,
+                    as_json=as_json, period_from=period_from, period_to=period_to)  # fmt: skip
 
 
 class _Progress:

@@ -46,6 +46,7 @@ class DemoOptions:
     days: int = 30
     interval_s: float = 5.0
     seed: int = 42
+    store: str | None = None
 
 
 def choose_port(asked: int | None, default: int, host: str, what: str) -> int:
@@ -130,7 +131,7 @@ def run_demo(
         mqtt=f"mqtt://{options.host}:{mqtt_port}",
         host=options.host,
         port=port,
-        store=None,
+        store=options.store,
     )
     site = load_site(options.site_file)
     demo_file = data_dir / "demo.json"

@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("officewell-data"), description="where the embedded stores live")
     site: Path | None = Field(None, description="the site file (site.toml)")
     store: str | None = Field(None, description="reading store URL; default: the embedded store in data_dir")
+    records: str | None = Field(
+        None, description="records database URL (sqlite:///… or postgresql+psycopg://…); default: data_dir/records.db"
+    )
     mqtt: str = Field("mqtt://127.0.0.1:1883", description="MQTT broker URL")
     mqtt_protocol: Literal["3.1.1", "5"] = "3.1.1"
     mqtt_client_id: str | None = Field(
@@ -46,6 +49,7 @@ class Settings(BaseSettings):
     influx_token: SecretStr | None = None
     max_age_days: int = Field(30, ge=1, le=3650, description="oldest reading timestamp the gateway accepts")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = Field("text", description="json: one JSON object per line")
 
     @field_validator("secret_key", "pseudonym_key")
     @classmethod

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -12,6 +11,7 @@ from api.deps import Services
 from api.security import TokenSigner
 from api.users import FileUserDirectory, UserDirectory
 from gateway.deadletter_log import DeadLetterLog, SQLiteDeadLetterLog
+from gateway.device_status import SQLiteDeviceStatus
 from gateway.mqtt import BrokerAddress
 from gateway.outbox import Outbox
 from gateway.pipeline import Limits, Pipeline
@@ -21,11 +21,6 @@ from officewell.settings import Settings, SettingsError
 from sensors.site import Site, load_site
 
 EXAMPLE_SITE = Path(__file__).parent / "example_site.toml"
-
-
-def configure_logging(level: str) -> None:
-    """Plain, timestamped logs on stderr."""
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 def site_of(settings: Settings) -> Site:
@@ -41,8 +36,9 @@ def pipeline_of(settings: Settings, site: Site) -> Pipeline:
 
 
 def store_of(settings: Settings) -> ReadingStore:
-    """The reading store the settings name."""
-    return open_store(settings.store_url)
+    """The reading store the settings name (InfluxDB v2 takes its token from OFFICEWELL_INFLUX_TOKEN)."""
+    token = settings.influx_token.get_secret_value() if settings.influx_token else None
+    return open_store(settings.store_url, influx_token=token)
 
 
 def gateway_of(settings: Settings, site: Site, store: ReadingStore, *, persistent: bool = True) -> Gateway:
@@ -78,6 +74,7 @@ def services_of(
         tokens=TokenSigner(settings.secret_key.get_secret_value()),
         status=status or (lambda: {}),
         metrics=metrics,
+        device_status=SQLiteDeviceStatus(settings.outbox_path),
     )
 
 

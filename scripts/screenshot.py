@@ -18,8 +18,15 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def free_port() -> int:
@@ -36,8 +43,19 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "demo"
         officewell = Path(sys.executable).with_name("officewell")
-        proc = subprocess.Popen([str(officewell), "demo", "--port", str(free_port()), "--mqtt-port",
-                                 str(free_port()), "--data-dir", str(data_dir)], stdout=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [
+                str(officewell),
+                "demo",
+                "--port",
+                str(free_port()),
+                "--mqtt-port",
+                str(free_port()),
+                "--data-dir",
+                str(data_dir),
+            ],
+            stdout=subprocess.DEVNULL,
+        )
         try:
             while not (data_dir / "demo.json").exists():
                 if proc.poll() is not None:

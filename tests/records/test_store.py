@@ -1,0 +1,103 @@
+"""The store beyond imports: site teams, empty frames, the append-only audit log, the board and users."""
+
+from datetime import UTC, date, datetime
+
+import pandas as pd
+import pytest
+from sqlalchemy import text
+
+from api.security import Role, hash_password
+from records import board, users
+from records.errors import RecordsError, StoreError
+from records.frames import ABSENCE_COLUMNS, CALL_COLUMNS, NKI_COLUMNS, STAFF_COLUMNS
+from records.models import ROLES
+
+
+def test_site_teams_and_zones_are_synced(store, example_site):
+    store.sync_site(example_site)
+    store.sync_site(example_site)  # idempotent
+    teams = {t for z in example_site.zones for t in z.teams}
+    assert set(store.teams()) == teams
+    assert store.zone_teams()["z1"] == ("team-1",)
+
+
+def test_empty_frames_have_the_documented_columns_and_types(store):
+    absences, staff, calls, nki = store.absences_frame(), store.staff_frame(), store.calls_frame(), store.nki_frame()
+    assert list(absences.columns) == ABSENCE_COLUMNS
+    assert list(staff.columns) == STAFF_COLUMNS
+    assert list(calls.columns) == CALL_COLUMNS
+    assert list(nki.columns) == NKI_COLUMNS
+    assert str(calls["interval_start"].dtype) == "datetime64[ns, UTC]"
+    assert str(absences["start_date"].dtype) == "datetime64[ns]"
+    assert str(calls["abandoned"].dtype) == "Int64"
+
+
+def test_audit_log_is_append_only(store):
+    store.audit("anna", "export", "report:T1", {"rows": 3})
+    entry = store.audit_log()[0]
+    assert (entry.actor, entry.action, entry.resource, entry.details) == ("anna", "export", "report:T1", {"rows": 3})
+    assert entry.at.tzinfo is not None
+    assert abs((datetime.now(UTC) - entry.at).total_seconds()) < 60
+    for statement in ("UPDATE audit_log SET actor = 'mallory'", "DELETE FROM audit_log"):
+        with pytest.raises(StoreError, match="append-only"), store.writing() as conn:
+            conn.execute(text(statement))
+    assert [e.actor for e in store.audit_log()] == ["anna"]
+
+
+def test_audit_log_lists_newest_first_and_filters(store):
+    for i in range(3):
+        store.audit("anna", "a" if i % 2 == 0 else "b", f"r{i}")
+    assert [e.resource for e in store.audit_log()] == ["r2", "r1", "r0"]
+    assert [e.resource for e in store.audit_log(action="a", limit=1)] == ["r2"]
+
+
+def test_improvement_board(store, example_site):
+    store.sync_site(example_site)
+    item = board.add_item(
+        store, "Raise ventilation in z3", actor="maria", zone="z3", quantity="co2_ppm", due_date=date(2027, 2, 1)
+    )
+    assert (item.status, item.zone, item.quantity) == ("proposed", "z3", "co2_ppm")
+    moved = board.update_item(store, item.id, actor="maria", status="in_progress", owner="facilities")
+    assert (moved.status, moved.owner) == ("in_progress", "facilities")
+    assert moved.updated_at >= item.updated_at
+    assert [i.id for i in board.list_items(store, status="in_progress")] == [item.id]
+    assert board.list_items(store, zone="z1") == []
+    with pytest.raises(RecordsError, match="unknown status"):
+        board.update_item(store, item.id, actor="maria", status="maybe")
+    with pytest.raises(RecordsError, match="unknown zone"):
+        board.add_item(store, "x", actor="maria", zone="z99")
+    with pytest.raises(RecordsError, match="unknown quantity"):
+        board.add_item(store, "x", actor="maria", quantity="radon")
+    assert [e.action for e in store.audit_log()] == ["board_update", "board_add"]
+    assert item.to_dict()["due_date"] == "2027-02-01"
+
+
+def test_users_keep_hashes_only(store):
+    assert set(ROLES) == {r.value for r in Role}  # records must not import api, so the list is repeated
+    saved = users.save_user(store, "anna", "hr", hash_password("correct horse battery"), actor="admin")
+    assert saved.role == "hr"
+    assert saved.password_hash.startswith("scrypt$")
+    users.save_user(store, "anna", "manager", hash_password("another long password"), actor="admin")
+    assert users.get_user(store, "anna").role == "manager"
+    with pytest.raises(RecordsError, match="not a password"):
+        users.save_user(store, "bo", "hr", "plain-password", actor="admin")
+    with pytest.raises(RecordsError, match="unknown role"):
+        users.save_user(store, "bo", "boss", hash_password("x" * 12), actor="admin")
+    assert [u.username for u in users.list_users(store)] == ["anna"]
+    assert users.delete_user(store, "anna", actor="admin") is True
+    assert users.get_user(store, "anna") is None
+    assert [e.action for e in store.audit_log()] == ["user_delete", "user_update", "user_add"]
+
+
+def test_frames_filter_by_period_and_team(store, example_site):
+    from records.importers import import_file
+    from tests.records.support import GOOD
+
+    import_file(store, "absences", GOOD / "absences_sv_cp1252.csv", site=example_site)
+    january = store.absences_frame(start=date(2024, 1, 1), end=date(2024, 1, 31), teams=["team-1"])
+    assert set(january["team"]) == {"team-1"}
+    assert (january["start_date"] <= pd.Timestamp("2024-01-31")).all()
+    assert (january["end_date"] >= pd.Timestamp("2024-01-01")).all()
+    assert len(january) == 4
+    with pytest.raises(ValueError, match="timezone-aware"):
+        store.calls_frame(start=datetime(2024, 1, 1))  # noqa: DTZ001 - the point of the test
