@@ -9,7 +9,7 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 
 from api.deps import Services
-from api.routes import auth, environment, gateway
+from api.routes import auth, environment, gateway, goals
 from dashboards import STATIC_DIR
 from gateway.errors import StoreUnavailableError
 
@@ -36,6 +36,7 @@ def create_app(services: Services) -> FastAPI:
     v1.include_router(auth.router)
     v1.include_router(environment.router)
     v1.include_router(gateway.router)
+    v1.include_router(goals.router)
     app.include_router(v1)
 
     @app.get("/healthz", tags=["health"])

@@ -14,6 +14,7 @@ from api.users import UserDirectory
 from gateway.deadletter_log import DeadLetterLog
 from gateway.device_status import DeviceStatusLog
 from gateway.stores.port import ReadingStore
+from records.store import RecordsStore
 from sensors.site import Site
 
 
@@ -29,6 +30,7 @@ class Services:
     status: Callable[[], dict[str, Any]] = field(default=lambda: {})
     metrics: Callable[[], bytes] | None = None
     device_status: DeviceStatusLog | None = None
+    records: RecordsStore | None = None
 
 
 def get_services(request: Request) -> Services:
@@ -74,3 +76,18 @@ def require(*roles: Role) -> Callable[[Principal], Principal]:
 # Environment data (rooms, not people) is open to every role.
 EnvironmentReader = Annotated[Principal, Depends(require(Role.FACILITIES, Role.HR, Role.MANAGER))]
 GatewayOperator = Annotated[Principal, Depends(require(Role.FACILITIES))]
+# Answer rates and NKI per answer group are operations data, not personal data.
+GoalReader = Annotated[Principal, Depends(require(Role.MANAGER, Role.HR))]
+
+
+def records_of(services: ServicesDep) -> RecordsStore:
+    """The records store; 503 when this server has none configured."""
+    if services.records is None:
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            "No records store is configured on this server (set OFFICEWELL_PSEUDONYM_KEY to enable records)",
+        )
+    return services.records
+
+
+RecordsDep = Annotated[RecordsStore, Depends(records_of)]

@@ -195,11 +195,15 @@ def serve(
     from api.app import create_app
     from officewell.settings import SettingsError
     from officewell.wiring import services_of, site_of, store_of
+    from records.errors import RecordsError
+    from records.store import RecordsStore
 
     settings = _settings(site=site, store=store, data_dir=data_dir, host=host, port=port)
     try:
-        services = services_of(settings, site_of(settings), store_of(settings))
-    except (SettingsError, SensorsError, GatewayError) as exc:
+        # Goal follow-up needs the records store, which opens only with the pseudonymisation key.
+        records = RecordsStore.from_settings(settings) if settings.pseudonym_key else None
+        services = services_of(settings, site_of(settings), store_of(settings), records=records)
+    except (SettingsError, SensorsError, GatewayError, RecordsError) as exc:
         _fail(str(exc))
     uvicorn.run(create_app(services), host=settings.host, port=settings.port, log_level="info")
 

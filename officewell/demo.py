@@ -22,8 +22,10 @@ from api.users import FileUserDirectory
 from gateway.mqtt import BrokerAddress, make_client
 from gateway.stores import ReadingStore
 from officewell.broker import EmbeddedBroker, free_port, port_is_free
+from officewell.centre import import_demo_centre
 from officewell.settings import build_settings
 from officewell.wiring import EXAMPLE_SITE, gateway_of, gateway_status, services_of, store_of
+from records.store import RecordsStore
 from sensors.simulator import OfficeSimulator
 from sensors.simulator.publisher import publish_live
 from sensors.site import Site, load_site
@@ -149,6 +151,11 @@ def run_demo(
     written = backfill(simulator, store, site, options.days, now, progress)
     log.info("backfilled %d readings in %.1f s", written, time.monotonic() - started)
 
+    records = RecordsStore.open(f"sqlite:///{data_dir / 'records.db'}", _secret(data_dir / "pseudonym_key"))
+    started = time.monotonic()
+    rows = import_demo_centre(records, site, data_dir / "centre", datetime.now(site.site.tz).date(), seed=options.seed)
+    log.info("centre history: %s in %.1f s", rows, time.monotonic() - started)
+
     users = FileUserDirectory(settings.users_path)
     logins = _demo_users(users)
     # The embedded broker keeps sessions in memory only, so a persistent session would buy nothing.
@@ -161,6 +168,7 @@ def run_demo(
         gateway.dead_letters,
         status=lambda: gateway_status(gateway),
         metrics=gateway.metrics.render,
+        records=records,
     )
     gateway.start()
 
@@ -216,4 +224,5 @@ def run_demo(
         gateway.outbox.close()
         broker.stop()
         store.close()
+        records.close()
         demo_file.unlink(missing_ok=True)

@@ -18,6 +18,7 @@ from gateway.pipeline import Limits, Pipeline
 from gateway.service import Gateway, GatewayOptions
 from gateway.stores import ReadingStore, open_store
 from officewell.settings import Settings, SettingsError
+from records.store import RecordsStore
 from sensors.site import Site, load_site
 
 EXAMPLE_SITE = Path(__file__).parent / "example_site.toml"
@@ -62,6 +63,7 @@ def services_of(
     dead_letters: DeadLetterLog | None = None,
     status: Callable[[], dict[str, Any]] | None = None,
     metrics: Callable[[], bytes] | None = None,
+    records: RecordsStore | None = None,
 ) -> Services:
     """The API's services; needs a token secret."""
     if settings.secret_key is None:
@@ -75,6 +77,7 @@ def services_of(
         status=status or (lambda: {}),
         metrics=metrics,
         device_status=SQLiteDeviceStatus(settings.outbox_path),
+        records=records,
     )
 
 

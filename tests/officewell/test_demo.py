@@ -8,7 +8,7 @@ import socket
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -90,6 +90,22 @@ def test_demo_end_to_end(tmp_path):
             params={"quantity": "co2_ppm", "zone": "z3", "window": "1d", "start": "2000-01-01T00:00:00Z"},
         ).json()["windows"]
         assert len(history) >= 30, "about 30 days of backfilled history"
+
+        manager = next(u for u in info["users"] if u["role"] == "manager")
+        manager_token = api.post(
+            "/api/v1/auth/token", data={"username": manager["username"], "password": manager["password"]}
+        ).json()["access_token"]
+        year_ago = (datetime.now(UTC) - timedelta(days=380)).date().isoformat()
+        weeks = api.get(
+            "/api/v1/goals/answer-rate/weekly",
+            params={"start": year_ago},
+            headers={"Authorization": f"Bearer {manager_token}"},
+        ).json()["weeks"]
+        total = [w for w in weeks if w["team"] == "total"]
+        assert len(total) >= 53, "more than a year of centre history"
+        assert {w["team"] for w in weeks} >= {f"team-{i}" for i in range(1, 13)}
+        assert 0.85 < sum(w["answered"] for w in total) / sum(w["offered"] for w in total) <= 1.0
+        assert api.get("/api/v1/goals/nki").status_code == 403, "facilities do not see goal follow-up"
 
         now = datetime.now(UTC)
         sent = time.monotonic()

@@ -1,0 +1,62 @@
+"""`officewell import` as a user runs it: --json summaries, refusals with rows and columns, no raw ids."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from officewell.cli import app
+from tests.conftest import EXAMPLE_SITE, ROOT
+
+FIXTURES = ROOT / "tests" / "fixtures" / "records"
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    import os
+
+    for key in list(os.environ):
+        if key.startswith("OFFICEWELL_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("OFFICEWELL_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("OFFICEWELL_SITE", str(EXAMPLE_SITE))
+    return tmp_path
+
+
+def test_import_needs_the_pseudonym_key(env):
+    result = runner.invoke(app, ["import", "absences", str(FIXTURES / "good" / "absences_en_utf8.csv")])
+    assert result.exit_code == 2
+    assert "OFFICEWELL_PSEUDONYM_KEY" in result.output
+
+
+def test_import_json_then_again_changes_nothing(env, monkeypatch):
+    monkeypatch.setenv("OFFICEWELL_PSEUDONYM_KEY", "k" * 40)
+    file = FIXTURES / "good" / "absences_en_utf8.csv"
+    first = runner.invoke(app, ["import", "absences", str(file), "--json"])
+    assert first.exit_code == 0, first.output
+    summary = json.loads(first.stdout)
+    assert summary["inserted"] > 0
+    assert not summary["skipped_as_duplicate_file"]
+    again = json.loads(runner.invoke(app, ["import", "absences", str(file), "--json"]).stdout)
+    assert again["skipped_as_duplicate_file"]
+    assert again["batch_id"] == summary["batch_id"]
+    raw_ids = {line.split(",")[0] for line in file.read_text().splitlines()[1:]}
+    assert not any(raw in first.output for raw in raw_ids)
+    database = (env / "records.db").read_bytes()
+    assert not any(raw.encode() in database for raw in raw_ids)
+
+
+def test_a_broken_file_is_refused_with_row_and_column(env, monkeypatch):
+    monkeypatch.setenv("OFFICEWELL_PSEUDONYM_KEY", "k" * 40)
+    file = FIXTURES / "broken" / "absences_end_before_start.csv"
+    result = runner.invoke(app, ["import", "absences", str(file), "--json"])
+    assert result.exit_code == 1
+    body = json.loads(result.stdout)
+    assert body["imported"] is False
+    assert body["errors"][0]["row"] == 2
+    assert body["errors"][0]["column"] == "end_date"
+    assert "EMP-4001-K" not in result.output
+    dry = runner.invoke(app, ["import", "absences", str(FIXTURES / "good" / "absences_en_utf8.csv"), "--dry-run"])
+    assert dry.exit_code == 0
+    assert "nothing was stored" in dry.output
