@@ -108,6 +108,7 @@ class WindowPublic(BaseModel):
     min: float
     max: float
     count: int
+    percentiles: dict[str, float] | None = None
 
 
 class ReadingsPublic(BaseModel):

@@ -13,13 +13,10 @@ Usage: python benchmarks/embedded_path.py [--messages 20000]
 from __future__ import annotations
 
 import argparse
-import json
-import multiprocessing as mp
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,7 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from gateway.mqtt import BrokerAddress, make_client  # noqa: E402
+from benchmarks.common import bare, start_publisher  # noqa: E402
+from gateway.mqtt import BrokerAddress  # noqa: E402
 from gateway.outbox import Outbox  # noqa: E402
 from gateway.pipeline import Pipeline  # noqa: E402
 from gateway.service import Gateway, GatewayOptions  # noqa: E402
@@ -36,71 +34,6 @@ from officewell.broker import EmbeddedBroker, free_port  # noqa: E402
 from sensors.site import load_site  # noqa: E402
 
 SITE = load_site(ROOT / "examples" / "site.toml")
-
-
-def publisher(port: int, n: int, go: mp.synchronize.Event) -> None:  # type: ignore[name-defined]
-    client = make_client(BrokerAddress("127.0.0.1", port))
-    client.max_inflight_messages_set(200)
-    client.max_queued_messages_set(0)
-    client.connect("127.0.0.1", port)
-    client.loop_start()
-    go.wait()
-    t0 = datetime.now(UTC)
-    infos = []
-    for i in range(n):
-        zone = 1 + i % 12
-        body = {
-            "ts": (t0 - timedelta(milliseconds=i)).isoformat(),
-            "seq": i,
-            "co2_ppm": 600 + i % 400,
-            "temperature_c": 21.5,
-            "humidity_pct": 35.0,
-            "sound_dba": 52.0,
-            "illuminance_lux": 480.0,
-        }
-        infos.append(client.publish(f"officewell/kc-main/z{zone}/aq-{zone:02d}", json.dumps(body), qos=1))
-    for info in infos:
-        info.wait_for_publish(120)
-    client.disconnect()
-    client.loop_stop()
-
-
-def run_publisher(port: int, n: int) -> tuple[mp.Process, mp.synchronize.Event]:  # type: ignore[name-defined]
-    go = mp.Event()
-    proc = mp.Process(target=publisher, args=(port, n, go))
-    proc.start()
-    time.sleep(1.0)
-    return proc, go
-
-
-def bare(port: int, n: int) -> float:
-    received = 0
-    done = threading.Event()
-
-    def on_message(_c, _u, msg):  # type: ignore[no-untyped-def]
-        nonlocal received
-        json.loads(msg.payload)
-        received += 1
-        if received >= n:
-            done.set()
-
-    client = make_client(BrokerAddress("127.0.0.1", port))
-    client.on_message = on_message
-    subscribed = threading.Event()
-    client.on_subscribe = lambda *a: subscribed.set()
-    client.on_connect = lambda c, *a: c.subscribe("officewell/kc-main/+/+", qos=1)
-    client.connect("127.0.0.1", port)
-    client.loop_start()
-    subscribed.wait(10)
-    proc, go = run_publisher(port, n)
-    t0 = time.perf_counter()
-    go.set()
-    done.wait(600)
-    elapsed = time.perf_counter() - t0
-    proc.join()
-    client.disconnect()
-    client.loop_stop()
-    return received / elapsed
 
 
 def full(port: int, n: int, workdir: Path) -> float:
@@ -113,7 +46,7 @@ def full(port: int, n: int, workdir: Path) -> float:
         GatewayOptions(persistent_session=False),
     )
     gateway.start()
-    proc, go = run_publisher(port, n)
+    proc, go = start_publisher(port, n)
     t0 = time.perf_counter()
     go.set()
     while gateway.stats.received < n and time.perf_counter() - t0 < 600:

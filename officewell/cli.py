@@ -7,6 +7,7 @@ import logging
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -419,80 +420,42 @@ def _import_records(
         )
 
 
-@import_app.command("absences")
-def import_absences(
-    file: ImportFile,
-    site: SiteOpt = None,
-    data_dir: DataDir = None,
-    records: RecordsOpt = None,
-    dry_run: DryRunOpt = False,
-    period_from: FromOpt = None,
-    period_to: ToOpt = None,
-    as_json: ImportJsonOpt = False,
-) -> None:
-    """Import absence spells (employee_id, team, start_date, end_date, reason, extent_pct).
-
-    Employee ids are pseudonymised with OFFICEWELL_PSEUDONYM_KEY; the file replaces its teams' covered period.
-    """
-    _import_records("absences", file, site=site, data_dir=data_dir, records=records, dry_run=dry_run,
-                    as_json=as_json, period_from=period_from, period_to=period_to)  # fmt: skip
+# What each kind of file holds and how an updated export replaces stored rows: the commands' help.
+_IMPORT_HELP = {
+    "absences": "Import absence spells (employee_id, team, start_date, end_date, reason, extent_pct).\n\n"
+    "Employee ids are pseudonymised with OFFICEWELL_PSEUDONYM_KEY; the file replaces its teams' covered period.",
+    "staff": "Import the roster (employee_id, team, start_date, end_date, fte).\n\n"
+    "Employee ids are pseudonymised with OFFICEWELL_PSEUDONYM_KEY; the file replaces its teams' covered period.",
+    "calls": "Import call intervals (interval_start, team, offered, answered, abandoned).\n\n"
+    "Times without an offset are local site time; the file replaces its teams' intervals from first to last.",
+    "nki": "Import NKI results (period_start, period_end, team, dimension, score, responses).\n\n"
+    "An empty team is the whole centre; the file replaces results of its teams that overlap its period.",
+}
 
 
-@import_app.command("staff")
-def import_staff(
-    file: ImportFile,
-    site: SiteOpt = None,
-    data_dir: DataDir = None,
-    records: RecordsOpt = None,
-    dry_run: DryRunOpt = False,
-    period_from: FromOpt = None,
-    period_to: ToOpt = None,
-    as_json: ImportJsonOpt = False,
-) -> None:
-    """Import the roster (employee_id, team, start_date, end_date, fte).
+def _import_command(kind: str) -> Callable[..., None]:
+    """The `officewell import KIND` command: the same options for every kind of file."""
 
-    Employee ids are pseudonymised with OFFICEWELL_PSEUDONYM_KEY; the file replaces its teams' covered period.
-    """
-    _import_records("staff", file, site=site, data_dir=data_dir, records=records, dry_run=dry_run,
-                    as_json=as_json, period_from=period_from, period_to=period_to)  # fmt: skip
+    def command(
+        file: ImportFile,
+        site: SiteOpt = None,
+        data_dir: DataDir = None,
+        records: RecordsOpt = None,
+        dry_run: DryRunOpt = False,
+        period_from: FromOpt = None,
+        period_to: ToOpt = None,
+        as_json: ImportJsonOpt = False,
+    ) -> None:
+        _import_records(kind, file, site=site, data_dir=data_dir, records=records, dry_run=dry_run,
+                        as_json=as_json, period_from=period_from, period_to=period_to)  # fmt: skip
 
-
-@import_app.command("calls")
-def import_calls(
-    file: ImportFile,
-    site: SiteOpt = None,
-    data_dir: DataDir = None,
-    records: RecordsOpt = None,
-    dry_run: DryRunOpt = False,
-    period_from: FromOpt = None,
-    period_to: ToOpt = None,
-    as_json: ImportJsonOpt = False,
-) -> None:
-    """Import call intervals (interval_start, team, offered, answered, abandoned).
-
-    Times without an offset are local site time; the file replaces its teams' intervals from first to last.
-    """
-    _import_records("calls", file, site=site, data_dir=data_dir, records=records, dry_run=dry_run,
-                    as_json=as_json, period_from=period_from, period_to=period_to)  # fmt: skip
+    command.__doc__ = _IMPORT_HELP[kind]
+    command.__name__ = f"import_{kind}"
+    return command
 
 
-@import_app.command("nki")
-def import_nki(
-    file: ImportFile,
-    site: SiteOpt = None,
-    data_dir: DataDir = None,
-    records: RecordsOpt = None,
-    dry_run: DryRunOpt = False,
-    period_from: FromOpt = None,
-    period_to: ToOpt = None,
-    as_json: ImportJsonOpt = False,
-) -> None:
-    """Import NKI results (period_start, period_end, team, dimension, score, responses).
-
-    An empty team is the whole centre; the file replaces results of its teams that overlap its period.
-    """
-    _import_records("nki", file, site=site, data_dir=data_dir, records=records, dry_run=dry_run,
-                    as_json=as_json, period_from=period_from, period_to=period_to)  # fmt: skip
+for _kind in _IMPORT_HELP:
+    import_app.command(_kind)(_import_command(_kind))
 
 
 class _Progress:

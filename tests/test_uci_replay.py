@@ -16,9 +16,10 @@ from gateway.outbox import Outbox
 from gateway.pipeline import Pipeline
 from gateway.service import Gateway, GatewayOptions
 from gateway.stores import SQLiteReadingStore
+from models.readings import occupied_mask
 from sensors.site import load_site
 from tests.conftest import ROOT, UCI_DIR
-from tests.support.uci import COLUMNS, load_uci, native_messages, whole_days_to
+from tests.support.uci import COLUMNS, load_uci, native_messages, whole_weeks_to
 
 pytestmark = pytest.mark.mosquitto
 
@@ -30,7 +31,7 @@ def test_replayed_office_data_matches_the_file(mosquitto, tmp_path):
     data = load_uci(UCI_DIR)
     assert len(data) == 20_560
     now = pd.Timestamp(datetime.now(UTC))
-    shift = whole_days_to(data, now - pd.Timedelta(hours=1))
+    shift = whole_weeks_to(data, now - pd.Timedelta(hours=1))
     messages = native_messages(data, shift, "mons", "office", "uci-room")
 
     store = SQLiteReadingStore(tmp_path / "readings.db")
@@ -92,10 +93,32 @@ def test_replayed_office_data_matches_the_file(mosquitto, tmp_path):
         assert got["mean"].to_numpy() == pytest.approx(expected["mean"].to_numpy(), rel=1e-9)
         assert got["max"].to_numpy() == pytest.approx(expected["max"].to_numpy(), rel=1e-12)
 
+    # Occupied hours only (the site's 08:00-17:00 on weekdays, Belgian time), with the 95th percentile.
+    shifted_ts = data["ts"] + shift
+    hours = site.site.working_hours
+    in_hours = occupied_mask(shifted_ts, site.site.tz, hours.start, hours.end, hours.days)
+    body = client.get(
+        "/api/v1/readings",
+        headers=headers,
+        params={
+            "quantity": "co2_ppm",
+            "window": "1h",
+            "occupied": "true",
+            "percentile": [95],
+            "start": start.isoformat(),
+            "stop": stop.isoformat(),
+        },
+    ).json()
+    got = pd.DataFrame(body["windows"])
+    expected = shifted[in_hours.to_numpy()].groupby("hour")["co2_ppm"]
+    assert got["count"].sum() == int(in_hours.sum())
+    assert got["count"].tolist() == expected.count().tolist()
+    assert [w["percentiles"]["p95"] for w in body["windows"]] == pytest.approx(expected.quantile(0.95).tolist())
+
     # The newest values are the file's last row.
     latest = client.get("/api/v1/zones/office/latest", headers=headers).json()["values"]
     last = data.iloc[-1]
     assert latest["co2_ppm"]["value"] == pytest.approx(last["co2_ppm"])
     assert latest["illuminance_lux"]["ts"].startswith((last["ts"] + shift).strftime("%Y-%m-%dT%H:%M"))
     store.close()
-    assert timedelta(days=1) <= shift
+    assert timedelta(days=7) <= shift

@@ -7,6 +7,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
+import pandas as pd
 from fastapi import APIRouter, HTTPException, Query, status
 
 from api.deps import EnvironmentReader, ServicesDep
@@ -23,6 +24,7 @@ from api.schemas import (
     ZonePublic,
 )
 from gateway.stores.port import LatestValue
+from models.readings import occupied_mask, window_stats
 from sensors.quantities import QUANTITIES
 from sensors.site import Site
 
@@ -134,8 +136,15 @@ def readings(
     start: Annotated[datetime | None, Query(description="RFC 3339; default: 24 hours before stop")] = None,
     stop: Annotated[datetime | None, Query(description="RFC 3339, exclusive; default: now")] = None,
     window: Annotated[str | None, Query(description="aggregation window, e.g. 5m, 1h, 1d")] = None,
+    occupied: Annotated[bool, Query(description="only readings inside the site's working hours")] = False,
+    percentile: Annotated[
+        list[float] | None, Query(description="with a window: percentiles to add, e.g. 50 and 95")
+    ] = None,
 ) -> ReadingsPublic:
-    """Readings of one quantity: raw points, or mean/min/max/count per window."""
+    """Readings of one quantity: raw points, or mean/min/max/count (and percentiles) per window.
+
+    With `occupied=true` only readings in the site's working hours count, as the comfort standards ask.
+    """
     if quantity not in QUANTITIES:
         raise HTTPException(
             status.HTTP_422_UNPROCESSABLE_CONTENT, f"unknown quantity {quantity!r}; known: {', '.join(QUANTITIES)}"
@@ -150,19 +159,42 @@ def readings(
     unit = QUANTITIES[quantity].unit
     site = services.site.id
     if window is None:
+        if percentile:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "percentiles need a window such as 1h")
         if stop - start > MAX_RAW_SPAN:
             raise HTTPException(
                 status.HTTP_422_UNPROCESSABLE_CONTENT, "raw readings are limited to 7 days; add a window such as 1h"
             )
         frame = services.store.series(site, quantity, start, stop, zone)
+        if occupied:
+            frame = frame[_occupied(services.site, frame["ts"])]
         points = [PointPublic.model_validate(row) for row in frame.to_dict("records")]
         return ReadingsPublic(quantity=quantity, unit=unit, start=start, stop=stop, window_s=None, points=points)
     width = parse_window(window)
-    frame = services.store.windows(site, quantity, start, stop, width, zone)
-    windows = [WindowPublic.model_validate(row) for row in frame.to_dict("records")]
+    if any(not 0 < p < 100 for p in percentile or ()):
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "percentiles lie between 0 and 100, e.g. 95")
+    if occupied or percentile:
+        # The stores aggregate plain windows themselves; filtering and percentiles need the raw series.
+        raw = services.store.series(site, quantity, start, stop, zone)
+        if occupied:
+            raw = raw[_occupied(services.site, raw["ts"])]
+        frame = window_stats(raw, width, percentile or ())
+        names = [c for c in frame.columns if c.startswith("p")]
+        windows = [
+            WindowPublic.model_validate({**row, "percentiles": {n: row[n] for n in names} or None})
+            for row in frame.to_dict("records")
+        ]
+    else:
+        frame = services.store.windows(site, quantity, start, stop, width, zone)
+        windows = [WindowPublic.model_validate(row) for row in frame.to_dict("records")]
     return ReadingsPublic(
         quantity=quantity, unit=unit, start=start, stop=stop, window_s=width.total_seconds(), windows=windows
     )
+
+
+def _occupied(site: Site, ts: pd.Series) -> pd.Series:
+    hours = site.site.working_hours
+    return occupied_mask(ts, site.site.tz, hours.start, hours.end, hours.days)
 
 
 def _aware(ts: datetime, name: str) -> datetime:

@@ -161,6 +161,8 @@ def test_readings_raw_and_windowed(client):
         ({"quantity": "co2_ppm", "start": "2026-01-10T00:00:00Z", "stop": "2026-01-01T00:00:00Z"}, 422, "before start"),
         ({"quantity": "co2_ppm", "start": "2026-01-01T00:00:00Z", "stop": "2026-03-01T00:00:00Z"}, 422, "add a window"),
         ({"quantity": "co2_ppm", "start": "2026-01-01T00:00:00"}, 422, "needs a UTC offset"),
+        ({"quantity": "co2_ppm", "percentile": 95}, 422, "percentiles need a window"),
+        ({"quantity": "co2_ppm", "percentile": 100, "window": "1h"}, 422, "between 0 and 100"),
     ],
 )
 def test_bad_queries_say_what_is_wrong(client, params, status, detail):

@@ -23,9 +23,9 @@ def load_uci(directory: Path) -> pd.DataFrame:
     return out.sort_values("ts", ignore_index=True)
 
 
-def whole_days_to(frame: pd.DataFrame, end: pd.Timestamp) -> timedelta:
-    """The shift in whole days that moves the data's last row to just before `end` (keeps hours aligned)."""
-    return timedelta(days=int((end - frame["ts"].max()) / pd.Timedelta(days=1)))
+def whole_weeks_to(frame: pd.DataFrame, end: pd.Timestamp) -> timedelta:
+    """The shift in whole weeks that moves the data's last row to just before `end` (keeps hours and weekdays)."""
+    return timedelta(weeks=int((end - frame["ts"].max()) / pd.Timedelta(weeks=1)))
 
 
 def native_messages(

@@ -1,0 +1,1 @@
+"""Benchmarks: each prints its figures and their ratios measured side by side in one run."""
