@@ -458,6 +458,77 @@ for _kind in _IMPORT_HELP:
     import_app.command(_kind)(_import_command(_kind))
 
 
+records_app = typer.Typer(
+    help="Retention and erasure of HR records (both are written to the audit log).", no_args_is_help=True
+)
+app.add_typer(records_app, name="records")
+
+
+def _records_store(data_dir: Path | None, records: str | None) -> Any:
+    from records.errors import RecordsError
+    from records.store import RecordsStore
+
+    settings = _settings(data_dir=data_dir, records=records)
+    try:
+        return RecordsStore.from_settings(settings)
+    except RecordsError as exc:
+        _fail(str(exc))
+
+
+@records_app.command("purge")
+def records_purge(
+    months: Annotated[int, typer.Option(min=1, help="Keep absence spells that ended within this many months.")] = 24,
+    data_dir: DataDir = None,
+    records: RecordsOpt = None,
+    as_json: ImportJsonOpt = False,
+) -> None:
+    """Delete absence spells that ended more than MONTHS months ago (retention)."""
+    import getpass
+
+    from records.errors import RecordsError
+    from records.retention import purge_absences
+
+    store = _records_store(data_dir, records)
+    try:
+        result = purge_absences(store, months, actor=f"cli:{getpass.getuser()}")
+    except RecordsError as exc:
+        _fail(str(exc))
+    finally:
+        store.close()
+    if as_json:
+        print(json.dumps(result.to_dict(), default=str))
+    else:
+        typer.echo(f"deleted {result.absences_deleted} absence rows that ended before {result.cutoff}")
+
+
+@records_app.command("erase")
+def records_erase(
+    employee_id: Annotated[str, typer.Argument(help="The person's employee id as HR knows it (never stored).")],
+    data_dir: DataDir = None,
+    records: RecordsOpt = None,
+    as_json: ImportJsonOpt = False,
+) -> None:
+    """Erase every absence and roster row of one person, on request (GDPR art. 17)."""
+    import getpass
+
+    from records.errors import RecordsError
+    from records.retention import erase_person
+
+    store = _records_store(data_dir, records)
+    try:
+        result = erase_person(store, raw_id=employee_id, actor=f"cli:{getpass.getuser()}")
+    except RecordsError as exc:
+        _fail(str(exc))
+    finally:
+        store.close()
+    if as_json:
+        print(json.dumps(result.to_dict(), default=str))
+    else:
+        typer.echo(
+            f"erased person {result.subject}…: {result.absences_deleted} absence and {result.staff_deleted} roster rows"
+        )
+
+
 class _Progress:
     """A progress bar on stderr that tolerates an unknown or growing total."""
 

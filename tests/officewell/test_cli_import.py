@@ -60,3 +60,26 @@ def test_a_broken_file_is_refused_with_row_and_column(env, monkeypatch):
     dry = runner.invoke(app, ["import", "absences", str(FIXTURES / "good" / "absences_en_utf8.csv"), "--dry-run"])
     assert dry.exit_code == 0
     assert "nothing was stored" in dry.output
+
+
+def test_erase_and_purge_from_the_command_line(env, monkeypatch):
+    monkeypatch.setenv("OFFICEWELL_PSEUDONYM_KEY", "k" * 40)
+    file = FIXTURES / "good" / "absences_en_utf8.csv"
+    assert runner.invoke(app, ["import", "absences", str(file)]).exit_code == 0
+    person = file.read_text().splitlines()[1].split(",")[0]
+    rows_of_person = sum(1 for line in file.read_text().splitlines()[1:] if line.startswith(person + ","))
+    erased = runner.invoke(app, ["records", "erase", person, "--json"])
+    assert erased.exit_code == 0, erased.output
+    assert json.loads(erased.stdout)["absences_deleted"] == rows_of_person
+    assert person not in erased.output
+    purged = runner.invoke(app, ["records", "purge", "--months", "1", "--json"])
+    assert purged.exit_code == 0, purged.output
+    assert json.loads(purged.stdout)["absences_deleted"] > 0
+
+    from records.store import RecordsStore
+
+    store = RecordsStore.open(f"sqlite:///{env / 'records.db'}", "k" * 40)
+    actions = [entry.action for entry in store.audit_log()]
+    store.close()
+    assert any("erase" in a for a in actions)
+    assert any("purge" in a or "retention" in a for a in actions)
