@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -40,9 +38,13 @@ def create_app(services: Services) -> FastAPI:
     app.include_router(v1)
 
     @app.get("/healthz", tags=["health"])
-    def healthz() -> dict[str, Any]:
+    def healthz() -> JSONResponse:
         """Liveness and a short status; needs no login."""
-        return {"status": "ok", "site": services.site.id, **services.status()}
+        extra = services.status()
+        # A gateway whose intake or flush thread died accepts nothing more: say so, with a 503.
+        healthy = extra.get("gateway", {}).get("threads_alive", True) is not False
+        body = {"status": "ok" if healthy else "degraded", "site": services.site.id, **extra}
+        return JSONResponse(body, status_code=200 if healthy else 503)
 
     @app.get("/metrics", tags=["health"], response_class=Response)
     def metrics() -> Response:

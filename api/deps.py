@@ -47,6 +47,9 @@ ServicesDep = Annotated[Services, Depends(get_services)]
 def current_principal(services: ServicesDep, token: Annotated[str | None, Depends(oauth2)]) -> Principal:
     """The principal of the bearer token; 401 without a valid one."""
     principal = services.tokens.verify(token) if token else None
+    # A token outlives neither its user nor a change of role: check against the directory as it is now.
+    if principal is not None and services.users.role_of(principal.username) is not principal.role:
+        principal = None
     if principal is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED, "Not logged in or the session expired", {"WWW-Authenticate": "Bearer"}

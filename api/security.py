@@ -74,7 +74,8 @@ class TokenSigner:
             payload, signature = token.split(".")
         except ValueError:
             return None
-        if not hmac.compare_digest(self._sign(payload.encode()), signature):
+        # Compare bytes: compare_digest refuses non-ASCII str, and a forged token must be a 401, not a 500.
+        if not hmac.compare_digest(self._sign(payload.encode()).encode(), signature.encode("utf-8", "replace")):
             return None
         try:
             claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))

@@ -28,6 +28,10 @@ class UserDirectory(Protocol):
         """The principal if the password is right, else None."""
         ...
 
+    def role_of(self, username: str) -> Role | None:
+        """The user's current role, or None if the user no longer exists."""
+        ...
+
 
 class MemoryUserDirectory:
     """Users held in memory: the port's fake and the demo's directory."""
@@ -46,6 +50,11 @@ class MemoryUserDirectory:
         """All users."""
         return list(self._users.values())
 
+    def role_of(self, username: str) -> Role | None:
+        """The user's current role, or None."""
+        user = self._users.get(username)
+        return user.role if user else None
+
     def authenticate(self, username: str, password: str) -> Principal | None:
         """Check the password against the stored hash."""
         user = self._users.get(username)
@@ -57,21 +66,46 @@ class MemoryUserDirectory:
 
 
 class FileUserDirectory(MemoryUserDirectory):
-    """Users kept in a JSON file (`users.json` in the data dir), written with mode 0600."""
+    """Users kept in a JSON file (`users.json` in the data dir), written with mode 0600.
+
+    The file is read again whenever it changed, so `officewell user add` takes effect in a running server.
+    """
 
     def __init__(self, path: Path) -> None:
         """Load the users from `path` if it exists."""
         self.path = Path(path)
         self._lock = threading.Lock()
-        users = []
-        if self.path.exists():
-            for row in json.loads(self.path.read_text(encoding="utf-8")):
-                users.append(User(row["username"], Role(row["role"]), row["password_hash"]))
-        super().__init__(users)
+        self._loaded: int | None = None
+        super().__init__([])
+        self._reload()
+
+    def _reload(self) -> None:
+        try:
+            mtime = self.path.stat().st_mtime_ns
+        except FileNotFoundError:
+            return
+        if mtime == self._loaded:
+            return
+        rows = json.loads(self.path.read_text(encoding="utf-8"))
+        self._users = {r["username"]: User(r["username"], Role(r["role"]), r["password_hash"]) for r in rows}
+        self._loaded = mtime
+
+    def authenticate(self, username: str, password: str) -> Principal | None:
+        """Check the password against the file as it is now."""
+        with self._lock:
+            self._reload()
+        return super().authenticate(username, password)
+
+    def role_of(self, username: str) -> Role | None:
+        """The user's role as the file says now."""
+        with self._lock:
+            self._reload()
+        return super().role_of(username)
 
     def add(self, username: str, role: Role, password: str) -> User:
         """Add or replace a user and save the file."""
         with self._lock:
+            self._reload()
             user = super().add(username, role, password)
             self._save()
         return user

@@ -49,6 +49,11 @@ class Flusher:
             except StoreUnavailableError:
                 stop.wait(self._next_backoff())
                 continue
+            except Exception as exc:  # an unexpected failure must not end the thread: nothing would flush
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                log.exception("flushing failed unexpectedly; retrying")
+                stop.wait(self._next_backoff())
+                continue
             if moved == 0:
                 self.wake.wait(0.5)
                 self.wake.clear()

@@ -1,9 +1,10 @@
 """The durable outbox: readings acknowledged to the broker but not yet accepted by the store.
 
-One SQLite file in the state dir holds the pending readings and the dead letters, so a batch of
-messages is committed in one transaction before it is acknowledged. The file runs in WAL mode with
-`synchronous=FULL`: a commit is on disk (fsynced) before the broker hears the acknowledgement, so a
-crash or a power cut loses nothing that was acknowledged. Rows leave only after the store took them.
+One SQLite file in the state dir holds the pending readings, the dead letters and the device status,
+so a batch of messages is committed in one transaction before it is acknowledged. The file runs in
+WAL mode with `synchronous=FULL`: a commit is on disk (fsynced) before the broker hears the
+acknowledgement, so a crash or a power cut loses nothing that was acknowledged. Rows leave only after
+the store took them. The disk quota counts pending readings only; dead letters are capped by count.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
+from typing import TypeVar
 
 from gateway.deadletter import DeadLetter
 from gateway.deadletter_log import SQLiteDeadLetterLog
@@ -32,6 +34,12 @@ CREATE TABLE IF NOT EXISTS pending (
     fields TEXT NOT NULL, received REAL NOT NULL
 );
 """
+# What one pending row costs on disk, near enough: its text plus the fixed-size columns and overhead.
+_ROW_BYTES = "length(site) + length(zone) + length(device) + length(fields) + 48"
+_INSERT_LETTER = (
+    "INSERT INTO dead_letters (received_at, topic, payload, payload_size, reason, partial) VALUES (?, ?, ?, ?, ?, ?)"
+)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -44,13 +52,14 @@ class PendingBatch:
 
 
 class Outbox:
-    """Pending readings and dead letters in one SQLite file, bounded by a disk quota."""
+    """Pending readings, dead letters and device status in one SQLite file; pending data has a quota."""
 
-    def __init__(self, path: Path, max_bytes: int = 1 << 30) -> None:
-        """Open or create the outbox file; `max_bytes` is the quota for pending data."""
+    def __init__(self, path: Path, max_bytes: int = 1 << 30, max_dead_letters: int = 100_000) -> None:
+        """Open or create the outbox file; `max_bytes` bounds pending readings, `max_dead_letters` the letters kept."""
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.max_bytes = max_bytes
+        self.max_dead_letters = max_dead_letters
         self._lock = threading.Lock()
         self._conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
         self._conn.execute("PRAGMA journal_mode=WAL")
@@ -59,18 +68,16 @@ class Outbox:
         # The dead-letter table lives in the same file so that letters commit with their batch.
         self.dead_letters = SQLiteDeadLetterLog(self.path)
         self.device_status = SQLiteDeviceStatus(self.path)
-        self._page_size = int(self._conn.execute("PRAGMA page_size").fetchone()[0])
+        (self._pending_bytes,) = self._conn.execute(f"SELECT coalesce(sum({_ROW_BYTES}), 0) FROM pending").fetchone()  # noqa: S608
+        self._commits = 0
 
     def used_bytes(self) -> int:
-        """Bytes of the file in use (pages minus free pages): what the quota is checked against."""
-        with self._lock:
-            pages = int(self._conn.execute("PRAGMA page_count").fetchone()[0])
-            free = int(self._conn.execute("PRAGMA freelist_count").fetchone()[0])
-        return (pages - free) * self._page_size
+        """Bytes of pending readings: what the quota is checked against."""
+        return int(self._pending_bytes)
 
     def is_full(self) -> bool:
         """Whether pending data has reached the quota."""
-        return self.used_bytes() >= self.max_bytes
+        return self._pending_bytes >= self.max_bytes
 
     def commit(
         self,
@@ -84,43 +91,42 @@ class Outbox:
         `received` gives, per reading, when its message arrived (epoch seconds; default now).
         """
         if readings and self.is_full():
-            raise OutboxFullError(f"outbox {self.path} holds {self.used_bytes()} bytes, quota {self.max_bytes}")
+            raise OutboxFullError(
+                f"outbox {self.path} holds {self.used_bytes()} bytes of readings, quota {self.max_bytes}"
+            )
         arrived = list(received) if received is not None else [time.time()] * len(readings)
         rows = [
             (r.site, r.zone, r.device, epoch_ns(r.ts), json.dumps(dict(r.values)), at)
             for r, at in zip(readings, arrived, strict=True)
         ]
-        letter_rows = [
-            (d.received_at.astimezone(UTC).isoformat(), d.topic, d.payload, d.payload_size, d.reason, int(d.partial))
-            for d in letters
-        ]
-        try:
-            with self._lock:
-                self._conn.execute("BEGIN IMMEDIATE")
-                try:
-                    self._conn.executemany(
-                        "INSERT INTO pending (site, zone, device, ts_ns, fields, received) VALUES (?, ?, ?, ?, ?, ?)",
-                        rows,
-                    )
-                    self._conn.executemany(
-                        "INSERT INTO dead_letters (received_at, topic, payload, payload_size, reason, partial) "
-                        "VALUES (?, ?, ?, ?, ?, ?)",
-                        letter_rows,
-                    )
-                    self._conn.executemany(UPSERT, upsert_rows(seen))
-                except BaseException:
-                    self._conn.execute("ROLLBACK")
-                    raise
-                self._conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            raise StoreUnavailableError(f"{self.path}: cannot commit to the outbox: {exc}") from exc
+        added = sum(len(s) + len(z) + len(d) + len(f) + 48 for s, z, d, _, f, _ in rows)
+        self._commits += 1
+        prune = self._commits % 100 == 0  # keep the dead letters bounded without a query per batch
+
+        def write(conn: sqlite3.Connection) -> None:
+            conn.executemany(
+                "INSERT INTO pending (site, zone, device, ts_ns, fields, received) VALUES (?, ?, ?, ?, ?, ?)", rows
+            )
+            conn.executemany(_INSERT_LETTER, _letter_rows(letters))
+            conn.executemany(UPSERT, upsert_rows(seen))
+            if prune:
+                conn.execute(
+                    "DELETE FROM dead_letters WHERE id <= (SELECT max(id) FROM dead_letters) - ?",
+                    (self.max_dead_letters,),
+                )
+
+        self._transaction(write)
+        self._pending_bytes += added
 
     def take(self, limit: int = 5000) -> PendingBatch:
         """The oldest pending readings, up to `limit` (they stay until `done` is called)."""
-        with self._lock:
-            rows = self._conn.execute(
-                "SELECT id, site, zone, device, ts_ns, fields, received FROM pending ORDER BY id LIMIT ?", (limit,)
-            ).fetchall()
+        try:
+            with self._lock:
+                rows = self._conn.execute(
+                    "SELECT id, site, zone, device, ts_ns, fields, received FROM pending ORDER BY id LIMIT ?", (limit,)
+                ).fetchall()
+        except sqlite3.Error as exc:
+            raise StoreUnavailableError(f"{self.path}: cannot read the outbox: {exc}") from exc
         return PendingBatch(
             tuple(int(r[0]) for r in rows),
             tuple(Reading(r[1], r[2], r[3], from_epoch_ns(r[4]), json.loads(r[5])) for r in rows),
@@ -129,28 +135,18 @@ class Outbox:
 
     def done(self, ids: Sequence[int]) -> None:
         """Remove readings the store has accepted."""
-        if not ids:
-            return
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            self._conn.executemany("DELETE FROM pending WHERE id = ?", [(i,) for i in ids])
-            self._conn.execute("COMMIT")
+        if ids:
+            self._pending_bytes -= self._transaction(lambda conn: self._delete(conn, ids))
 
     def reject(self, ids: Sequence[int], letters: Sequence[DeadLetter]) -> None:
         """Turn readings the store refused into dead letters, in one transaction."""
-        letter_rows = [
-            (d.received_at.astimezone(UTC).isoformat(), d.topic, d.payload, d.payload_size, d.reason, int(d.partial))
-            for d in letters
-        ]
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            self._conn.executemany("DELETE FROM pending WHERE id = ?", [(i,) for i in ids])
-            self._conn.executemany(
-                "INSERT INTO dead_letters (received_at, topic, payload, payload_size, reason, partial) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                letter_rows,
-            )
-            self._conn.execute("COMMIT")
+
+        def write(conn: sqlite3.Connection) -> int:
+            freed = self._delete(conn, ids)
+            conn.executemany(_INSERT_LETTER, _letter_rows(letters))
+            return freed
+
+        self._pending_bytes -= self._transaction(write)
 
     def depth(self) -> int:
         """How many readings wait for the store."""
@@ -161,3 +157,39 @@ class Outbox:
         """Close the file."""
         with self._lock:
             self._conn.close()
+
+    @staticmethod
+    def _delete(conn: sqlite3.Connection, ids: Sequence[int]) -> int:
+        """Delete pending rows by id; return the bytes they held."""
+        freed = conn.execute(
+            f"DELETE FROM pending WHERE id IN (SELECT value FROM json_each(?)) RETURNING {_ROW_BYTES}",  # noqa: S608
+            (json.dumps(list(ids)),),
+        ).fetchall()
+        return sum(int(f[0]) for f in freed)
+
+    def _transaction(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `work` in one immediate transaction; roll back and raise StoreUnavailableError on any failure."""
+        with self._lock:
+            conn = self._conn
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                result = work(conn)
+                conn.execute("COMMIT")
+                return result
+            except sqlite3.Error as exc:
+                # A failed statement or COMMIT (a full disk, say) must not leave the connection in a
+                # transaction: every later write would fail and the gateway would jam.
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise StoreUnavailableError(f"{self.path}: outbox write failed: {exc}") from exc
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+
+def _letter_rows(letters: Sequence[DeadLetter]) -> list[tuple[object, ...]]:
+    return [
+        (d.received_at.astimezone(UTC).isoformat(), d.topic, d.payload, d.payload_size, d.reason, int(d.partial))
+        for d in letters
+    ]

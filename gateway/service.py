@@ -57,6 +57,7 @@ class _Message:
     received_at: datetime
     mid: int
     qos: int
+    generation: int  # which connection delivered it: an ack is only valid on that connection
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ class Gateway:
         self._stop_intake = threading.Event()
         self._stop_flush = threading.Event()
         self._subscribed = threading.Event()
+        self._generation = 0
         self._intake = threading.Thread(target=self._work, name="officewell-intake", daemon=True)
         self._flush = threading.Thread(
             target=self.flusher.run, args=(self._stop_flush,), name="officewell-flush", daemon=True
@@ -158,6 +160,10 @@ class Gateway:
             time.sleep(0.02)
         return False
 
+    def threads_alive(self) -> bool:
+        """Whether the intake and flush threads are running (for health checks)."""
+        return self._intake.is_alive() and self._flush.is_alive()
+
     def topic_filters(self) -> list[str]:
         """What the gateway subscribes to, with the shared-subscription prefix when scaled out."""
         filters = self.pipeline.topic_filters()
@@ -169,6 +175,8 @@ class Gateway:
         if reason.is_failure:
             log.error("broker %s refused the connection: %s", self.broker.url(), reason)
             return
+        # Message ids restart on a new connection: acks still queued for the old one must not be sent.
+        self._generation += 1
         self.stats.connected = True
         self.metrics.connected.set(1)
         # Subscribe on every connect, even with a session present: a broker that lost it must not
@@ -197,7 +205,9 @@ class Gateway:
             log.warning("disconnected from %s (%s); reconnecting", self.broker.url(), reason)
 
     def _on_message(self, _c: mqtt.Client, _u: object, message: mqtt.MQTTMessage) -> None:
-        self._queue.put(_Message(message.topic, bytes(message.payload), self._clock(), message.mid, message.qos))
+        self._queue.put(
+            _Message(message.topic, bytes(message.payload), self._clock(), message.mid, message.qos, self._generation)
+        )
 
     def _work(self) -> None:
         while not (self._stop_intake.is_set() and self._queue.empty()):
@@ -234,7 +244,9 @@ class Gateway:
         self._commit(readings, letters, received, seen)
         # Acknowledge only now: what the broker forgets is on disk in the outbox.
         for msg in batch:
-            if msg.qos > 0:
+            # A message from an earlier connection is redelivered by the broker; acking its old id on the
+            # new connection could confirm a different, not yet stored message.
+            if msg.qos > 0 and msg.generation == self._generation:
                 self._client.ack(msg.mid, msg.qos)
             self._queue.task_done()
         self.flusher.wake.set()

@@ -503,7 +503,10 @@ def records_purge(
 
 @records_app.command("erase")
 def records_erase(
-    employee_id: Annotated[str, typer.Argument(help="The person's employee id as HR knows it (never stored).")],
+    employee_id: Annotated[
+        str | None,
+        typer.Argument(help="The employee id as HR knows it; omit it to be asked (keeps it out of shell history)."),
+    ] = None,
     data_dir: DataDir = None,
     records: RecordsOpt = None,
     as_json: ImportJsonOpt = False,
@@ -514,6 +517,8 @@ def records_erase(
     from records.errors import RecordsError
     from records.retention import erase_person
 
+    if employee_id is None:
+        employee_id = typer.prompt("Employee id to erase", hide_input=True)
     store = _records_store(data_dir, records)
     try:
         result = erase_person(store, raw_id=employee_id, actor=f"cli:{getpass.getuser()}")

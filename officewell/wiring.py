@@ -93,5 +93,6 @@ def gateway_status(gateway: Gateway) -> dict[str, Any]:
             "outbox_depth": gateway.outbox.depth(),
             "outbox_full": s.outbox_full,
             "store_error": gateway.flusher.last_error,
+            "threads_alive": gateway.threads_alive(),
         }
     }

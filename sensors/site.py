@@ -13,10 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from sensors.errors import SiteFileError
 
-SEGMENT = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+SEGMENT = re.compile(r"[A-Za-z0-9_-]{1,64}")  # use fullmatch: `$` would accept a trailing newline
 DEVICE_FORMATS = ("native", "zigbee2mqtt", "chirpstack", "ttn", "tasmota", "line-protocol")
 
-Segment = Annotated[str, Field(pattern=SEGMENT.pattern)]
+Segment = Annotated[str, Field(pattern=f"^{SEGMENT.pattern}$")]  # pydantic's regex: `$` is the very end
 
 
 class _Strict(BaseModel):

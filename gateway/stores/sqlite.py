@@ -74,8 +74,8 @@ class SQLiteReadingStore:
             try:
                 conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
                 conn.execute("PRAGMA journal_mode=WAL")
-                # NORMAL in WAL mode: a power cut may lose the last commits, never corrupt the file.
-                conn.execute("PRAGMA synchronous=NORMAL")
+                # FULL: once write() returns the outbox deletes its copy, so the commit must be on disk.
+                conn.execute("PRAGMA synchronous=FULL")
             except sqlite3.Error as exc:
                 raise StoreUnavailableError(f"{self.path}: cannot open the reading store: {exc}") from exc
             self._local.conn = conn

@@ -40,7 +40,7 @@ class NativeDecoder:
     def decode(self, topic: str, payload: bytes) -> list[Sample]:
         """Parse the JSON object and pick out `ts`, `seq` and the quantity keys."""
         parts = topic.split("/")
-        if len(parts) != 4 or not all(SEGMENT.match(p) for p in parts[1:]):
+        if len(parts) != 4 or not all(SEGMENT.fullmatch(p) for p in parts[1:]):
             raise DecodeError(
                 f"topic {topic!r} is not officewell/{{site}}/{{zone}}/{{device}} "
                 "with segments of 1–64 letters, digits, '_' or '-'"

@@ -62,7 +62,7 @@ def publish_live(
     if interval_s <= 0:
         raise ValueError(f"interval_s must be positive, got {interval_s}")
     # The native topic carries the device id as a segment; ids that cannot be one are not publishable.
-    devices = [d for d in site.devices if SEGMENT.match(d.id)]
+    devices = [d for d in site.devices if SEGMENT.fullmatch(d.id)]
     for skipped in sorted({d.id for d in site.devices} - {d.id for d in devices}):
         log.warning("device %r cannot be named in a native topic; not publishing it", skipped)
     seq = dict.fromkeys((d.id for d in devices), 0)

@@ -203,3 +203,10 @@ def test_sensor_health_for_facilities(client):
     assert health["aq-03"]["problems"] == ["battery 9 %"]
     assert health["aq-02"]["problems"] == ["never heard from"]
     assert client.get("/api/v1/sensors/health", headers=login(client, Role.MANAGER)).status_code == 403
+
+
+def test_a_token_dies_with_its_users_role(client, services):
+    headers = login(client, Role.HR)
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    services.users.add("hr", Role.FACILITIES, PASSWORDS[Role.HR])  # HR's role changed
+    assert client.get("/api/v1/me", headers=headers).status_code == 401

@@ -36,3 +36,21 @@ def test_user_file_keeps_hashes_only(tmp_path):
     assert again.authenticate("anna", "a long password") == Principal("anna", Role.MANAGER)
     assert again.authenticate("anna", "wrong") is None
     assert again.authenticate("nobody", "a long password") is None
+
+
+def test_non_ascii_tokens_are_simply_invalid():
+    assert TokenSigner("s" * 32).verify("abc.é") is None
+    assert TokenSigner("s" * 32).verify("é.é") is None
+
+
+def test_a_running_server_sees_changes_to_the_user_file(tmp_path):
+    path = tmp_path / "users.json"
+    server_side = FileUserDirectory(path)
+    FileUserDirectory(path).add("anna", Role.HR, "first password")  # as `officewell user add` would
+    assert server_side.authenticate("anna", "first password") == Principal("anna", Role.HR)
+    import time
+
+    time.sleep(0.01)  # a later modification time
+    FileUserDirectory(path).add("anna", Role.MANAGER, "second password")
+    assert server_side.authenticate("anna", "first password") is None
+    assert server_side.role_of("anna") is Role.MANAGER

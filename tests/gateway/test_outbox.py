@@ -128,3 +128,61 @@ def test_metrics_render_in_prometheus_format(tmp_path):
     assert "officewell_outbox_depth 0.0" in text
     assert "officewell_flush_seconds_count 1.0" in text
     assert "officewell_ingest_latency_seconds_bucket" in text
+
+
+def test_a_failed_outbox_write_rolls_back_and_the_outbox_keeps_working(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "outbox.db"
+    outbox = Outbox(path)
+    outbox.commit(readings(3), [])
+    # Stand in for a full disk: make deletes from pending fail inside the transaction.
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TRIGGER no_delete BEFORE DELETE ON pending BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    batch = outbox.take()
+    with pytest.raises(StoreUnavailableError, match="disk full"):
+        outbox.done(batch.ids)
+    outbox.commit(readings(2, 10), [])  # the connection is not stuck in a transaction
+    assert outbox.depth() == 5
+    with sqlite3.connect(path) as conn:
+        conn.execute("DROP TRIGGER no_delete")
+    outbox.done(outbox.take().ids)
+    assert outbox.depth() == 0
+    assert outbox.used_bytes() == 0
+
+
+def test_dead_letters_do_not_count_against_the_quota_and_are_capped(tmp_path):
+    outbox = Outbox(tmp_path / "outbox.db", max_bytes=64 * 1024, max_dead_letters=50)
+    letter = DeadLetter.of(T0, "officewell/kc-main/z1/aq-01", b"x" * 16_000, "not valid JSON")
+    for _ in range(200):
+        outbox.commit([], [letter] * 3)
+    outbox.commit(readings(10), [])  # 9.6 MB of dead letters, yet readings still fit
+    assert outbox.depth() == 10
+    assert outbox.dead_letters.count() <= 50 + 3 * 100
+
+
+def test_the_flusher_survives_an_unexpected_error(tmp_path):
+    outbox = Outbox(tmp_path / "outbox.db")
+    outbox.commit(readings(5), [])
+
+    class Broken(MemoryReadingStore):
+        calls = 0
+
+        def write(self, batch):
+            Broken.calls += 1
+            if Broken.calls == 1:
+                raise RuntimeError("a bug in an adapter")
+            super().write(batch)
+
+    store = Broken()
+    flusher = Flusher(outbox, store, GatewayMetrics(), max_backoff_s=0.05)
+    stop = threading.Event()
+    thread = threading.Thread(target=flusher.run, args=(stop,))
+    thread.start()
+    deadline = datetime.now(UTC) + timedelta(seconds=10)
+    while outbox.depth() and datetime.now(UTC) < deadline:
+        threading.Event().wait(0.05)
+    stop.set()
+    flusher.wake.set()
+    thread.join(10)
+    assert store.count("kc-main") == 5

@@ -65,6 +65,7 @@ BAD = [
     ("far future", TOPIC, b'{"ts": "2027-01-01T00:00:00Z", "co2_ppm": 500}', "ahead of receipt"),
     ("far past", TOPIC, b'{"ts": "2015-02-02T14:19:00Z", "co2_ppm": 500}', "older than 30 days"),
     ("not an object", TOPIC, b"[500]", "must be a JSON object"),
+    ("newline in a topic", TOPIC + "\n", b'{"co2_ppm": 500}', "is not officewell/{site}/{zone}/{device}"),
 ]
 
 
