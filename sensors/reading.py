@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 
 
@@ -26,10 +26,13 @@ class Reading:
     values: Mapping[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        """Reject naive timestamps and freeze the values."""
-        if self.ts.tzinfo is None or self.ts.utcoffset() is None:
+        """Reject naive timestamps and freeze the values (a read-only view is taken as it is)."""
+        tz = self.ts.tzinfo
+        if tz is None or (tz is not UTC and self.ts.utcoffset() is None):
             raise ValueError(f"Reading.ts must be timezone-aware, got {self.ts!r}")
-        object.__setattr__(self, "values", _frozen(self.values))
+        # Backfills build hundreds of thousands of readings: skip the copy when handed a read-only view.
+        if type(self.values) is not MappingProxyType:
+            object.__setattr__(self, "values", _frozen(self.values))
 
     @property
     def ts_ns(self) -> int:

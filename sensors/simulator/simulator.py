@@ -8,6 +8,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from types import MappingProxyType
 from typing import Generic, Protocol, TypeVar
 
 import numpy as np
@@ -401,11 +402,11 @@ class OfficeSimulator:
             zone, dev = device.zone, device.id
             for ts, row, full in zip(times, rows, complete.tolist(), strict=True):
                 if full:
-                    append(Reading(site_id, zone, dev, ts, dict(zip(COLUMNS, row, strict=True))))
+                    append(Reading(site_id, zone, dev, ts, MappingProxyType(dict(zip(COLUMNS, row, strict=True)))))
                     continue
                 values = {key: value for key, value in zip(COLUMNS, row, strict=True) if not math.isnan(value)}
                 if values:
-                    append(Reading(site_id, zone, dev, ts, values))
+                    append(Reading(site_id, zone, dev, ts, MappingProxyType(values)))
         return out
 
 
