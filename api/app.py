@@ -61,5 +61,9 @@ def create_app(services: Services) -> FastAPI:
     def facilities() -> FileResponse:
         return FileResponse(STATIC_DIR / "facilities.html")
 
+    @app.get("/goals", include_in_schema=False)
+    def goals_page() -> FileResponse:
+        return FileResponse(STATIC_DIR / "goals.html")
+
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -378,6 +378,9 @@
 
   async function startSession(token, username, role) {
     endSession();
+    // endSession clears the stored login; keep it, so a reload or the Goals page stays logged in.
+    sessionStorage.setItem(STORAGE.token, token);
+    if (role) sessionStorage.setItem(STORAGE.role, role);
     state.token = token;
     state.username = username;
     state.role = role;

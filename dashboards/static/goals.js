@@ -1,0 +1,1115 @@
+/* officewell · goal follow-up page (/goals), for managers and HR.
+ *
+ * Plain ES2020, no build step and no libraries, like the facilities page: the same login and the same
+ * bearer token in sessionStorage (so a tab moving between /facilities and /goals stays logged in).
+ * It reads /api/v1/goals/* once per visit (the figures are imported daily) and draws:
+ *   - the centre's weekly answer rate (tillgänglighet) over 13/26/52 weeks against 95 %, as SVG,
+ *   - a heat-map table of the answer groups' last 13 weeks,
+ *   - NKI per question area for the centre's latest period against its targets, with a sparkline,
+ *   - the tertial report (T1 Jan–Apr, T2 May–Aug, T3 Sep–Dec) for a chosen year.
+ * Weeks are ISO weeks of the site's local time; "today" is the site's date (/api/v1/site).
+ * All data is inserted with textContent / setAttribute, never as HTML.
+ */
+(() => {
+  "use strict";
+
+  const API = "/api/v1";
+  const SVG_NS = "http://www.w3.org/2000/svg";
+  const DEFAULT_TARGET = 0.95;
+  const DEFAULT_NKI_TARGETS = { treatment: 4.3, knowledge: 4.0 };
+  const SPANS = [13, 26, 52];
+  const DEFAULT_SPAN = 52;
+  const HEAT_WEEKS = 13;
+  const MAX_SPARK_PERIODS = 36;
+  const TOTAL = "total";
+  const GOAL_ROLES = ["manager", "hr", "admin"]; // api/deps.py GoalReader (admin always)
+  const ROLE_LABELS = { facilities: "Facilities", hr: "HR", manager: "Manager", admin: "Administrator" };
+  const STORAGE = { token: "officewell.token", user: "officewell.username", role: "officewell.role" };
+  const DIMENSIONS = [
+    { key: "treatment", label: "Treatment", sv: "bemötande" },
+    { key: "knowledge", label: "Knowledge", sv: "kunskap" },
+    { key: "accessibility", label: "Accessibility", sv: "tillgänglighet" },
+    { key: "overall", label: "Overall", sv: "helhet" },
+  ];
+  const DAY_MS = 86400 * 1000;
+
+  const state = {
+    token: null,
+    username: null,
+    role: null,
+    generation: 0, // bumped at every login/logout so that late answers are dropped
+    site: null,
+    timeZone: undefined,
+    today: null, // the site's date, as a UTC-midnight Date
+    target: DEFAULT_TARGET,
+    nkiTargets: { ...DEFAULT_NKI_TARGETS },
+    span: DEFAULT_SPAN,
+    teamNames: new Map(), // team id -> answer group name from /zones
+    weekly: null, // { windowWeeks: [{key, start, total}], rows: Map(team -> Map(week -> row)), teams, current, error }
+    nki: null, // rows of /goals/nki, or { error }
+    tertials: new Map(), // year -> report (or { error })
+    year: null,
+    years: [],
+  };
+
+  // ---------------------------------------------------------------- helpers
+
+  const $ = (sel, root = document) => root.querySelector(sel);
+
+  function setAttrs(node, attrs) {
+    for (const [key, value] of Object.entries(attrs)) {
+      if (value == null || value === false) continue;
+      if (key === "class") node.setAttribute("class", value);
+      else if (key === "text") node.textContent = value;
+      else node.setAttribute(key, value === true ? "" : String(value));
+    }
+  }
+
+  function el(tag, attrs = {}, ...children) {
+    const node = document.createElement(tag);
+    setAttrs(node, attrs);
+    for (const child of children) {
+      if (child == null || child === false) continue;
+      node.append(child instanceof Node ? child : String(child));
+    }
+    return node;
+  }
+
+  function svg(tag, attrs = {}, text) {
+    const node = document.createElementNS(SVG_NS, tag);
+    setAttrs(node, attrs);
+    if (text != null) node.textContent = text;
+    return node;
+  }
+
+  const r1 = (n) => Math.round(n * 10) / 10;
+
+  // ---------------------------------------------------------------- numbers
+
+  /** "94.9 %": a share (0–1) as a percentage with one decimal. */
+  function pct(share) {
+    return share == null || !Number.isFinite(share) ? "–" : `${(share * 100).toFixed(1)} %`;
+  }
+
+  function pctShort(share) {
+    return share == null || !Number.isFinite(share) ? "–" : (share * 100).toFixed(1);
+  }
+
+  /** "+0.2 pp" / "−1.4 pp": a gap in percentage points. */
+  function pp(gap) {
+    if (gap == null || !Number.isFinite(gap)) return "";
+    const text = Math.abs(gap).toFixed(1);
+    return `${gap < 0 && text !== "0.0" ? "−" : "+"}${text} pp`;
+  }
+
+  function score(value) {
+    return value == null || !Number.isFinite(value) ? "–" : value.toFixed(2);
+  }
+
+  function scoreGap(gap) {
+    if (gap == null || !Number.isFinite(gap)) return "";
+    const text = Math.abs(gap).toFixed(2);
+    return `${gap < 0 && text !== "0.00" ? "−" : "+"}${text}`;
+  }
+
+  function targetText(value, digits = 1) {
+    return Number.isFinite(value) ? value.toFixed(digits) : "–";
+  }
+
+  const counts = new Intl.NumberFormat("en-GB");
+
+  // ---------------------------------------------------------------- dates and time zone
+
+  const BROWSER_TZ = new Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const fmt = {};
+  // Calendar dates (week starts, periods) are kept as UTC midnights and formatted in UTC.
+  const cal = {
+    day: new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "short" }),
+    dayYear: new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "short", year: "numeric" }),
+    month: new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", month: "short" }),
+    monthYear: new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", month: "short", year: "numeric" }),
+  };
+
+  function setTimeZone(zone) {
+    let timeZone = BROWSER_TZ;
+    if (zone) {
+      try {
+        timeZone = new Intl.DateTimeFormat("en-GB", { timeZone: zone }).resolvedOptions().timeZone;
+      } catch (_) {
+        timeZone = BROWSER_TZ;
+      }
+    }
+    state.timeZone = timeZone;
+    fmt.time = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    fmt.zoneName = new Intl.DateTimeFormat("en-GB", { timeZone, timeZoneName: "short" });
+    fmt.parts = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "numeric", day: "numeric" });
+  }
+
+  /** Today's date in the site's time zone, as a UTC midnight. */
+  function siteToday() {
+    const p = {};
+    for (const part of fmt.parts.formatToParts(new Date())) {
+      if (part.type !== "literal") p[part.type] = Number(part.value);
+    }
+    return new Date(Date.UTC(p.year, p.month - 1, p.day));
+  }
+
+  /** "2026-11-23" or "2026-11-23T00:00:00" → that calendar day as a UTC midnight. */
+  function parseDay(text) {
+    const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(text || "");
+    return m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
+  }
+
+  function isoDay(date) {
+    return date.toISOString().slice(0, 10);
+  }
+
+  function addDays(date, days) {
+    return new Date(date.getTime() + days * DAY_MS);
+  }
+
+  function mondayOf(date) {
+    return addDays(date, -((date.getUTCDay() + 6) % 7));
+  }
+
+  /** The ISO week label of a day, e.g. "2026-W03" (as models/goals.py iso_week). */
+  function isoWeek(date) {
+    const thursday = addDays(mondayOf(date), 3);
+    const year = thursday.getUTCFullYear();
+    const week = 1 + Math.floor((thursday - Date.UTC(year, 0, 1)) / (7 * DAY_MS));
+    return `${year}-W${String(week).padStart(2, "0")}`;
+  }
+
+  const weekNumber = (key) => `W${key.slice(-2)}`;
+
+  function zoneLabel() {
+    const short = fmt.zoneName.formatToParts(new Date()).find((p) => p.type === "timeZoneName")?.value;
+    const name = state.timeZone || "local time";
+    return short && short !== name ? `${name} (${short})` : name;
+  }
+
+  function renderTimeZone() {
+    const differs = Boolean(state.timeZone) && state.timeZone !== BROWSER_TZ;
+    const note = $("#site-tz");
+    note.hidden = !differs;
+    note.textContent = differs ? `Weeks and dates in ${zoneLabel()}` : "";
+    note.title = differs
+      ? `Weeks, dates and times on this page are the site's; your computer is set to ${BROWSER_TZ || "another time zone"}.`
+      : "";
+    for (const node of document.querySelectorAll(".tz-text")) {
+      node.textContent = differs ? `the site's local time, ${zoneLabel()}` : "local time";
+    }
+  }
+
+  /** "Oct 2026" for a whole month, else "1 Sep – 31 Oct 2026". */
+  function periodLabel(startText, endText) {
+    const start = parseDay(startText);
+    const end = parseDay(endText);
+    if (!start) return "–";
+    if (!end) return cal.dayYear.format(start);
+    const monthEnd = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 0));
+    if (start.getUTCDate() === 1 && end.getTime() === monthEnd.getTime()) return cal.monthYear.format(start);
+    return `${cal.day.format(start)} – ${cal.dayYear.format(end)}`;
+  }
+
+  function teamName(team) {
+    if (team === TOTAL) return "Centre (total)";
+    return state.teamNames.get(team) || team;
+  }
+
+  /** "team-2" before "team-10". */
+  function teamOrder(a, b) {
+    return a.localeCompare(b, "en", { numeric: true });
+  }
+
+  setTimeZone(null);
+
+  // ---------------------------------------------------------------- API
+
+  class AuthError extends Error {}
+
+  class HttpError extends Error {
+    constructor(status, detail) {
+      super(detail || `HTTP ${status}`);
+      this.status = status;
+    }
+  }
+
+  async function detailOf(res) {
+    try {
+      const body = await res.json();
+      if (typeof body.detail === "string") return body.detail;
+      if (Array.isArray(body.detail)) return body.detail.map((d) => d.msg).join("; ");
+    } catch (_) {
+      /* not JSON */
+    }
+    return `${res.status} ${res.statusText}`.trim();
+  }
+
+  async function api(path) {
+    const generation = state.generation;
+    let res;
+    try {
+      res = await fetch(API + path, {
+        headers: { Authorization: `Bearer ${state.token}`, Accept: "application/json" },
+        cache: "no-store",
+      });
+    } catch (_) {
+      throw new HttpError(0, "Cannot reach the server");
+    }
+    if (res.status === 401) {
+      if (generation === state.generation) sessionExpired();
+      throw new AuthError("Not logged in");
+    }
+    if (res.status === 403 && generation === state.generation && path.startsWith("/goals")) {
+      showRoleMessage(state.role);
+      throw new AuthError("Not allowed");
+    }
+    if (!res.ok) throw new HttpError(res.status, await detailOf(res));
+    return res.json();
+  }
+
+  // ---------------------------------------------------------------- login / logout
+
+  function hideAll() {
+    $("#login-view").hidden = true;
+    $("#role-view").hidden = true;
+    $("#app-view").hidden = true;
+    $("#footer").hidden = true;
+  }
+
+  function showLogin(notice) {
+    hideAll();
+    $("#session-bar").hidden = true;
+    $("#site-info").hidden = true;
+    $("#login-view").hidden = false;
+    const box = $("#login-notice");
+    box.hidden = !notice;
+    box.textContent = notice || "";
+    $("#login-error").hidden = true;
+    $("#password").value = "";
+    const user = $("#username");
+    if (!user.value && state.username) user.value = state.username;
+    (user.value ? $("#password") : user).focus();
+  }
+
+  function showLoginError(message) {
+    const box = $("#login-error");
+    box.textContent = message;
+    box.hidden = false;
+  }
+
+  async function onLogin(event) {
+    event.preventDefault();
+    const username = $("#username").value.trim();
+    const password = $("#password").value;
+    $("#login-error").hidden = true;
+    if (!username || !password) {
+      showLoginError("Enter your username and password.");
+      (username ? $("#password") : $("#username")).focus();
+      return;
+    }
+    const button = $("#login-submit");
+    button.disabled = true;
+    button.textContent = "Logging in…";
+    try {
+      const res = await fetch(`${API}/auth/token`, {
+        method: "POST",
+        body: new URLSearchParams({ username, password }),
+        headers: { Accept: "application/json" },
+      });
+      if (res.status === 401) {
+        showLoginError(`${await detailOf(res)}. Check them and try again.`);
+        $("#password").select();
+        $("#password").focus();
+        return;
+      }
+      if (!res.ok) {
+        showLoginError(`Could not log in: ${await detailOf(res)}`);
+        return;
+      }
+      const body = await res.json();
+      sessionStorage.setItem(STORAGE.token, body.access_token);
+      sessionStorage.setItem(STORAGE.user, body.username);
+      sessionStorage.setItem(STORAGE.role, body.role);
+      $("#password").value = "";
+      startSession(body.access_token, body.username, body.role);
+    } catch (_) {
+      showLoginError("Cannot reach the server. Check the network connection and try again.");
+    } finally {
+      button.disabled = false;
+      button.textContent = "Log in";
+    }
+  }
+
+  function endSession() {
+    state.generation += 1;
+    state.token = null;
+    sessionStorage.removeItem(STORAGE.token);
+    sessionStorage.removeItem(STORAGE.role);
+  }
+
+  function logout() {
+    endSession();
+    showLogin("You are logged out.");
+  }
+
+  function sessionExpired() {
+    endSession();
+    showLogin("Your session has ended. Please log in again.");
+  }
+
+  function showRoleMessage(role) {
+    state.generation += 1; // drop whatever is still on its way
+    hideAll();
+    $("#role-name").textContent = ROLE_LABELS[role] || role || "an unknown role";
+    $("#role-view").hidden = false;
+    $("#role-logout").focus();
+  }
+
+  // ---------------------------------------------------------------- session start
+
+  async function startSession(token, username, role) {
+    state.generation += 1;
+    state.token = token;
+    state.username = username;
+    state.role = role;
+    state.weekly = null;
+    state.nki = null;
+    state.tertials = new Map();
+    const generation = state.generation;
+
+    hideAll();
+    $("#session-bar").hidden = false;
+    $("#user-name").textContent = username || "";
+    $("#user-role").textContent = ROLE_LABELS[role] || role || "";
+
+    const site = await api("/site").catch((err) => (err instanceof AuthError ? undefined : null));
+    if (site === undefined || generation !== state.generation) return;
+    applySite(site);
+    if (role && !GOAL_ROLES.includes(role)) {
+      showRoleMessage(role);
+      return;
+    }
+    $("#app-view").hidden = false;
+    $("#footer").hidden = false;
+    state.today = siteToday();
+    state.year = state.today.getUTCFullYear();
+    renderWeeklyLoading();
+
+    const zones = api("/zones").catch(() => []);
+    const weekly = loadWeekly(generation);
+    const nki = loadNki(generation);
+    const tertial = loadTertial(state.year, generation);
+    const teamZones = await zones;
+    if (generation !== state.generation) return;
+    for (const zone of teamZones || []) {
+      if (zone.teams?.length === 1 && zone.kind === "answer_group") state.teamNames.set(zone.teams[0], zone.name || zone.id);
+    }
+    await Promise.all([weekly, nki]);
+    if (generation !== state.generation) return;
+    renderWeekly();
+    renderNki();
+    buildYears();
+    await tertial;
+    if (generation !== state.generation) return;
+    // Default: the current year, unless it has no data yet (early January): then the latest with data.
+    const fallback = state.years.find((y) => y < state.year);
+    if (!hasData(state.tertials.get(state.year)) && fallback) {
+      await selectYear(fallback, generation);
+    } else {
+      renderTertials();
+    }
+    $("#loaded-at").textContent = `${fmt.time.format(new Date())}`;
+    document.body.dataset.ready = "true";
+  }
+
+  function applySite(site) {
+    state.site = site;
+    setTimeZone(site?.timezone);
+    const name = site?.name || site?.id || "";
+    $("#site-name").textContent = name;
+    $("#site-info").hidden = !name;
+    document.title = name ? `Goals · ${name} · officewell` : "Goals · officewell";
+    renderTimeZone();
+  }
+
+  // ---------------------------------------------------------------- weekly answer rate
+
+  async function loadWeekly(generation) {
+    const currentMonday = mondayOf(state.today);
+    // 53 weeks: the window may end at last week when this week has no calls yet (Monday morning).
+    const start = addDays(currentMonday, -7 * DEFAULT_SPAN);
+    try {
+      const body = await api(`/goals/answer-rate/weekly?${new URLSearchParams({
+        start: isoDay(start), end: isoDay(state.today),
+      })}`);
+      if (generation !== state.generation) return;
+      if (Number.isFinite(body.target)) state.target = body.target;
+      state.weekly = buildWeekly(body.weeks || [], currentMonday);
+    } catch (err) {
+      if (err instanceof AuthError || generation !== state.generation) return;
+      state.weekly = { error: err.message };
+    }
+  }
+
+  function buildWeekly(rows, currentMonday) {
+    const byTeam = new Map();
+    let latest = null;
+    for (const row of rows) {
+      const start = parseDay(row.week_start);
+      if (!start || start > currentMonday) continue;
+      if (!byTeam.has(row.team)) byTeam.set(row.team, new Map());
+      byTeam.get(row.team).set(row.week, { ...row, start });
+      if (row.team === TOTAL && row.offered > 0 && (!latest || start > latest)) latest = start;
+    }
+    if (!latest) return { windowWeeks: [], rows: byTeam, teams: [], latest: null, currentMonday };
+    const totals = byTeam.get(TOTAL) || new Map();
+    const windowWeeks = [];
+    for (let i = DEFAULT_SPAN - 1; i >= 0; i -= 1) {
+      const start = addDays(latest, -7 * i);
+      const key = isoWeek(start);
+      windowWeeks.push({ key, start, total: totals.get(key) || null, partial: start.getTime() === currentMonday.getTime() });
+    }
+    const teams = [...byTeam.keys()].filter((t) => t !== TOTAL).sort(teamOrder);
+    return { windowWeeks, rows: byTeam, teams, latest, currentMonday };
+  }
+
+  function renderWeeklyLoading() {
+    $("#weekly-summary").replaceChildren(el("span", { text: "Loading…" }));
+    $("#weekly-chart svg").replaceChildren();
+  }
+
+  function metOf(row) {
+    if (!row || row.answer_rate == null || !Number.isFinite(row.answer_rate)) return null;
+    return row.met == null ? row.answer_rate >= state.target : Boolean(row.met);
+  }
+
+  function renderWeekly() {
+    for (const node of document.querySelectorAll(".target-text")) node.textContent = pct(state.target).replace(".0 %", " %");
+    const data = state.weekly;
+    const summary = $("#weekly-summary");
+    const banner = $("#stale-banner");
+    banner.hidden = true;
+    if (!data || data.error) {
+      const message = data?.error ? `Could not load the weekly answer rate: ${data.error}` : "No data.";
+      summary.replaceChildren(el("span", { class: "sum sum-act", text: message }));
+      drawWeeklyChart();
+      renderHeatTable();
+      return;
+    }
+    if (!data.latest) {
+      summary.replaceChildren(el("span", { text: "No calls in the last 52 weeks." }));
+      drawWeeklyChart();
+      renderHeatTable();
+      return;
+    }
+    const behind = Math.round((data.currentMonday - data.latest) / (7 * DAY_MS));
+    if (behind > 1) {
+      banner.hidden = false;
+      banner.textContent = `The newest calls are from week ${isoWeek(data.latest)} (${behind} weeks ago): `
+        + "newer calls have not been imported yet.";
+    }
+    const shown = data.windowWeeks.slice(-state.span);
+    const complete = shown.filter((w) => !w.partial && metOf(w.total) != null);
+    const metCount = complete.filter((w) => metOf(w.total)).length;
+    let offered = 0;
+    let answered = 0;
+    for (const w of shown) {
+      offered += w.total?.offered || 0;
+      answered += w.total?.answered || 0;
+    }
+    const parts = [];
+    const lastFull = complete[complete.length - 1];
+    if (lastFull) {
+      const met = metOf(lastFull.total);
+      parts.push(el("span", { class: `sum ${met ? "sum-good" : "sum-act"}` },
+        `Week ${weekNumber(lastFull.key)}: ${pct(lastFull.total.answer_rate)} `,
+        `(${met ? "met" : "below target"}, ${pp(lastFull.total.gap_pp)})`));
+    }
+    parts.push(el("span", { class: "sum sum-plain", text: `Target met in ${metCount} of ${complete.length} full weeks` }));
+    if (offered > 0) {
+      parts.push(el("span", { class: "sum sum-plain", text: `${state.span} weeks together: ${pct(answered / offered)}` }));
+    }
+    const partial = shown.find((w) => w.partial && w.total);
+    if (partial) parts.push(el("span", { class: "sum sum-plain", text: `This week so far: ${pct(partial.total.answer_rate)}` }));
+    summary.replaceChildren(...parts);
+    drawWeeklyChart();
+    renderHeatTable();
+  }
+
+  function niceStep(span, target) {
+    const raw = span / Math.max(1, target);
+    const mag = 10 ** Math.floor(Math.log10(raw));
+    const norm = raw / mag;
+    const step = norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10;
+    return step * mag;
+  }
+
+  function drawWeeklyChart() {
+    const figure = $("#weekly-chart");
+    const root = $("svg", figure);
+    const tip = $(".chart-tip", figure);
+    tip.hidden = true;
+    const width = Math.max(300, Math.round($(".chart-body", figure).clientWidth || 800));
+    const narrow = width < 560;
+    const height = narrow ? 220 : 270;
+    const m = { top: 14, right: narrow ? 14 : 72, bottom: 44, left: 46 };
+    const w = width - m.left - m.right;
+    const h = height - m.top - m.bottom;
+    setAttrs(root, { width, height, viewBox: `0 0 ${width} ${height}` });
+    root.replaceChildren();
+
+    const data = state.weekly;
+    const weeks = data?.windowWeeks?.slice(-state.span) || [];
+    const target = state.target;
+    const points = weeks.filter((wk) => metOf(wk.total) != null);
+
+    // y domain in percent: the data and the target, padded, on whole-point ticks.
+    let lo = target * 100;
+    let hi = target * 100;
+    for (const wk of points) {
+      lo = Math.min(lo, wk.total.answer_rate * 100);
+      hi = Math.max(hi, wk.total.answer_rate * 100);
+    }
+    const step = niceStep(Math.max(2, hi - lo + 1), 5);
+    lo = Math.max(0, Math.floor((lo - step * 0.4) / step) * step);
+    hi = Math.min(100, Math.ceil((hi + step * 0.4) / step) * step);
+    if (hi - lo < step) hi = lo + step;
+
+    const n = Math.max(1, weeks.length);
+    const band = w / n;
+    const x = (i) => m.left + (i + 0.5) * band;
+    const y = (v) => m.top + (1 - (v - lo) / (hi - lo)) * h;
+    const yTarget = r1(y(target * 100));
+
+    // Below-target zone, grid and y ticks.
+    root.append(svg("rect", { class: "below-zone", x: m.left, y: yTarget, width: w, height: r1(m.top + h - yTarget) }));
+    const grid = svg("g", { class: "grid" });
+    for (let v = lo; v <= hi + step / 2; v += step) {
+      const yy = r1(y(v));
+      grid.append(svg("line", { x1: m.left, x2: m.left + w, y1: yy, y2: yy }));
+      grid.append(svg("text", { x: m.left - 6, y: yy + 3.5, class: "tick tick-y", "text-anchor": "end" },
+        `${Number(v.toFixed(2))} %`));
+    }
+    root.append(grid);
+
+    // x labels: week numbers every few weeks, months underneath where a month starts.
+    const every = n <= 13 ? 1 : n <= 26 ? 2 : 4;
+    const ticks = svg("g", { class: "grid" });
+    let lastMonth = null;
+    let lastLabelEnd = -Infinity;
+    weeks.forEach((wk, i) => {
+      const xx = r1(x(i));
+      const fromEnd = n - 1 - i;
+      if (fromEnd % every === 0 && (!narrow || fromEnd % (every * 2) === 0)) {
+        ticks.append(svg("line", { class: "xtick", x1: xx, x2: xx, y1: m.top + h, y2: m.top + h + 4 }));
+        ticks.append(svg("text", { x: xx, y: m.top + h + 16, class: "tick tick-x", "text-anchor": "middle" },
+          weekNumber(wk.key)));
+      }
+      // The week that holds the 1st of a month (or the first week shown) names the month.
+      const sunday = addDays(wk.start, 6);
+      const month = sunday.getUTCFullYear() * 12 + sunday.getUTCMonth();
+      if (lastMonth === null || month !== lastMonth) {
+        const newYear = lastMonth === null || sunday.getUTCMonth() === 0;
+        if (lastMonth !== null || i < n - 2) {
+          const label = newYear ? cal.monthYear.format(sunday) : cal.month.format(sunday);
+          const half = label.length * 3.3; // about half the label's width at 10.5px
+          if ((!narrow || newYear || sunday.getUTCMonth() % 3 === 0) && xx - half > lastLabelEnd + 6) {
+            ticks.append(svg("text", { x: xx, y: m.top + h + 33, class: "tick tick-month", "text-anchor": "middle" }, label));
+            lastLabelEnd = xx + half;
+          }
+        }
+        lastMonth = month;
+      }
+    });
+    root.append(ticks);
+    root.append(svg("line", { class: "axis", x1: m.left, x2: m.left + w, y1: m.top + h, y2: m.top + h }));
+
+    // The target line.
+    root.append(svg("line", { class: "target-line", x1: m.left, x2: m.left + w, y1: yTarget, y2: yTarget }));
+    if (!narrow) {
+      root.append(svg("text", { class: "target-label", x: m.left + w + 6, y: yTarget - 2 }, "Target"));
+      root.append(svg("text", { class: "target-label strong", x: m.left + w + 6, y: yTarget + 11 }, pct(target).replace(".0 %", " %")));
+    }
+
+    if (!points.length) {
+      root.append(svg("text", { class: "chart-empty", x: m.left + w / 2, y: m.top + h / 2, "text-anchor": "middle" },
+        data?.error ? "Could not load the answer rate" : data ? "No calls in these weeks" : "Loading…"));
+      root.setAttribute("data-points", "0");
+      return;
+    }
+
+    // The line, broken where a week has no calls.
+    let d = "";
+    let open = false;
+    weeks.forEach((wk, i) => {
+      if (metOf(wk.total) == null) {
+        open = false;
+        return;
+      }
+      d += `${open ? "L" : "M"}${r1(x(i))},${r1(y(wk.total.answer_rate * 100))}`;
+      open = true;
+    });
+    root.append(svg("path", { class: "rate-line", d }));
+
+    // Points: a circle at or above target, a downward triangle below it; hollow while the week runs.
+    const layer = svg("g", { class: "week-points" });
+    const size = n > 40 ? 3.6 : 4.6;
+    weeks.forEach((wk, i) => {
+      const met = metOf(wk.total);
+      if (met == null) return;
+      const cx = r1(x(i));
+      const cy = r1(y(wk.total.answer_rate * 100));
+      const attrs = {
+        class: `week-point ${met ? "met" : "miss"}${wk.partial ? " partial" : ""}`,
+        "data-week": wk.key, "data-met": String(met), "data-rate": wk.total.answer_rate,
+      };
+      const shape = met
+        ? svg("circle", { ...attrs, cx, cy, r: size })
+        : svg("path", {
+          ...attrs,
+          d: `M${r1(cx - size * 1.15)},${r1(cy - size * 0.8)}L${r1(cx + size * 1.15)},${r1(cy - size * 0.8)}L${cx},${r1(cy + size * 1.2)}Z`,
+        });
+      layer.append(shape);
+    });
+    root.append(layer);
+    root.setAttribute("data-points", String(points.length));
+
+    const first = weeks[0];
+    const last = weeks[weeks.length - 1];
+    const metCount = points.filter((wk) => metOf(wk.total)).length;
+    $("#weekly-chart-caption").textContent = `The centre's answer rate per week from ${first.key} to ${last.key}: `
+      + `${metCount} of ${points.length} weeks at or above the target of ${pct(target)}; latest week `
+      + `${pct(points[points.length - 1].total.answer_rate)}.`;
+
+    // Hover read-out.
+    const cursor = svg("line", { class: "cursor-line", y1: m.top, y2: m.top + h, visibility: "hidden" });
+    root.append(cursor);
+    const hit = svg("rect", { class: "hit", x: m.left, y: m.top, width: w, height: h });
+    root.append(hit);
+    hit.addEventListener("mousemove", (event) => {
+      const box = root.getBoundingClientRect();
+      const px = ((event.clientX - box.left) / box.width) * width;
+      const i = Math.min(n - 1, Math.max(0, Math.floor((px - m.left) / band)));
+      const wk = weeks[i];
+      const xx = r1(x(i));
+      cursor.setAttribute("x1", xx);
+      cursor.setAttribute("x2", xx);
+      cursor.setAttribute("visibility", "visible");
+      const met = metOf(wk.total);
+      tip.replaceChildren(
+        el("strong", { text: `${wk.key}` }),
+        el("span", { class: "muted", text: ` ${cal.day.format(wk.start)}–${cal.dayYear.format(addDays(wk.start, 6))}` }),
+        el("br"),
+        met == null
+          ? el("span", { text: "No calls" })
+          : el("span", {},
+            `${pct(wk.total.answer_rate)} · ${met ? "✓ met" : "▼ below target"} (${pp(wk.total.gap_pp)})`,
+            el("br"),
+            el("span", { class: "muted", text: `${counts.format(wk.total.answered)} of ${counts.format(wk.total.offered)} calls answered${wk.partial ? " · week in progress" : ""}` })));
+      tip.hidden = false;
+      const left = (xx / width) * box.width;
+      tip.style.left = `${Math.min(Math.max(left, 110), box.width - 110)}px`;
+      const cy = met == null ? m.top + h / 2 : y(wk.total.answer_rate * 100);
+      tip.style.top = `${Math.max(0, (cy / height) * box.height - 72)}px`;
+    });
+    hit.addEventListener("mouseleave", () => {
+      cursor.setAttribute("visibility", "hidden");
+      tip.hidden = true;
+    });
+  }
+
+  function heatCell(team, wk) {
+    const row = state.weekly.rows.get(team)?.get(wk.key) || null;
+    const met = metOf(row);
+    const status = met == null ? "none" : met ? "met" : "miss";
+    const label = met == null ? "no calls" : met ? "at or above target" : "below target";
+    const td = el("td", {
+      class: `heat-cell heat-${status}${wk.partial ? " partial" : ""}`,
+      "data-team": team, "data-week": wk.key, "data-met": met == null ? "" : String(met),
+      title: `${teamName(team)}, ${wk.key} (${cal.day.format(wk.start)}–${cal.day.format(addDays(wk.start, 6))}): `
+        + (met == null ? "no calls" : `${pct(row.answer_rate)}, ${label} (${pp(row.gap_pp)}); `
+          + `${counts.format(row.answered)} of ${counts.format(row.offered)} calls answered`)
+        + (wk.partial ? "; week in progress" : ""),
+    },
+    el("span", { class: "heat-sym", "aria-hidden": "true", text: met == null ? "–" : met ? "✓" : "▼" }),
+    met == null ? null : el("span", { class: "heat-value", text: pctShort(row.answer_rate) }),
+    el("span", { class: "sr-only", text: met == null ? "no calls" : ` %, ${label}` }));
+    return td;
+  }
+
+  function renderHeatTable() {
+    const table = $("#weekly-table");
+    const data = state.weekly;
+    const head = $("thead tr", table);
+    const body = $("tbody", table);
+    if (!data || data.error || !data.latest) {
+      head.replaceChildren(el("th", { scope: "col", text: "Answer group" }));
+      body.replaceChildren(el("tr", {}, el("td", {
+        class: "placeholder", text: data?.error ? `Could not load: ${data.error}` : "No calls in the last 13 weeks.",
+      })));
+      return;
+    }
+    const weeks = data.windowWeeks.slice(-HEAT_WEEKS);
+    head.replaceChildren(
+      el("th", { scope: "col", class: "heat-corner" }, "Answer group ", el("span", { class: "muted", text: "· week" })),
+      ...weeks.map((wk) => el("th", {
+        scope: "col", class: `heat-week${wk.partial ? " partial" : ""}`, "data-week": wk.key,
+        title: `${wk.key}: ${cal.day.format(wk.start)}–${cal.dayYear.format(addDays(wk.start, 6))}${wk.partial ? " (in progress)" : ""}`,
+      },
+      el("span", { class: "wk", text: weekNumber(wk.key) }),
+      el("span", { class: "wk-date", text: wk.partial ? "so far" : cal.day.format(wk.start) }))),
+      el("th", { scope: "col", class: "heat-count", title: `Weeks at or above the target among the full weeks shown` }, "Weeks met"));
+    const rows = [TOTAL, ...data.teams].map((team) => {
+      const full = weeks.filter((wk) => !wk.partial);
+      const known = full.map((wk) => metOf(data.rows.get(team)?.get(wk.key))).filter((met) => met != null);
+      const met = known.filter(Boolean).length;
+      return el("tr", { class: team === TOTAL ? "heat-total" : "", "data-team": team },
+        el("th", { scope: "row", title: team },
+          el("span", { class: "team-name", text: teamName(team) }),
+          team === TOTAL ? null : el("span", { class: "team-id", text: team })),
+        ...weeks.map((wk) => heatCell(team, wk)),
+        el("td", { class: "heat-count" }, el("strong", { text: String(met) }), el("span", { class: "muted", text: ` / ${known.length}` })));
+    });
+    body.replaceChildren(...rows);
+  }
+
+  // ---------------------------------------------------------------- NKI
+
+  async function loadNki(generation) {
+    try {
+      const body = await api("/goals/nki");
+      if (generation !== state.generation) return;
+      state.nki = body.results || [];
+      for (const row of state.nki) {
+        if (row.team === TOTAL && Number.isFinite(row.target)) state.nkiTargets[row.dimension] = row.target;
+      }
+    } catch (err) {
+      if (err instanceof AuthError || generation !== state.generation) return;
+      state.nki = { error: err.message };
+    }
+  }
+
+  function renderNki() {
+    const box = $("#nki-cards");
+    const summary = $("#nki-summary");
+    if (!Array.isArray(state.nki)) {
+      box.replaceChildren(el("p", { class: "placeholder", text: `Could not load NKI: ${state.nki?.error || "no answer"}` }));
+      summary.replaceChildren();
+      return;
+    }
+    const centre = state.nki.filter((row) => row.team === TOTAL && row.score != null);
+    if (!centre.length) {
+      box.replaceChildren(el("p", { class: "placeholder", text: "No NKI results have been imported yet." }));
+      summary.replaceChildren();
+      return;
+    }
+    const known = new Set(DIMENSIONS.map((d) => d.key));
+    const dims = [...DIMENSIONS, ...[...new Set(centre.map((r) => r.dimension))].filter((k) => !known.has(k))
+      .map((k) => ({ key: k, label: k.charAt(0).toUpperCase() + k.slice(1), sv: null }))];
+    const cards = [];
+    const verdicts = [];
+    for (const dim of dims) {
+      const rows = centre.filter((r) => r.dimension === dim.key).sort((a, b) => a.period_start.localeCompare(b.period_start));
+      if (!rows.length) continue;
+      const latest = rows[rows.length - 1];
+      const target = Number.isFinite(latest.target) ? latest.target : state.nkiTargets[dim.key];
+      const hasTarget = Number.isFinite(target);
+      const met = hasTarget ? (latest.met == null ? latest.score >= target : Boolean(latest.met)) : null;
+      if (hasTarget) verdicts.push({ dim, met });
+      const status = met == null ? "none" : met ? "good" : "act";
+      const titleId = `nki-title-${dim.key}`;
+      const chip = hasTarget
+        ? el("span", { class: `chip band-${status} nki-status` },
+          el("span", { class: "sym", "aria-hidden": "true", text: met ? "✓" : "▼" }),
+          ` ${met ? "Met" : "Below target"} `, el("span", { class: "gap", text: scoreGap(latest.score - target) }))
+        : el("span", { class: "chip band-none nki-status", text: "No target" });
+      cards.push(el("article", {
+        class: `nki-card nki-${status}`, "data-dimension": dim.key, "data-met": met == null ? "" : String(met),
+        "aria-labelledby": titleId,
+      },
+      el("header", { class: "nki-head" },
+        el("h3", { id: titleId }, dim.label, dim.sv ? el("span", { class: "title-sv", lang: "sv", text: `(${dim.sv})` }) : null),
+        chip),
+      el("div", { class: "nki-figures" },
+        el("span", { class: "nki-score", "data-score": latest.score, text: score(latest.score) }),
+        el("span", { class: "nki-target", "data-target": hasTarget ? target : "" },
+          hasTarget ? `target ≥ ${targetText(target)}` : "shown without a target")),
+      el("p", { class: "nki-period" }, `${periodLabel(latest.period_start, latest.period_end)} · `,
+        `${counts.format(latest.responses || 0)} responses`),
+      sparkline(rows.slice(-MAX_SPARK_PERIODS), target, dim)));
+    }
+    box.replaceChildren(...cards);
+    const parts = verdicts.map(({ dim, met }) => el("span", {
+      class: `sum ${met ? "sum-good" : "sum-act"}`, text: `${dim.label} ${met ? "met" : "below target"}`,
+    }));
+    const latestEnd = centre.map((r) => r.period_end || r.period_start).sort().pop();
+    if (latestEnd) parts.push(el("span", { class: "sum sum-plain", text: `Latest period ends ${cal.dayYear.format(parseDay(latestEnd))}` }));
+    summary.replaceChildren(...parts);
+  }
+
+  function sparkline(rows, target, dim) {
+    const width = 260;
+    const height = 56;
+    const m = { top: 6, right: 6, bottom: 6, left: 6 };
+    const root = svg("svg", {
+      class: "spark", viewBox: `0 0 ${width} ${height}`, preserveAspectRatio: "none", role: "img",
+      "data-periods": rows.length,
+      "aria-label": `${dim.label} per period, ${periodLabel(rows[0].period_start, rows[0].period_end)} to `
+        + `${periodLabel(rows[rows.length - 1].period_start, rows[rows.length - 1].period_end)}: `
+        + rows.map((r) => score(r.score)).join(", "),
+    });
+    const values = rows.map((r) => r.score);
+    let lo = Math.min(...values, Number.isFinite(target) ? target : Infinity);
+    let hi = Math.max(...values, Number.isFinite(target) ? target : -Infinity);
+    const pad = Math.max(0.05, (hi - lo) * 0.15);
+    lo -= pad;
+    hi += pad;
+    const n = rows.length;
+    const x = (i) => m.left + (n === 1 ? 0.5 : i / (n - 1)) * (width - m.left - m.right);
+    const y = (v) => m.top + (1 - (v - lo) / (hi - lo)) * (height - m.top - m.bottom);
+    if (Number.isFinite(target)) {
+      const yt = r1(y(target));
+      root.append(svg("rect", { class: "spark-below", x: 0, y: yt, width, height: height - yt }));
+      root.append(svg("line", { class: "spark-target", x1: 0, x2: width, y1: yt, y2: yt }));
+    }
+    root.append(svg("path", { class: "spark-line", d: `M${rows.map((r, i) => `${r1(x(i))},${r1(y(r.score))}`).join("L")}` }));
+    rows.forEach((r, i) => {
+      const miss = Number.isFinite(target) && r.score < target;
+      const dot = svg("circle", {
+        class: `spark-dot${miss ? " miss" : ""}${i === n - 1 ? " last" : ""}`, cx: r1(x(i)), cy: r1(y(r.score)),
+        r: i === n - 1 ? 3.2 : miss ? 2.4 : 1.6,
+      });
+      dot.append(svg("title", {}, `${periodLabel(r.period_start, r.period_end)}: ${score(r.score)}`
+        + `${Number.isFinite(target) ? (miss ? " (below target)" : " (met)") : ""} · ${r.responses} responses`));
+      root.append(dot);
+    });
+    const first = rows[0];
+    const last = rows[rows.length - 1];
+    return el("figure", { class: "spark-box" }, root,
+      el("figcaption", { class: "spark-range" },
+        el("span", { text: cal.monthYear.format(parseDay(first.period_start)) }),
+        el("span", { text: `${n} ${n === 1 ? "period" : "periods"}` }),
+        el("span", { text: cal.monthYear.format(parseDay(last.period_start)) })));
+  }
+
+  // ---------------------------------------------------------------- tertial report
+
+  function buildYears() {
+    const years = new Set();
+    if (state.weekly?.rows) {
+      for (const row of state.weekly.rows.get(TOTAL)?.values() || []) {
+        if (!(row.offered > 0)) continue;
+        years.add(row.start.getUTCFullYear());
+        years.add(addDays(row.start, 6).getUTCFullYear()); // a week across New Year has calls in both
+      }
+    }
+    if (Array.isArray(state.nki)) for (const row of state.nki) years.add(Number(row.period_start.slice(0, 4)));
+    state.years = [...years].filter(Number.isFinite).sort((a, b) => b - a);
+    const options = [...new Set([state.year, ...state.years])].sort((a, b) => b - a);
+    const select = $("#tertial-year");
+    select.replaceChildren(...options.map((y) => el("option", { value: y, text: String(y) })));
+    select.value = String(state.year);
+  }
+
+  async function loadTertial(year, generation) {
+    if (state.tertials.has(year)) return;
+    try {
+      const body = await api(`/goals/tertial/${year}`);
+      if (generation !== state.generation) return;
+      state.tertials.set(year, body);
+    } catch (err) {
+      if (err instanceof AuthError || generation !== state.generation) return;
+      state.tertials.set(year, { error: err.message });
+    }
+  }
+
+  async function selectYear(year, generation = state.generation) {
+    state.year = year;
+    $("#tertial-year").value = String(year);
+    if (!state.tertials.has(year)) {
+      $("#tertial-rows").replaceChildren(el("tr", {}, el("td", { colspan: 6, class: "placeholder", text: "Loading…" })));
+      await loadTertial(year, generation);
+      if (generation !== state.generation || state.year !== year) return;
+    }
+    renderTertials();
+  }
+
+  function hasData(report) {
+    return Boolean(report && !report.error
+      && ((report.centre || []).some((row) => row.offered > 0) || (report.nki || []).length));
+  }
+
+  function tertialPhase(row) {
+    const start = parseDay(row.start);
+    const end = parseDay(row.end);
+    if (!start || !end) return "done";
+    if (state.today < start) return "future";
+    if (state.today <= end) return "current";
+    return "done";
+  }
+
+  function verdictChip(met, gapText) {
+    if (met == null) return el("span", { class: "chip band-none", text: "No data" });
+    return el("span", { class: `chip band-${met ? "good" : "act"}` },
+      el("span", { class: "sym", "aria-hidden": "true", text: met ? "✓" : "▼" }),
+      ` ${met ? "Met" : "Not met"}`, gapText ? el("span", { class: "gap", text: ` ${gapText}` }) : null);
+  }
+
+  function nkiCell(nkiRows, tertial, dimension) {
+    const row = nkiRows.find((r) => r.tertial === tertial && r.team === TOTAL && r.dimension === dimension);
+    const target = Number.isFinite(row?.target) ? row.target : state.nkiTargets[dimension];
+    const label = `NKI ${dimension}`;
+    if (!row || row.score == null) {
+      return el("td", { "data-col": dimension, "data-label": label, "data-met": "" }, el("span", { class: "muted", text: "No survey results" }));
+    }
+    const met = Number.isFinite(target) ? (row.met == null ? row.score >= target : Boolean(row.met)) : null;
+    return el("td", { "data-col": dimension, "data-label": label, "data-met": met == null ? "" : String(met), class: `verdict-cell ${met === false ? "is-miss" : ""}` },
+      el("span", { class: "value", text: score(row.score) }),
+      verdictChip(met, Number.isFinite(target) ? scoreGap(row.score - target) : ""),
+      el("span", { class: "cell-note", text: `${counts.format(row.responses || 0)} responses` }));
+  }
+
+  function renderTertials() {
+    const report = state.tertials.get(state.year);
+    const body = $("#tertial-rows");
+    const summary = $("#tertial-summary");
+    const notes = $("#tertial-notes");
+    notes.hidden = true;
+    if (!report || report.error) {
+      body.replaceChildren(el("tr", {}, el("td", {
+        colspan: 6, class: "placeholder", text: `Could not load the tertial report: ${report?.error || "no answer"}`,
+      })));
+      summary.replaceChildren();
+      $("#tertial-teams").replaceChildren();
+      return;
+    }
+    if (Number.isFinite(report.target_answer_rate)) state.target = report.target_answer_rate;
+    for (const [k, v] of Object.entries(report.nki_targets || {})) if (Number.isFinite(v)) state.nkiTargets[k] = v;
+    $("#th-treatment").textContent = `goal ≥ ${targetText(state.nkiTargets.treatment)}`;
+    $("#th-knowledge").textContent = `goal ≥ ${targetText(state.nkiTargets.knowledge)}`;
+    $("#tertial-caption").textContent = `The centre's tertials of ${report.year} against the goals`;
+    const nkiRows = report.nki || [];
+    const rows = (report.centre || []).map((row) => {
+      const phase = tertialPhase(row);
+      const hasCalls = row.offered > 0 && row.answer_rate != null;
+      const met = hasCalls ? (row.met == null ? row.answer_rate >= state.target : Boolean(row.met)) : null;
+      const number = row.tertial.slice(-2);
+      const start = parseDay(row.start);
+      const end = parseDay(row.end);
+      const phaseTag = phase === "current"
+        ? el("span", {
+          class: "phase phase-current", text: "In progress, figures so far",
+          title: `The tertial runs until ${end ? cal.dayYear.format(end) : "its end"}; today is ${cal.dayYear.format(state.today)}.`,
+        })
+        : phase === "future" ? el("span", { class: "phase phase-future", text: "Not started" }) : null;
+      const share = row.weeks > 0 ? row.weeks_met / row.weeks : null;
+      return el("tr", { "data-tertial": row.tertial, "data-phase": phase, class: `tertial-row tertial-${phase}` },
+        el("th", { scope: "row" },
+          el("span", { class: "tertial-name", text: number }),
+          el("span", { class: "tertial-dates", text: start && end ? `${cal.day.format(start)} – ${cal.dayYear.format(end)}` : "" }),
+          phaseTag),
+        el("td", { "data-col": "answer-rate", "data-label": "Answer rate", "data-met": met == null ? "" : String(met), class: `verdict-cell ${met === false ? "is-miss" : ""}` },
+          hasCalls ? el("span", { class: "value", text: pct(row.answer_rate) }) : el("span", { class: "muted", text: phase === "future" ? "–" : "No calls" }),
+          hasCalls ? verdictChip(met, pp(row.gap_pp)) : null),
+        el("td", { "data-col": "weeks", "data-label": "Weeks at target" },
+          row.weeks > 0
+            ? el("span", { class: "weeks-met" },
+              el("span", { class: "value", text: `${row.weeks_met} of ${row.weeks}` }),
+              el("span", { class: "meter", "aria-hidden": "true" }, el("span", { class: "meter-fill", style: `width: ${Math.round(share * 100)}%` })),
+              el("span", { class: "cell-note", text: `${Math.round(share * 100)} % of the weeks` }))
+            : el("span", { class: "muted", text: "–" })),
+        el("td", { class: "num", "data-col": "calls", "data-label": "Calls answered / offered" },
+          hasCalls ? `${counts.format(row.answered)} / ${counts.format(row.offered)}` : el("span", { class: "muted", text: "–" })),
+        nkiCell(nkiRows, row.tertial, "treatment"),
+        nkiCell(nkiRows, row.tertial, "knowledge"));
+    });
+    body.replaceChildren(...(rows.length ? rows : [el("tr", {}, el("td", { colspan: 6, class: "placeholder", text: "No tertials." }))]));
+
+    const withCalls = (report.centre || []).filter((row) => row.offered > 0 && row.answer_rate != null);
+    let offered = 0;
+    let answered = 0;
+    for (const row of withCalls) {
+      offered += row.offered;
+      answered += row.answered;
+    }
+    const parts = [];
+    if (offered > 0) {
+      const rate = answered / offered;
+      const met = rate >= state.target;
+      parts.push(el("span", { class: `sum ${met ? "sum-good" : "sum-act"}`, text: `${report.year} so far: ${pct(rate)} (${met ? "met" : "below target"})` }));
+      const tertialsMet = withCalls.filter((row) => row.met).length;
+      parts.push(el("span", { class: "sum sum-plain", text: `${tertialsMet} of ${withCalls.length} tertials at or above ${pct(state.target).replace(".0 %", " %")}` }));
+    } else {
+      parts.push(el("span", { class: "sum sum-plain", text: `No calls in ${report.year}` }));
+    }
+    summary.replaceChildren(...parts);
+    if (report.notes?.length) {
+      notes.replaceChildren(...report.notes.map((note) => el("li", { text: `Note: ${note}` })));
+      notes.hidden = false;
+    }
+    renderTertialTeams(report);
+  }
+
+  function renderTertialTeams(report) {
+    const table = $("#tertial-teams");
+    const labels = (report.centre || []).map((row) => row.tertial);
+    const teams = [...new Set((report.teams || []).map((row) => row.team))].sort(teamOrder);
+    if (!teams.length) {
+      table.replaceChildren(el("tbody", {}, el("tr", {}, el("td", { class: "placeholder", text: "No answer groups in this year." }))));
+      return;
+    }
+    const find = (team, tertial) => report.teams.find((row) => row.team === team && row.tertial === tertial);
+    table.replaceChildren(
+      el("caption", { class: "sr-only", text: `Answer groups per tertial of ${report.year}` }),
+      el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "Answer group" }),
+        ...labels.map((t) => el("th", { scope: "col", text: `${t.slice(-2)} answer rate · weeks at target` })))),
+      el("tbody", {}, ...teams.map((team) => el("tr", { "data-team": team },
+        el("th", { scope: "row" }, el("span", { class: "team-name", text: teamName(team) }), el("span", { class: "team-id", text: team })),
+        ...labels.map((t) => {
+          const row = find(team, t);
+          if (!row || !(row.offered > 0) || row.answer_rate == null) return el("td", { class: "muted", text: "–" });
+          const met = row.met == null ? row.answer_rate >= state.target : Boolean(row.met);
+          return el("td", { class: `team-rate ${met ? "is-met" : "is-miss"}`, "data-met": String(met) },
+            el("span", { class: "sym", "aria-hidden": "true", text: met ? "✓" : "▼" }),
+            ` ${pct(row.answer_rate)}`, el("span", { class: "sr-only", text: met ? " (met)" : " (below target)" }),
+            el("span", { class: "muted", text: ` · ${row.weeks_met}/${row.weeks} weeks` }));
+        })))));
+  }
+
+  // ---------------------------------------------------------------- wiring
+
+  function init() {
+    $("#login-form").addEventListener("submit", onLogin);
+    $("#logout").addEventListener("click", logout);
+    $("#role-logout").addEventListener("click", logout);
+    for (const input of document.querySelectorAll('#weekly-span input[name="span"]')) {
+      input.addEventListener("change", () => {
+        const span = Number(input.value);
+        if (!SPANS.includes(span)) return;
+        state.span = span;
+        if (state.weekly) renderWeekly();
+      });
+    }
+    $("#tertial-year").addEventListener("change", (event) => selectYear(Number(event.target.value)));
+    let resizeTimer = null;
+    let lastWidth = 0;
+    new ResizeObserver((entries) => {
+      const width = Math.round(entries[0].contentRect.width);
+      if (width === lastWidth) return;
+      lastWidth = width;
+      window.clearTimeout(resizeTimer);
+      resizeTimer = window.setTimeout(() => {
+        if (state.weekly) drawWeeklyChart();
+      }, 120);
+    }).observe($("#weekly-chart .chart-body"));
+    const token = sessionStorage.getItem(STORAGE.token);
+    state.username = sessionStorage.getItem(STORAGE.user);
+    if (token) startSession(token, state.username, sessionStorage.getItem(STORAGE.role));
+    else showLogin();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

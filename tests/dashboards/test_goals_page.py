@@ -1,0 +1,344 @@
+"""The goal follow-up page (/goals) in real headless Chromium against the API and a records store.
+
+The store is filled by the real importers with a generated centre up to yesterday (site time); the
+page's figures are compared with what the API answers for the same weeks, periods and tertials.
+"""
+
+from __future__ import annotations
+
+import shutil
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+
+from api.app import create_app
+from api.deps import Services
+from api.security import Role, TokenSigner
+from api.users import MemoryUserDirectory
+from gateway.deadletter_log import MemoryDeadLetterLog
+from gateway.stores import MemoryReadingStore
+from records.generator import GeneratorConfig, generate_centre
+from records.importers import import_file
+from records.store import RecordsStore
+from sensors.site import Site
+from tests.conftest import ROOT, ServerThread
+
+ARTIFACTS = ROOT / "test-artifacts"
+PASSWORDS = {Role.MANAGER: "follow-up-2026", Role.FACILITIES: "ventilation-2026"}
+TEAMS = [f"team-{n}" for n in range(1, 13)]
+WEEKS_SHOWN = 52
+HEAT_WEEKS = 13
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@dataclass
+class GoalsStack:
+    url: str
+    site: Site
+    today: date  # the site's date when the centre was generated
+
+
+def months_before(day: date, months: int) -> date:
+    """The first day of the month `months` months before `day`'s month."""
+    index = day.year * 12 + day.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@pytest.fixture(scope="module")
+def goals_stack(example_site: Site, tmp_path_factory: pytest.TempPathFactory) -> Iterator[GoalsStack]:
+    """A generated centre (at least 14 months, up to yesterday) imported into a records store, served by uvicorn."""
+    today = datetime.now(example_site.site.tz).date()
+    start = min(date(today.year - 1, 1, 1), months_before(today, 14))
+    directory = tmp_path_factory.mktemp("goals-centre")
+    centre = generate_centre(example_site, start, today - timedelta(days=1), seed=5, config=GeneratorConfig().quick())
+    files = centre.write_csv(directory)
+    store = RecordsStore.open(f"sqlite:///{directory / 'records.db'}", "p" * 40)
+    for kind in ("staff", "absences", "calls", "nki"):
+        import_file(store, kind, files[kind], site=example_site)
+    users = MemoryUserDirectory()
+    for role, password in PASSWORDS.items():
+        users.add(role.value, role, password)
+    services = Services(
+        example_site, MemoryReadingStore(), MemoryDeadLetterLog(), users, TokenSigner("q" * 40), records=store
+    )
+    server = ServerThread(create_app(services)).start()
+    try:
+        yield GoalsStack(server.url, example_site, today)
+    finally:
+        server.stop()
+        store.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Headless Debian Chromium; its absence is a failure, not a skip."""
+    executable = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    if executable is None:
+        pytest.fail("Chromium is not installed: run scripts/install-system-deps.sh (Debian package chromium)")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def api_get(stack: GoalsStack, path: str, params: dict[str, str] | None = None) -> Any:
+    """GET an API path as the manager."""
+    with httpx.Client(base_url=stack.url, timeout=30) as client:
+        token = client.post(
+            "/api/v1/auth/token", data={"username": Role.MANAGER.value, "password": PASSWORDS[Role.MANAGER]}
+        ).json()["access_token"]
+        res = client.get(f"/api/v1{path}", params=params, headers={"Authorization": f"Bearer {token}"})
+        res.raise_for_status()
+        return res.json()
+
+
+def fixed(value: float, digits: int) -> str:
+    """As JavaScript's Number.prototype.toFixed: the exact binary value, halves rounded up."""
+    return str(Decimal(value).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+
+
+def pct(share: float) -> str:
+    """The page's percentage: one decimal, then " %"."""
+    return f"{fixed(share * 100, 1)} %"
+
+
+def monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def iso_week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    width, height = struct.unpack(">II", data[16:24])
+    return int(width), int(height)
+
+
+def watch(page: Page) -> list[str]:
+    """Console errors and uncaught exceptions of a page."""
+    errors: list[str] = []
+
+    def on_console(msg: ConsoleMessage) -> None:
+        if msg.type == "error":
+            errors.append(f"console: {msg.text} ({msg.location.get('url')})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+    return errors
+
+
+def log_in(page: Page, url: str, role: Role) -> None:
+    page.goto(url)
+    expect(page.locator("#login-form")).to_be_visible()
+    page.fill("#username", role.value)
+    page.fill("#password", PASSWORDS[role])
+    page.click("#login-form button[type=submit]")
+    expect(page.locator("#login-form")).to_be_hidden()
+
+
+@pytest.mark.browser
+def test_goals_page_for_a_manager(goals_stack: GoalsStack, browser: Browser) -> None:
+    stack = goals_stack
+    today = datetime.now(stack.site.site.tz).date()
+    # What the page asks for: the 53 weeks up to today (site time), and what the API answers.
+    start = monday(today) - timedelta(weeks=WEEKS_SHOWN)
+    weekly = api_get(stack, "/goals/answer-rate/weekly", {"start": start.isoformat(), "end": today.isoformat()})
+    met_of = {(w["team"], w["week"]): w["met"] for w in weekly["weeks"]}
+    totals = [w for w in weekly["weeks"] if w["team"] == "total" and w["offered"] > 0]
+    latest = max(date.fromisoformat(w["week_start"][:10]) for w in totals)
+    assert latest >= monday(today) - timedelta(weeks=1)  # the data reach yesterday
+    expected_weeks = [iso_week(latest - timedelta(weeks=k)) for k in range(WEEKS_SHOWN - 1, -1, -1)]
+    year = today.year if (today - timedelta(days=1)).year == today.year else today.year - 1
+    report = api_get(stack, f"/goals/tertial/{year}")
+    nki = api_get(stack, "/goals/nki")["results"]
+
+    # The browser is in UTC, the site in Stockholm: weeks and dates must be the site's.
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-GB", timezone_id="UTC")
+    page = context.new_page()
+    errors = watch(page)
+    try:
+        log_in(page, f"{stack.url}/goals", Role.MANAGER)
+        expect(page.locator("body")).to_have_attribute("data-ready", "true", timeout=15_000)
+        expect(page.locator("#site-name")).to_have_text("Kundcenter")
+        expect(page.locator("#site-tz")).to_contain_text("Europe/Stockholm")
+        expect(page.locator("#user-role")).to_have_text("Manager")
+        nav = page.locator("nav.topnav")
+        expect(nav.get_by_role("link", name="Environment")).to_have_attribute("href", "/facilities")
+        expect(nav.get_by_role("link", name="Goals")).to_have_attribute("aria-current", "page")
+
+        # Weekly chart: 52 weeks of the centre, the target line, weeks below it marked.
+        points = page.locator("#weekly-chart svg .week-point")
+        expect(points).to_have_count(WEEKS_SHOWN)
+        shown = points.evaluate_all("ps => ps.map(p => [p.dataset.week, p.dataset.met, p.tagName])")
+        assert [week for week, _, _ in shown] == expected_weeks
+        for week, met, tag in shown:
+            assert met == str(met_of[("total", week)]).lower(), week
+            assert tag == ("circle" if met == "true" else "path"), week  # a shape, not only a colour
+        assert any(met == "false" for _, met, _ in shown)
+        expect(page.locator("#weekly-chart svg .target-line")).to_have_count(1)
+        expect(page.locator("#weekly-chart svg .target-label")).to_have_count(2)
+        page.click("label[for=span-13]")
+        expect(points).to_have_count(13)
+        page.click("label[for=span-52]")
+        expect(points).to_have_count(WEEKS_SHOWN)
+
+        # Heat-map: centre on top, then the twelve answer groups, over the last 13 weeks.
+        rows = page.locator("#weekly-table tbody tr")
+        expect(rows).to_have_count(1 + len(TEAMS))
+        assert rows.evaluate_all("rs => rs.map(r => r.dataset.team)") == ["total", *TEAMS]
+        heat_weeks = page.locator("#weekly-table thead th[data-week]").evaluate_all("hs => hs.map(h => h.dataset.week)")
+        assert heat_weeks == expected_weeks[-HEAT_WEEKS:]
+        cells = page.locator("#weekly-table td[data-team][data-week]").evaluate_all(
+            """cs => cs.map(c => ({team: c.dataset.team, week: c.dataset.week, met: c.dataset.met,
+                                   text: c.textContent, bg: getComputedStyle(c).backgroundColor}))"""
+        )
+        assert len(cells) == (1 + len(TEAMS)) * HEAT_WEEKS
+        colours: dict[str, set[str]] = {"true": set(), "false": set()}
+        for cell in cells:
+            expected = met_of.get((cell["team"], cell["week"]))
+            assert cell["met"] == ("" if expected is None else str(expected).lower()), cell
+            if cell["met"]:
+                colours[cell["met"]].add(cell["bg"])
+                assert ("▼" in cell["text"]) == (cell["met"] == "false"), cell  # a symbol, not only a colour
+        assert len(colours["true"]) == 1, colours
+        assert len(colours["false"]) == 1, colours
+        green = [int(v) for v in colours["true"].pop()[4:-1].split(",")]
+        red = [int(v) for v in colours["false"].pop()[4:-1].split(",")]
+        assert green[1] > green[0], "met cells are greenish"
+        assert red[0] > red[1], "missed cells are reddish"
+        # One cell, read as a person would: team-3 in the newest full week.
+        week = expected_weeks[-2]
+        row = next(w for w in weekly["weeks"] if w["team"] == "team-3" and w["week"] == week)
+        cell = page.locator(f'#weekly-table td[data-team="team-3"][data-week="{week}"]')
+        expect(cell).to_have_attribute("data-met", str(row["met"]).lower())
+        expect(cell).to_contain_text(fixed(row["answer_rate"] * 100, 1))
+
+        # NKI: the centre's latest period per question area against the targets.
+        section = page.locator("#nki")
+        for dimension, target in (("treatment", "4.3"), ("knowledge", "4.0")):
+            centre = [r for r in nki if r["team"] == "total" and r["dimension"] == dimension]
+            newest = max(centre, key=lambda r: r["period_start"])
+            card = section.locator(f'[data-dimension="{dimension}"]')
+            expect(card).to_be_visible()
+            expect(card.locator(".nki-target")).to_have_text(f"target ≥ {target}")
+            expect(card.locator(".nki-score")).to_have_text(fixed(newest["score"], 2))
+            expect(card).to_have_attribute("data-met", str(newest["met"]).lower())
+            expect(card.locator(".nki-status")).to_contain_text("Met" if newest["met"] else "Below target")
+            assert int(card.locator("svg.spark").get_attribute("data-periods") or 0) == min(len(centre), 36)
+        expect(section.locator('[data-dimension="treatment"] h3')).to_contain_text("bemötande")
+        expect(section.locator('[data-dimension="knowledge"] h3')).to_contain_text("kunskap")
+        expect(section.locator('[data-dimension="overall"] .nki-target')).to_have_text("shown without a target")
+
+        # Tertial report: T1–T3 of the year, the centre's answer rate as the API has it.
+        expect(page.locator("#tertial-year")).to_have_value(str(year))
+        tertials = page.locator("#tertials tbody tr[data-tertial]")
+        expect(tertials).to_have_count(3)
+        assert tertials.evaluate_all("rs => rs.map(r => r.dataset.tertial)") == [f"{year}-T{n}" for n in (1, 2, 3)]
+        for centre_row in report["centre"]:
+            tr = page.locator(f'#tertials tr[data-tertial="{centre_row["tertial"]}"]')
+            rate = tr.locator('td[data-col="answer-rate"]')
+            if not centre_row["offered"]:
+                expect(rate).to_have_attribute("data-met", "")
+                continue
+            expect(rate.locator(".value")).to_have_text(pct(centre_row["answer_rate"]))
+            expect(rate).to_have_attribute("data-met", str(centre_row["met"]).lower())
+            expect(rate).to_contain_text("Met" if centre_row["met"] else "Not met")
+            expect(tr.locator('td[data-col="weeks"] .value')).to_have_text(
+                f"{centre_row['weeks_met']} of {centre_row['weeks']}"
+            )
+            for dimension in ("treatment", "knowledge"):
+                found = [
+                    r
+                    for r in report["nki"]
+                    if r["tertial"] == centre_row["tertial"] and r["team"] == "total" and r["dimension"] == dimension
+                ]
+                if found:
+                    nki_cell = tr.locator(f'td[data-col="{dimension}"]')
+                    expect(nki_cell.locator(".value")).to_have_text(fixed(found[0]["score"], 2))
+                    expect(nki_cell).to_have_attribute("data-met", str(found[0]["met"]).lower())
+        first = report["centre"][0]
+        assert first["offered"] > 0, "the fixture's data cover the first tertial"
+
+        # Another year from the selector.
+        previous = str(year - 1)
+        page.select_option("#tertial-year", previous)
+        expect(page.locator("#tertials tbody tr[data-tertial]").first).to_have_attribute(
+            "data-tertial", f"{previous}-T1"
+        )
+        page.select_option("#tertial-year", str(year))
+        expect(page.locator("#tertials tbody tr[data-tertial]").first).to_have_attribute("data-tertial", f"{year}-T1")
+
+        # A screenshot for people to look at.
+        page.mouse.move(0, 0)
+        ARTIFACTS.mkdir(exist_ok=True)
+        shot = ARTIFACTS / "goals.png"
+        page.screenshot(path=str(shot), full_page=True)
+        width, height = png_size(shot)
+        assert width >= 1000
+        assert height >= 1200
+        assert shot.stat().st_size > 40_000
+
+        assert errors == []
+
+        # The login is shared with the Environment page: it opens logged in.
+        nav.get_by_role("link", name="Environment").click()
+        expect(page).to_have_url(f"{stack.url}/facilities")
+        expect(page.locator("#user-name")).to_have_text(Role.MANAGER.value)
+        expect(page.locator("#login-form")).to_be_hidden()
+        expect(page.locator("nav.topnav").get_by_role("link", name="Goals")).to_have_attribute("href", "/goals")
+        # ...and back: the Environment page keeps the login too, also across a reload.
+        page.reload()
+        expect(page.locator("#login-form")).to_be_hidden()
+        page.locator("nav.topnav").get_by_role("link", name="Goals").click()
+        expect(page).to_have_url(f"{stack.url}/goals")
+        expect(page.locator("#login-form")).to_be_hidden()
+        assert errors == []
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_goals_page_tells_facilities_it_may_not(goals_stack: GoalsStack, browser: Browser) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-GB")
+    page = context.new_page()
+    errors = watch(page)
+    goal_requests: list[str] = []
+    page.on("request", lambda req: goal_requests.append(req.url) if "/api/v1/goals" in req.url else None)
+    try:
+        log_in(page, f"{goals_stack.url}/goals", Role.FACILITIES)
+        message = page.locator("#role-message")
+        expect(message).to_be_visible()
+        expect(message).to_contain_text("Your role cannot see goal follow-up")
+        expect(message).to_contain_text("Facilities")
+        expect(message.get_by_role("link", name="Go to Environment")).to_have_attribute("href", "/facilities")
+        expect(page.locator("#app-view")).to_be_hidden()
+        expect(page.locator("#site-name")).to_have_text("Kundcenter")
+        assert goal_requests == []  # nothing asked that the API would refuse
+        # Logging out from the message leads back to the login form.
+        page.click("#role-logout")
+        expect(page.locator("#login-form")).to_be_visible()
+        assert errors == []
+    finally:
+        context.close()
