@@ -11,8 +11,8 @@
 
   window.__loadedAt = Date.now();
 
-  const API = "/api/v1";
-  const SVG_NS = "http://www.w3.org/2000/svg";
+  const shared = window.officewellSession; // session.js: login, API, DOM helpers
+  const { $, el, svg, AuthError, STORAGE } = shared;
   const STALE_AFTER_S = 5 * 60;
   const CHART_REFRESH_MS = 60 * 1000;
   const CHART_WINDOW = "5m";
@@ -36,8 +36,6 @@
   };
   const LOW_BATTERY_PCT = 20; // as models/sensor_health.py HealthRules.low_battery_pct
   const GATEWAY_HIDDEN_ROLES = ["hr", "manager"]; // the API answers 403 to these for gateway data
-  const ROLE_LABELS = { facilities: "Facilities", hr: "HR", manager: "Manager", admin: "Administrator" };
-  const STORAGE = { token: "officewell.token", user: "officewell.username", role: "officewell.role" };
 
   const refreshMs = (() => {
     const raw = Number.parseFloat(new URLSearchParams(window.location.search).get("refresh") || "");
@@ -70,57 +68,19 @@
     chartTimer: null,
   };
 
-  // ---------------------------------------------------------------- helpers
-
-  const $ = (sel, root = document) => root.querySelector(sel);
-
-  function el(tag, attrs = {}, ...children) {
-    const node = document.createElement(tag);
-    setAttrs(node, attrs);
-    for (const child of children) {
-      if (child == null) continue;
-      node.append(child instanceof Node ? child : String(child));
-    }
-    return node;
-  }
-
-  function svg(tag, attrs = {}) {
-    const node = document.createElementNS(SVG_NS, tag);
-    setAttrs(node, attrs);
-    return node;
-  }
-
-  function setAttrs(node, attrs) {
-    for (const [key, value] of Object.entries(attrs)) {
-      if (value == null || value === false) continue;
-      if (key === "class") node.setAttribute("class", value);
-      else if (key === "text") node.textContent = value;
-      else node.setAttribute(key, value === true ? "" : String(value));
-    }
-  }
-
   // ---------------------------------------------------------------- time zone
 
-  const BROWSER_TZ = new Intl.DateTimeFormat().resolvedOptions().timeZone;
   const fmt = {}; // date formatters in state.timeZone, rebuilt by setTimeZone
 
   /** Show times in `zone` (an IANA name such as Europe/Stockholm); unknown or empty: the browser's. */
   function setTimeZone(zone) {
-    let timeZone = BROWSER_TZ;
-    if (zone) {
-      try {
-        timeZone = new Intl.DateTimeFormat("en-GB", { timeZone: zone }).resolvedOptions().timeZone;
-      } catch (_) {
-        timeZone = BROWSER_TZ; // RangeError: a name this browser does not know
-      }
-    }
+    const timeZone = shared.resolveTimeZone(zone);
     state.timeZone = timeZone;
     const make = (options, locale = "en-GB") => new Intl.DateTimeFormat(locale, { timeZone, ...options });
     fmt.time = make({ hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
     fmt.hour = make({ hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
     fmt.day = make({ weekday: "short", day: "numeric", month: "short" });
     fmt.weekday = make({ weekday: "short" });
-    fmt.zoneName = make({ timeZoneName: "short" });
     fmt.parts = make({
       year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", hourCycle: "h23",
     }, "en-US");
@@ -145,22 +105,9 @@
     return `${p.year}-${p.month}-${p.day}`;
   }
 
-  /** "Europe/Stockholm (CET)": the zone and its current abbreviation. */
-  function zoneLabel() {
-    const short = fmt.zoneName.formatToParts(new Date()).find((p) => p.type === "timeZoneName")?.value;
-    const name = state.timeZone || "local time";
-    return short && short !== name ? `${name} (${short})` : name;
-  }
-
   function renderTimeZone() {
-    const differs = Boolean(state.timeZone) && state.timeZone !== BROWSER_TZ;
-    const note = $("#site-tz");
-    note.hidden = !differs;
-    note.textContent = differs ? `Times in ${zoneLabel()}` : "";
-    note.title = differs
-      ? `Times on this page are the site's local time; your computer is set to ${BROWSER_TZ || "another time zone"}.`
-      : "";
-    $("#chart-tz").textContent = differs ? `the site's local time, ${zoneLabel()}` : "local time";
+    $("#chart-tz").textContent = shared.renderSiteTz(
+      state.timeZone, "Times", "Times on this page are the site's local time");
   }
 
   setTimeZone(null);
@@ -247,137 +194,20 @@
     state.timers.clear();
   }
 
-  // ---------------------------------------------------------------- API
+  // ---------------------------------------------------------------- API and login (session.js)
 
-  class AuthError extends Error {}
-
-  class HttpError extends Error {
-    constructor(status, detail) {
-      super(detail || `HTTP ${status}`);
-      this.status = status;
-    }
-  }
-
-  async function detailOf(res) {
-    try {
-      const body = await res.json();
-      if (typeof body.detail === "string") return body.detail;
-      if (Array.isArray(body.detail)) return body.detail.map((d) => d.msg).join("; ");
-    } catch (_) {
-      /* not JSON */
-    }
-    return `${res.status} ${res.statusText}`.trim();
-  }
-
-  async function api(path) {
-    const generation = state.generation;
-    let res;
-    try {
-      res = await fetch(API + path, {
-        headers: { Authorization: `Bearer ${state.token}`, Accept: "application/json" },
-        cache: "no-store",
-      });
-    } catch (err) {
-      throw new HttpError(0, "Cannot reach the server");
-    }
-    if (res.status === 401) {
-      if (generation === state.generation) sessionExpired();
-      throw new AuthError("Not logged in");
-    }
-    if (!res.ok) throw new HttpError(res.status, await detailOf(res));
-    return res.json();
-  }
-
-  // ---------------------------------------------------------------- login / logout
-
-  function showLogin(notice) {
-    $("#app-view").hidden = true;
-    $("#session-bar").hidden = true;
-    $("#footer").hidden = true;
-    $("#site-info").hidden = true;
-    $("#login-view").hidden = false;
-    const box = $("#login-notice");
-    box.hidden = !notice;
-    box.textContent = notice || "";
-    $("#login-error").hidden = true;
-    $("#password").value = "";
-    const user = $("#username");
-    if (!user.value && state.username) user.value = state.username;
-    (user.value ? $("#password") : user).focus();
-  }
-
-  function showLoginError(message) {
-    const box = $("#login-error");
-    box.textContent = message;
-    box.hidden = false;
-  }
-
-  async function onLogin(event) {
-    event.preventDefault();
-    const username = $("#username").value.trim();
-    const password = $("#password").value;
-    $("#login-error").hidden = true;
-    if (!username || !password) {
-      showLoginError("Enter your username and password.");
-      (username ? $("#password") : $("#username")).focus();
-      return;
-    }
-    const button = $("#login-submit");
-    button.disabled = true;
-    button.textContent = "Logging in…";
-    try {
-      const res = await fetch(`${API}/auth/token`, {
-        method: "POST",
-        body: new URLSearchParams({ username, password }),
-        headers: { Accept: "application/json" },
-      });
-      if (res.status === 401) {
-        const detail = await detailOf(res);
-        showLoginError(`${detail}. Check them and try again.`);
-        $("#password").select();
-        $("#password").focus();
-        return;
-      }
-      if (!res.ok) {
-        showLoginError(`Could not log in: ${await detailOf(res)}`);
-        return;
-      }
-      const body = await res.json();
-      sessionStorage.setItem(STORAGE.token, body.access_token);
-      sessionStorage.setItem(STORAGE.user, body.username);
-      sessionStorage.setItem(STORAGE.role, body.role);
-      $("#password").value = "";
-      startSession(body.access_token, body.username, body.role);
-    } catch (err) {
-      showLoginError("Cannot reach the server. Check the network connection and try again.");
-    } finally {
-      button.disabled = false;
-      button.textContent = "Log in";
-    }
-  }
-
-  function endSession() {
-    state.generation += 1;
-    clearTimers();
-    state.token = null;
-    sessionStorage.removeItem(STORAGE.token);
-    sessionStorage.removeItem(STORAGE.role);
-  }
-
-  function logout() {
-    endSession();
-    showLogin("You are logged out.");
-  }
-
-  function sessionExpired() {
-    endSession();
-    showLogin("Your session has ended. Please log in again.");
-  }
+  const session = shared.create({
+    state,
+    views: ["#app-view", "#footer"],
+    onStart: startSession,
+    onEnd: clearTimers,
+  });
+  const { api } = session;
 
   // ---------------------------------------------------------------- dashboard start
 
   async function startSession(token, username, role) {
-    endSession();
+    session.endSession();
     // endSession clears the stored login; keep it, so a reload or the Goals page stays logged in.
     sessionStorage.setItem(STORAGE.token, token);
     if (role) sessionStorage.setItem(STORAGE.role, role);
@@ -396,13 +226,11 @@
 
     $("#login-view").hidden = true;
     $("#app-view").hidden = false;
-    $("#session-bar").hidden = false;
     $("#footer").hidden = false;
     $("#refresh-s").textContent = String(refreshMs / 1000);
     $("#health-s").textContent = String(healthMs / 1000);
     $("#health-refresh").hidden = !state.healthAllowed;
-    $("#user-name").textContent = username || "";
-    $("#user-role").textContent = ROLE_LABELS[role] || role || "";
+    session.showUser(username, role);
     $("#dead-letters").hidden = true;
     $("#sensor-health").hidden = true;
     setLive("connecting");
@@ -438,10 +266,7 @@
   function applySite(site) {
     state.site = site;
     setTimeZone(site?.timezone);
-    const name = site?.name || site?.id || "";
-    $("#site-name").textContent = name;
-    $("#site-info").hidden = !name;
-    document.title = name ? `Facilities · ${name} · officewell` : "Facilities · officewell";
+    shared.showSite(site, "Facilities");
     renderTimeZone();
   }
 
@@ -1179,8 +1004,6 @@
   // ---------------------------------------------------------------- wiring
 
   function init() {
-    $("#login-form").addEventListener("submit", onLogin);
-    $("#logout").addEventListener("click", logout);
     $("#chart-zone").addEventListener("change", (event) => selectZone(event.target.value, { focus: false }));
     // Redraw the charts when their width changes (window resize, dead-letter panel appearing).
     let resizeTimer = null;
@@ -1194,10 +1017,7 @@
         if (state.token) for (const key of CHART_QUANTITIES) drawChart(key);
       }, 120);
     }).observe($("#charts"));
-    const token = sessionStorage.getItem(STORAGE.token);
-    state.username = sessionStorage.getItem(STORAGE.user);
-    if (token) startSession(token, state.username, sessionStorage.getItem(STORAGE.role));
-    else showLogin();
+    session.start();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

@@ -13,8 +13,8 @@
 (() => {
   "use strict";
 
-  const API = "/api/v1";
-  const SVG_NS = "http://www.w3.org/2000/svg";
+  const shared = window.officewellSession; // session.js: login, API, DOM helpers
+  const { $, el, svg, setAttrs, AuthError, ROLE_LABELS } = shared;
   const DEFAULT_TARGET = 0.95;
   const DEFAULT_NKI_TARGETS = { treatment: 4.3, knowledge: 4.0 };
   const SPANS = [13, 26, 52];
@@ -23,8 +23,6 @@
   const MAX_SPARK_PERIODS = 36;
   const TOTAL = "total";
   const GOAL_ROLES = ["manager", "hr", "admin"]; // api/deps.py GoalReader (admin always)
-  const ROLE_LABELS = { facilities: "Facilities", hr: "HR", manager: "Manager", admin: "Administrator" };
-  const STORAGE = { token: "officewell.token", user: "officewell.username", role: "officewell.role" };
   const DIMENSIONS = [
     { key: "treatment", label: "Treatment", sv: "bemötande" },
     { key: "knowledge", label: "Knowledge", sv: "kunskap" },
@@ -53,34 +51,6 @@
   };
 
   // ---------------------------------------------------------------- helpers
-
-  const $ = (sel, root = document) => root.querySelector(sel);
-
-  function setAttrs(node, attrs) {
-    for (const [key, value] of Object.entries(attrs)) {
-      if (value == null || value === false) continue;
-      if (key === "class") node.setAttribute("class", value);
-      else if (key === "text") node.textContent = value;
-      else node.setAttribute(key, value === true ? "" : String(value));
-    }
-  }
-
-  function el(tag, attrs = {}, ...children) {
-    const node = document.createElement(tag);
-    setAttrs(node, attrs);
-    for (const child of children) {
-      if (child == null || child === false) continue;
-      node.append(child instanceof Node ? child : String(child));
-    }
-    return node;
-  }
-
-  function svg(tag, attrs = {}, text) {
-    const node = document.createElementNS(SVG_NS, tag);
-    setAttrs(node, attrs);
-    if (text != null) node.textContent = text;
-    return node;
-  }
 
   const r1 = (n) => Math.round(n * 10) / 10;
 
@@ -120,7 +90,6 @@
 
   // ---------------------------------------------------------------- dates and time zone
 
-  const BROWSER_TZ = new Intl.DateTimeFormat().resolvedOptions().timeZone;
   const fmt = {};
   // Calendar dates (week starts, periods) are kept as UTC midnights and formatted in UTC.
   const cal = {
@@ -131,17 +100,9 @@
   };
 
   function setTimeZone(zone) {
-    let timeZone = BROWSER_TZ;
-    if (zone) {
-      try {
-        timeZone = new Intl.DateTimeFormat("en-GB", { timeZone: zone }).resolvedOptions().timeZone;
-      } catch (_) {
-        timeZone = BROWSER_TZ;
-      }
-    }
+    const timeZone = shared.resolveTimeZone(zone);
     state.timeZone = timeZone;
     fmt.time = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-    fmt.zoneName = new Intl.DateTimeFormat("en-GB", { timeZone, timeZoneName: "short" });
     fmt.parts = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "numeric", day: "numeric" });
   }
 
@@ -182,23 +143,10 @@
 
   const weekNumber = (key) => `W${key.slice(-2)}`;
 
-  function zoneLabel() {
-    const short = fmt.zoneName.formatToParts(new Date()).find((p) => p.type === "timeZoneName")?.value;
-    const name = state.timeZone || "local time";
-    return short && short !== name ? `${name} (${short})` : name;
-  }
-
   function renderTimeZone() {
-    const differs = Boolean(state.timeZone) && state.timeZone !== BROWSER_TZ;
-    const note = $("#site-tz");
-    note.hidden = !differs;
-    note.textContent = differs ? `Weeks and dates in ${zoneLabel()}` : "";
-    note.title = differs
-      ? `Weeks, dates and times on this page are the site's; your computer is set to ${BROWSER_TZ || "another time zone"}.`
-      : "";
-    for (const node of document.querySelectorAll(".tz-text")) {
-      node.textContent = differs ? `the site's local time, ${zoneLabel()}` : "local time";
-    }
+    const phrase = shared.renderSiteTz(
+      state.timeZone, "Weeks and dates", "Weeks, dates and times on this page are the site's");
+    for (const node of document.querySelectorAll(".tz-text")) node.textContent = phrase;
   }
 
   /** "Oct 2026" for a whole month, else "1 Sep – 31 Oct 2026". */
@@ -224,139 +172,25 @@
 
   setTimeZone(null);
 
-  // ---------------------------------------------------------------- API
+  // ---------------------------------------------------------------- API and login (session.js)
 
-  class AuthError extends Error {}
-
-  class HttpError extends Error {
-    constructor(status, detail) {
-      super(detail || `HTTP ${status}`);
-      this.status = status;
-    }
-  }
-
-  async function detailOf(res) {
-    try {
-      const body = await res.json();
-      if (typeof body.detail === "string") return body.detail;
-      if (Array.isArray(body.detail)) return body.detail.map((d) => d.msg).join("; ");
-    } catch (_) {
-      /* not JSON */
-    }
-    return `${res.status} ${res.statusText}`.trim();
-  }
-
-  async function api(path) {
-    const generation = state.generation;
-    let res;
-    try {
-      res = await fetch(API + path, {
-        headers: { Authorization: `Bearer ${state.token}`, Accept: "application/json" },
-        cache: "no-store",
-      });
-    } catch (_) {
-      throw new HttpError(0, "Cannot reach the server");
-    }
-    if (res.status === 401) {
-      if (generation === state.generation) sessionExpired();
-      throw new AuthError("Not logged in");
-    }
-    if (res.status === 403 && generation === state.generation && path.startsWith("/goals")) {
+  const session = shared.create({
+    state,
+    views: ["#role-view", "#app-view", "#footer"],
+    onStart: startSession,
+    onForbidden(path) {
+      if (!path.startsWith("/goals")) return false;
       showRoleMessage(state.role);
-      throw new AuthError("Not allowed");
-    }
-    if (!res.ok) throw new HttpError(res.status, await detailOf(res));
-    return res.json();
-  }
-
-  // ---------------------------------------------------------------- login / logout
+      return true;
+    },
+  });
+  const { api } = session;
 
   function hideAll() {
     $("#login-view").hidden = true;
     $("#role-view").hidden = true;
     $("#app-view").hidden = true;
     $("#footer").hidden = true;
-  }
-
-  function showLogin(notice) {
-    hideAll();
-    $("#session-bar").hidden = true;
-    $("#site-info").hidden = true;
-    $("#login-view").hidden = false;
-    const box = $("#login-notice");
-    box.hidden = !notice;
-    box.textContent = notice || "";
-    $("#login-error").hidden = true;
-    $("#password").value = "";
-    const user = $("#username");
-    if (!user.value && state.username) user.value = state.username;
-    (user.value ? $("#password") : user).focus();
-  }
-
-  function showLoginError(message) {
-    const box = $("#login-error");
-    box.textContent = message;
-    box.hidden = false;
-  }
-
-  async function onLogin(event) {
-    event.preventDefault();
-    const username = $("#username").value.trim();
-    const password = $("#password").value;
-    $("#login-error").hidden = true;
-    if (!username || !password) {
-      showLoginError("Enter your username and password.");
-      (username ? $("#password") : $("#username")).focus();
-      return;
-    }
-    const button = $("#login-submit");
-    button.disabled = true;
-    button.textContent = "Logging in…";
-    try {
-      const res = await fetch(`${API}/auth/token`, {
-        method: "POST",
-        body: new URLSearchParams({ username, password }),
-        headers: { Accept: "application/json" },
-      });
-      if (res.status === 401) {
-        showLoginError(`${await detailOf(res)}. Check them and try again.`);
-        $("#password").select();
-        $("#password").focus();
-        return;
-      }
-      if (!res.ok) {
-        showLoginError(`Could not log in: ${await detailOf(res)}`);
-        return;
-      }
-      const body = await res.json();
-      sessionStorage.setItem(STORAGE.token, body.access_token);
-      sessionStorage.setItem(STORAGE.user, body.username);
-      sessionStorage.setItem(STORAGE.role, body.role);
-      $("#password").value = "";
-      startSession(body.access_token, body.username, body.role);
-    } catch (_) {
-      showLoginError("Cannot reach the server. Check the network connection and try again.");
-    } finally {
-      button.disabled = false;
-      button.textContent = "Log in";
-    }
-  }
-
-  function endSession() {
-    state.generation += 1;
-    state.token = null;
-    sessionStorage.removeItem(STORAGE.token);
-    sessionStorage.removeItem(STORAGE.role);
-  }
-
-  function logout() {
-    endSession();
-    showLogin("You are logged out.");
-  }
-
-  function sessionExpired() {
-    endSession();
-    showLogin("Your session has ended. Please log in again.");
   }
 
   function showRoleMessage(role) {
@@ -380,9 +214,7 @@
     const generation = state.generation;
 
     hideAll();
-    $("#session-bar").hidden = false;
-    $("#user-name").textContent = username || "";
-    $("#user-role").textContent = ROLE_LABELS[role] || role || "";
+    session.showUser(username, role);
 
     const site = await api("/site").catch((err) => (err instanceof AuthError ? undefined : null));
     if (site === undefined || generation !== state.generation) return;
@@ -427,10 +259,7 @@
   function applySite(site) {
     state.site = site;
     setTimeZone(site?.timezone);
-    const name = site?.name || site?.id || "";
-    $("#site-name").textContent = name;
-    $("#site-info").hidden = !name;
-    document.title = name ? `Goals · ${name} · officewell` : "Goals · officewell";
+    shared.showSite(site, "Goals");
     renderTimeZone();
   }
 
@@ -1081,9 +910,7 @@
   // ---------------------------------------------------------------- wiring
 
   function init() {
-    $("#login-form").addEventListener("submit", onLogin);
-    $("#logout").addEventListener("click", logout);
-    $("#role-logout").addEventListener("click", logout);
+    $("#role-logout").addEventListener("click", session.logout);
     for (const input of document.querySelectorAll('#weekly-span input[name="span"]')) {
       input.addEventListener("change", () => {
         const span = Number(input.value);
@@ -1104,10 +931,7 @@
         if (state.weekly) drawWeeklyChart();
       }, 120);
     }).observe($("#weekly-chart .chart-body"));
-    const token = sessionStorage.getItem(STORAGE.token);
-    state.username = sessionStorage.getItem(STORAGE.user);
-    if (token) startSession(token, state.username, sessionStorage.getItem(STORAGE.role));
-    else showLogin();
+    session.start();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

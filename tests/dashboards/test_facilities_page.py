@@ -9,8 +9,6 @@ import json
 import math
 import random
 import re
-import shutil
-import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -19,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from api.app import create_app
 from api.deps import Services
@@ -32,10 +30,10 @@ from gateway.service import Gateway, GatewayOptions
 from gateway.stores.sqlite import SQLiteReadingStore
 from sensors.reading import Reading
 from sensors.site import Site
-from tests.conftest import ROOT, Mosquitto, ServerThread
+from tests.conftest import Mosquitto, ServerThread
+from tests.dashboards.conftest import ARTIFACTS, png_size, watch
 
 CHARTED = ("co2_ppm", "temperature_c", "humidity_pct", "sound_dba", "illuminance_lux")
-ARTIFACTS = ROOT / "test-artifacts"
 USERNAME = "facilities"
 PASSWORD = "ventilation-2026"
 HR_USERNAME = "hr"
@@ -47,15 +45,6 @@ LOW_BATTERY = "aq-07"
 STATUS_ORDER = {"fault": 0, "attention": 1, "ok": 2}
 # `data-points` of a drawn series: at least two digits (the history has over 90 five-minute windows).
 MANY_POINTS = re.compile(r"^[1-9]\d+$")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @dataclass
@@ -154,20 +143,6 @@ def stack(tmp_path: Path, mosquitto: Mosquitto, example_site: Site) -> Iterator[
         store.close()
 
 
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    """Headless Debian Chromium; its absence is a failure, not a skip."""
-    executable = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-    if executable is None:
-        pytest.fail("Chromium is not installed: run scripts/install-system-deps.sh (Debian package chromium)")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
 def publish(broker: BrokerAddress, topic: str, payload: bytes) -> None:
     """Publish one QoS 1 message and wait until the broker has it."""
     client = make_client(broker)
@@ -180,33 +155,18 @@ def publish(broker: BrokerAddress, topic: str, payload: bytes) -> None:
         client.loop_stop()
 
 
-def png_size(path: Path) -> tuple[int, int]:
-    """Width and height of a PNG file, after checking its signature."""
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
-    assert data[12:16] == b"IHDR"
-    width, height = struct.unpack(">II", data[16:24])
-    return int(width), int(height)
-
-
 @pytest.mark.browser
 @pytest.mark.mosquitto
 def test_facilities_page_live(stack: Stack, browser: Browser) -> None:
     # The browser is in UTC, the site in Stockholm: every time on the page must be the site's.
     context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-GB", timezone_id="UTC")
     page: Page = context.new_page()
-    errors: list[str] = []
 
-    def on_console(msg: ConsoleMessage) -> None:
-        if msg.type != "error":
-            return
+    def token_refused(msg: ConsoleMessage) -> bool:
         # The deliberate wrong password below makes Chromium log the 401 of the token request.
-        if msg.location.get("url", "").endswith("/api/v1/auth/token") and "401" in msg.text:
-            return
-        errors.append(f"console: {msg.text} ({msg.location.get('url')})")
+        return msg.location.get("url", "").endswith("/api/v1/auth/token") and "401" in msg.text
 
-    page.on("console", on_console)
-    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+    errors = watch(page, ignore=token_refused)
     try:
         # 2. Log in: a wrong password is refused with a visible message, the right one shows every zone.
         page.goto(f"{stack.url}/facilities?refresh=1")

@@ -6,18 +6,15 @@ page's figures are compared with what the API answers for the same weeks, period
 
 from __future__ import annotations
 
-import shutil
-import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from api.app import create_app
 from api.deps import Services
@@ -29,22 +26,13 @@ from records.generator import GeneratorConfig, generate_centre
 from records.importers import import_file
 from records.store import RecordsStore
 from sensors.site import Site
-from tests.conftest import ROOT, ServerThread
+from tests.conftest import ServerThread
+from tests.dashboards.conftest import ARTIFACTS, png_size, watch
 
-ARTIFACTS = ROOT / "test-artifacts"
 PASSWORDS = {Role.MANAGER: "follow-up-2026", Role.FACILITIES: "ventilation-2026"}
 TEAMS = [f"team-{n}" for n in range(1, 13)]
 WEEKS_SHOWN = 52
 HEAT_WEEKS = 13
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @dataclass
@@ -85,20 +73,6 @@ def goals_stack(example_site: Site, tmp_path_factory: pytest.TempPathFactory) ->
         store.close()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Headless Debian Chromium; its absence is a failure, not a skip."""
-    executable = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-    if executable is None:
-        pytest.fail("Chromium is not installed: run scripts/install-system-deps.sh (Debian package chromium)")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
 def api_get(stack: GoalsStack, path: str, params: dict[str, str] | None = None) -> Any:
     """GET an API path as the manager."""
     with httpx.Client(base_url=stack.url, timeout=30) as client:
@@ -127,26 +101,6 @@ def monday(day: date) -> date:
 def iso_week(day: date) -> str:
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
-
-
-def png_size(path: Path) -> tuple[int, int]:
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
-    width, height = struct.unpack(">II", data[16:24])
-    return int(width), int(height)
-
-
-def watch(page: Page) -> list[str]:
-    """Console errors and uncaught exceptions of a page."""
-    errors: list[str] = []
-
-    def on_console(msg: ConsoleMessage) -> None:
-        if msg.type == "error":
-            errors.append(f"console: {msg.text} ({msg.location.get('url')})")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
-    return errors
 
 
 def log_in(page: Page, url: str, role: Role) -> None:
