@@ -72,7 +72,7 @@ def sensor_health(
         flat = _flatlined(recent[recent["device"] == d["device"]], rules)
         if flat:
             problems.append("flat-lined: " + ", ".join(flat))
-        baseline, drift = _co2_drift(co2_week[co2_week["device"] == d["device"]]["value"], rules)
+        baseline, drift = _co2_drift(co2_week[co2_week["device"] == d["device"]], rules)
         if drift == "low":
             problems.append(
                 f"CO2 baseline {baseline:.0f} ppm is below outdoor air (~420 ppm): calibration drift, recalibrate"
@@ -115,13 +115,19 @@ def _flatlined(frame: pd.DataFrame, rules: HealthRules) -> list[str]:
     return sorted(out)
 
 
-def _co2_drift(values: pd.Series, rules: HealthRules) -> tuple[float | None, str | None]:
-    """The quiet-hours CO2 baseline (5th percentile) and whether it shows drift."""
+def _co2_drift(frame: pd.DataFrame, rules: HealthRules) -> tuple[float | None, str | None]:
+    """The quiet-hours CO2 baseline and whether it shows drift.
+
+    The baseline is the 5th percentile of hourly means: averaging first keeps a healthy sensor's
+    measurement noise (±15 ppm) from pulling the baseline of a well-ventilated room below outdoor air.
+    """
+    values = frame["value"]
     if len(values) < 60:
         return None, None
-    baseline = float(values.quantile(0.05))
     if (values == rules.co2_outdoor_floor_ppm).mean() >= rules.co2_stuck_share:
-        return baseline, "stuck"
+        return float(values.quantile(0.05)), "stuck"
+    hourly = values.groupby(frame["ts"].dt.floor("h")).mean()
+    baseline = float(hourly.quantile(0.05))
     if baseline < rules.co2_outdoor_floor_ppm:
         return baseline, "low"
     return baseline, None
