@@ -12,7 +12,7 @@ from records.importers.columns import ColumnSpec
 from records.importers.context import Context
 from records.importers.kind import Kind, Period, Replaced, Scope, cut_out_period, outside_period
 from records.importers.problems import ROW, Problems
-from records.importers.values import blank, choices, numbers
+from records.importers.values import numbers
 from records.models import EXTENTS, Absence, ImportBatch, table_of
 
 EMPLOYEE_ALIASES = (
@@ -65,17 +65,7 @@ def validate(frame: pd.DataFrame, ctx: Context, problems: Problems) -> pd.DataFr
 
 
 def _reasons(frame: pd.DataFrame, ctx: Context, problems: Problems) -> pd.Series:
-    cells = frame["reason"]
-    mapped = choices(cells, REASONS)
-    allowed = "use sick (sjuk), child_care (vab) or other (övrigt)"
-    problems.flag(frame, blank(cells), ctx.label("reason"), f"the reason is empty: {allowed}")
-    problems.flag(
-        frame,
-        mapped.isna() & ~blank(cells),
-        ctx.label("reason"),
-        lambda row: f"unknown reason {ctx.show(row['reason'])}: {allowed}",
-    )
-    return mapped
+    return common.choice(frame, "reason", REASONS, ctx, problems, "use sick (sjuk), child_care (vab) or other (övrigt)")
 
 
 def _extents(frame: pd.DataFrame, ctx: Context, problems: Problems) -> pd.Series:

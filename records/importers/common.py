@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
 from records.importers.columns import normalise_name
 from records.importers.context import Context
 from records.importers.problems import ROW, Problems
-from records.importers.values import blank, dates, numbers, whole
+from records.importers.values import blank, choices, dates, numbers, whole
 from records.pseudonym import normalise_id
 
 CENTRE_WORDS = ("total", "totalt", "hela", "alla", "all", "centre", "center", "kundcenter")
@@ -90,6 +90,22 @@ def end_not_before_start(
         ctx.label(column),
         lambda row: f"the end date {row[column]} is before the start date",
     )
+
+
+def choice(
+    frame: pd.DataFrame, column: str, options: Mapping[str, str], ctx: Context, problems: Problems, allowed: str
+) -> pd.Series:
+    """A column of fixed values (Swedish aliases accepted): empty and unknown cells are problems naming `allowed`."""
+    cells = frame[column]
+    mapped = choices(cells, options)
+    problems.flag(frame, blank(cells), ctx.label(column), f"the {column} is empty: {allowed}")
+    problems.flag(
+        frame,
+        mapped.isna() & ~blank(cells),
+        ctx.label(column),
+        lambda row: f"unknown {column} {ctx.show(row[column])}: {allowed}",
+    )
+    return mapped
 
 
 def counts(frame: pd.DataFrame, column: str, ctx: Context, problems: Problems, *, required: bool = True) -> pd.Series:

@@ -11,7 +11,7 @@ from records.importers.columns import ColumnSpec
 from records.importers.context import Context
 from records.importers.kind import Kind, Period, Replaced, Scope, outside_period
 from records.importers.problems import ROW, Problems
-from records.importers.values import blank, choices, numbers
+from records.importers.values import blank, numbers
 from records.models import NkiResult, table_of
 
 COLUMNS = (
@@ -54,17 +54,14 @@ def validate(frame: pd.DataFrame, ctx: Context, problems: Problems) -> pd.DataFr
 
 
 def _dimensions(frame: pd.DataFrame, ctx: Context, problems: Problems) -> pd.Series:
-    cells = frame["dimension"]
-    mapped = choices(cells, DIMENSIONS)
-    allowed = "use treatment (bemötande), knowledge (kunskap), accessibility (tillgänglighet) or overall"
-    problems.flag(frame, blank(cells), ctx.label("dimension"), f"the dimension is empty: {allowed}")
-    problems.flag(
+    return common.choice(
         frame,
-        mapped.isna() & ~blank(cells),
-        ctx.label("dimension"),
-        lambda row: f"unknown dimension {ctx.show(row['dimension'])}: {allowed}",
+        "dimension",
+        DIMENSIONS,
+        ctx,
+        problems,
+        "use treatment (bemötande), knowledge (kunskap), accessibility (tillgänglighet) or overall",
     )
-    return mapped
 
 
 def _scores(frame: pd.DataFrame, ctx: Context, problems: Problems) -> pd.Series:
