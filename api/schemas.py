@@ -42,6 +42,7 @@ class QuantityPublic(BaseModel):
     maximum: float
     reference: str
     optional: bool
+    decimals: int
     bands: list[BandPublic]
 
 

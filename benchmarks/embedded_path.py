@@ -77,7 +77,7 @@ def start_mosquitto(workdir: Path) -> tuple[subprocess.Popen[bytes], int] | None
 
 
 def backfill_30_days(workdir: Path) -> tuple[float, int]:
-    from sensors.simulator import OfficeSimulator
+    from synthetic.office import OfficeSimulator
 
     store = SQLiteReadingStore(workdir / "backfill.db")
     sim = OfficeSimulator(SITE, seed=42)

@@ -24,10 +24,10 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from records.generator import GeneratorConfig, generate_centre  # noqa: E402
 from records.importers import import_file  # noqa: E402
 from records.store import RecordsStore  # noqa: E402
 from sensors.site import load_site  # noqa: E402
+from synthetic.centre import GeneratorConfig, generate_centre  # noqa: E402
 
 SITE = load_site(ROOT / "examples" / "site.toml")
 

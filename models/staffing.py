@@ -16,10 +16,14 @@ from datetime import date, time, timedelta
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from models.absence import absence_days, team_sort_key
+from models.holidays import WEEKDAYS
 
 DAILY_COLUMNS = ["date", "team", "people", "rostered_fte", "absent_fte", "available_fte"]
+TRAINING_DAYS = 91  # three months of supervised training (standards.md "Staffing")
+TRAINING_START = 0.5  # a new hire starts at half an agent ...
 INTERVAL_COLUMNS = [
     "interval_start",
     "team",
@@ -28,7 +32,6 @@ INTERVAL_COLUMNS = [
     "available_hours",
     "available_agents",
 ]
-WEEKDAYS = (1, 2, 3, 4, 5)  # ISO weekdays, as in the site file's working_hours
 
 
 def available_agents_daily(
@@ -74,18 +77,10 @@ def opening_intervals(
     Pass the site file's working_hours and time zone, and the holidays in `closed`; an interval is
     open when it fits wholly between open_time and close_time (local wall clock) on an open weekday.
     """
-    if interval_minutes <= 0:
-        raise ValueError("interval_minutes must be positive")
     shut = {pd.Timestamp(d).date() for d in closed}
     days = [d.date() for d in pd.date_range(start, end, freq="D")]
     open_days = [d for d in days if d.isoweekday() in weekdays and d not in shut]
-    step = timedelta(minutes=interval_minutes)
-    offsets = []
-    t = timedelta(hours=open_time.hour, minutes=open_time.minute)
-    stop = timedelta(hours=close_time.hour, minutes=close_time.minute)
-    while t + step <= stop:
-        offsets.append(t)
-        t += step
+    offsets = interval_offsets(open_time, close_time, interval_minutes)
     naive = [pd.Timestamp(d) + o for d in open_days for o in offsets]
     # Opening hours are far from the night-time clock change, so no local time here is ambiguous.
     starts = pd.DatetimeIndex(naive, dtype="datetime64[ns]").tz_localize(tz).tz_convert("UTC")
@@ -96,6 +91,34 @@ def opening_intervals(
         }
     )
     return frame.astype({"team": str})
+
+
+def interval_offsets(open_time: time, close_time: time, interval_minutes: int = 15) -> list[timedelta]:
+    """Offsets from local midnight of the intervals that fit wholly between open_time and close_time."""
+    if interval_minutes <= 0:
+        raise ValueError("interval_minutes must be positive")
+    step = timedelta(minutes=interval_minutes)
+    offsets = []
+    t = timedelta(hours=open_time.hour, minutes=open_time.minute)
+    stop = timedelta(hours=close_time.hour, minutes=close_time.minute)
+    while t + step <= stop:
+        offsets.append(t)
+        t += step
+    return offsets
+
+
+def training_capacity(
+    days_since_start: NDArray[np.float64], training_days: int = TRAINING_DAYS, start_capacity: float = TRAINING_START
+) -> NDArray[np.float64]:
+    """Share of a whole agent a new hire is worth: linear from start_capacity on day 0 to 1 when training ends.
+
+    standards.md: a vacancy is followed by up to three months of supervised training. Days before the
+    start are clipped to the starting capacity; employment itself is the caller's business.
+    """
+    if training_days <= 0:
+        return np.ones_like(np.asarray(days_since_start, dtype=np.float64))
+    ramp = start_capacity + (1.0 - start_capacity) * np.asarray(days_since_start, dtype=np.float64) / training_days
+    return np.asarray(np.clip(ramp, start_capacity, 1.0), dtype=np.float64)
 
 
 def available_agent_hours(

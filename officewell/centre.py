@@ -6,10 +6,10 @@ import logging
 from datetime import date, timedelta
 from pathlib import Path
 
-from records.generator import generate_centre
 from records.importers import import_file
 from records.store import RecordsStore
 from sensors.site import Site
+from synthetic.centre import generate_centre
 
 log = logging.getLogger(__name__)
 

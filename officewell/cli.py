@@ -225,8 +225,8 @@ def simulate(
     """Simulate the site's office: publish native readings over MQTT live, or backfill history into a store."""
     from gateway.mqtt import BrokerAddress, make_client
     from officewell.wiring import site_of, store_of
-    from sensors.simulator import OfficeSimulator
-    from sensors.simulator.publisher import publish_live
+    from synthetic.office import OfficeSimulator
+    from synthetic.office.publisher import publish_live
 
     settings = _settings(site=site, mqtt=mqtt, store=store, data_dir=data_dir)
     try:

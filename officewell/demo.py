@@ -26,9 +26,9 @@ from officewell.centre import import_demo_centre
 from officewell.settings import build_settings
 from officewell.wiring import EXAMPLE_SITE, gateway_of, gateway_status, services_of, store_of
 from records.store import RecordsStore
-from sensors.simulator import OfficeSimulator
-from sensors.simulator.publisher import publish_live
 from sensors.site import Site, load_site
+from synthetic.office import OfficeSimulator
+from synthetic.office.publisher import publish_live
 
 log = logging.getLogger(__name__)
 

@@ -46,6 +46,8 @@ class Quantity:
     bands: tuple[BandLimits, ...] = ()
     reference: str = ""
     optional: bool = False
+    decimals: int = 1  # shown on pages and in reports: whole ppm, tenths of a degree
+    reported_decimals: int = 2  # what a typical device resolves (and what the simulator sends)
 
     def is_plausible(self, value: float) -> bool:
         """Whether the value is finite and inside the plausible range (contracts §1)."""
@@ -80,6 +82,8 @@ QUANTITIES: dict[str, Quantity] = {
             bands=(BandLimits(Band.GOOD, high=800), BandLimits(Band.ACCEPTABLE, high=1000)),
             reference="Arbetsmiljöverket / Folkhälsomyndigheten: < 800 good, ≤ 1000 ppm acceptable, "
             "regularly > 1000 ppm means inadequate ventilation",
+            decimals=0,
+            reported_decimals=0,
         ),
         Quantity(
             "temperature_c",
@@ -94,6 +98,8 @@ QUANTITIES: dict[str, Quantity] = {
                 BandLimits(Band.ACCEPTABLE, 20, 26, SUMMER),
             ),
             reference="Arbetsmiljöverket; EN 16798-1 cat. II (impl): 20–24 °C winter, 20–26 °C summer",
+            decimals=1,
+            reported_decimals=2,
         ),
         Quantity(
             "humidity_pct",
@@ -103,6 +109,8 @@ QUANTITIES: dict[str, Quantity] = {
             "Humidity",
             bands=(BandLimits(Band.GOOD, 30, 50), BandLimits(Band.ACCEPTABLE, 25, 60)),
             reference="EN 16798-1 (impl): 30–50 % good, 25–60 % acceptable; no Swedish limit",
+            decimals=0,
+            reported_decimals=1,
         ),
         Quantity(
             "sound_dba",
@@ -114,8 +122,10 @@ QUANTITIES: dict[str, Quantity] = {
             reference="Measured LAeq includes the agents' own speech, so it is compared with the "
             "open-plan speech level (ISO 3382-3: ≤ 48 dB) and the AFS 2005:16 action level (> 55 dB(A)), "
             "not with the 35–40 dB(A) background limits",
+            decimals=0,
+            reported_decimals=1,
         ),
-        Quantity("sound_max_dba", "dB(A)", 20, 150, "Sound (LAFmax)", optional=True),
+        Quantity("sound_max_dba", "dB(A)", 20, 150, "Sound (LAFmax)", optional=True, decimals=0, reported_decimals=1),
         Quantity(
             "illuminance_lux",
             "lx",
@@ -124,6 +134,8 @@ QUANTITIES: dict[str, Quantity] = {
             "Illuminance",
             bands=(BandLimits(Band.GOOD, low=500), BandLimits(Band.ACCEPTABLE, low=300)),
             reference="EN 12464-1:2021 office tasks: ≥ 500 lx at the desk, ≥ 300 lx filing and copying",
+            decimals=0,
+            reported_decimals=1,
         ),
         Quantity(
             "tvoc_ppb",
@@ -134,6 +146,8 @@ QUANTITIES: dict[str, Quantity] = {
             optional=True,
             reference="WELL's TVOC limit is 500 µg/m³; converting ppb to µg/m³ depends on the VOC mix, "
             "so no band is shown",
+            decimals=0,
+            reported_decimals=0,
         ),
         Quantity(
             "pm25_ugm3",
@@ -144,6 +158,8 @@ QUANTITIES: dict[str, Quantity] = {
             optional=True,
             bands=(BandLimits(Band.GOOD, high=12), BandLimits(Band.ACCEPTABLE, high=15)),
             reference="WELL: < 12 good, < 15 µg/m³ acceptable",
+            decimals=1,
+            reported_decimals=1,
         ),
     )
 }

@@ -14,7 +14,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sensors.errors import SiteFileError
 
 SEGMENT = re.compile(r"[A-Za-z0-9_-]{1,64}")  # use fullmatch: `$` would accept a trailing newline
-DEVICE_FORMATS = ("native", "zigbee2mqtt", "chirpstack", "ttn", "tasmota", "line-protocol")
 
 Segment = Annotated[str, Field(pattern=f"^{SEGMENT.pattern}$")]  # pydantic's regex: `$` is the very end
 
@@ -103,8 +102,18 @@ class Device(_Strict):
 
     id: str = Field(min_length=1, max_length=256)
     zone: Segment
-    format: Literal["native", "zigbee2mqtt", "chirpstack", "ttn", "tasmota", "line-protocol"] = "native"
+    format: str = Field("native", description="a format of the decoder registry (sensors.decoders.DECODERS)")
     interval_s: int = Field(60, gt=0, le=86_400, description="how often the device reports")
+
+    @field_validator("format")
+    @classmethod
+    def _registered_format(cls, name: str) -> str:
+        # The decoder registry is the one list of formats; imported here because the decoders import the site.
+        from sensors.decoders import DECODERS
+
+        if name not in DECODERS:
+            raise ValueError(f"unknown format {name!r}; known: {', '.join(DECODERS)}")
+        return name
 
 
 class Site(_Strict):

@@ -17,8 +17,8 @@ from gateway.outbox import Outbox
 from gateway.pipeline import Pipeline
 from gateway.service import Gateway, GatewayOptions
 from gateway.stores import SQLiteReadingStore
-from sensors.simulator import OfficeSimulator
-from sensors.simulator.publisher import publish_live
+from synthetic.office import OfficeSimulator
+from synthetic.office.publisher import publish_live
 from tests.conftest import ServerThread
 
 pytestmark = pytest.mark.mosquitto

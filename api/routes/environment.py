@@ -59,6 +59,7 @@ def quantities(_: EnvironmentReader) -> list[QuantityPublic]:
             maximum=q.maximum,
             reference=q.reference,
             optional=q.optional,
+            decimals=q.decimals,
             bands=[
                 BandPublic(band=b.band.value, low=_bound(b.low), high=_bound(b.high), months=sorted(b.months))
                 for b in q.bands

@@ -19,10 +19,6 @@
   const CHART_HOURS = 24;
   const DEAD_LETTER_LIMIT = 10;
   const CHART_QUANTITIES = ["co2_ppm", "temperature_c", "humidity_pct", "sound_dba", "illuminance_lux"];
-  const DIGITS = {
-    co2_ppm: 0, temperature_c: 1, humidity_pct: 0, sound_dba: 0, sound_max_dba: 0,
-    illuminance_lux: 0, tvoc_ppb: 0, pm25_ugm3: 1,
-  };
   const BAND_INFO = {
     good: { symbol: "✓", label: "Good", text: "Good" },
     acceptable: { symbol: "!", label: "Acceptable", text: "Acceptable" },
@@ -115,7 +111,7 @@
   const numberFormats = new Map();
 
   function formatNumber(value, key) {
-    const digits = DIGITS[key] ?? 1;
+    const digits = state.quantities.get(key)?.decimals ?? 1;  // the quantity table's display precision
     if (!numberFormats.has(digits)) {
       numberFormats.set(digits, new Intl.NumberFormat("en-GB", {
         minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false,

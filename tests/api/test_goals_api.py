@@ -11,9 +11,9 @@ from api.security import Role, TokenSigner
 from api.users import MemoryUserDirectory
 from gateway.deadletter_log import MemoryDeadLetterLog
 from gateway.stores import MemoryReadingStore
-from records.generator import GeneratorConfig, generate_centre
 from records.importers import import_file
 from records.store import RecordsStore
+from synthetic.centre import GeneratorConfig, generate_centre
 
 START, END = date(2025, 1, 1), date(2025, 12, 31)
 

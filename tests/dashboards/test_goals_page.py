@@ -22,10 +22,10 @@ from api.security import Role, TokenSigner
 from api.users import MemoryUserDirectory
 from gateway.deadletter_log import MemoryDeadLetterLog
 from gateway.stores import MemoryReadingStore
-from records.generator import GeneratorConfig, generate_centre
 from records.importers import import_file
 from records.store import RecordsStore
 from sensors.site import Site
+from synthetic.centre import GeneratorConfig, generate_centre
 from tests.conftest import ServerThread
 from tests.dashboards.conftest import ARTIFACTS, png_size, watch
 

@@ -20,9 +20,8 @@ from models.absence import (
     suppress_small_groups,
     team_sort_key,
 )
-from records.generator import Centre, GeneratorConfig, generate_centre
-from records.generator import short_term_spells as truth_short_term_spells
 from sensors.site import Site
+from synthetic.centre import Centre, GeneratorConfig, generate_centre
 
 ABSENCE_COLUMNS = ["employee", "team", "start_date", "end_date", "reason", "extent_pct"]
 STAFF_COLUMNS = ["employee", "team", "start_date", "end_date", "fte"]
@@ -456,7 +455,7 @@ def store_frames(centre: Centre) -> tuple[pd.DataFrame, pd.DataFrame]:
 def test_short_term_spells_match_the_generators_truth(centre: Centre) -> None:
     absence_frame, _ = store_frames(centre)
     ours = short_term_spells(absence_frame)
-    truth = truth_short_term_spells(centre)
+    truth = centre.truth.short_term_spells
     assert len(truth) > 30
     key = ["employee", "start_date", "end_date"]
     found = set(map(tuple, ours[key].itertuples(index=False)))

@@ -18,8 +18,8 @@ from models.goals import (
     tertial_report,
     weekly_answer_rate,
 )
-from records.generator import Centre, GeneratorConfig, generate_centre
 from sensors.site import Site
+from synthetic.centre import Centre, GeneratorConfig, generate_centre
 
 
 def calls(*rows: tuple[str, str, float, float]) -> pd.DataFrame:

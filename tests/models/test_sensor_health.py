@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from models.sensor_health import sensor_health
-from sensors.simulator import OfficeSimulator
+from synthetic.office import OfficeSimulator
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from models.staffing import available_agent_hours, available_agents_daily, opening_intervals
-from records.generator import Centre, GeneratorConfig, generate_centre
 from sensors.site import Site
+from synthetic.centre import Centre, GeneratorConfig, generate_centre
 from tests.models.test_absence import absences, staff
 
 ROSTER = staff(

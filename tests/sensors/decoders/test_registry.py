@@ -1,7 +1,8 @@
 import pytest
 
 from sensors.decoders import DECODERS, decoder_for
-from sensors.site import DEVICE_FORMATS, parse_site
+from sensors.errors import SiteFileError
+from sensors.site import parse_site
 
 SITE = parse_site('[site]\nid = "kc-main"\n[[zones]]\nid = "z1"\n')
 TOPICS = {
@@ -14,8 +15,18 @@ TOPICS = {
 }
 
 
-def test_every_site_file_format_has_a_decoder_under_its_name():
-    assert set(DECODERS) == set(DEVICE_FORMATS)
+def site_with_format(name: str) -> str:
+    return f'[site]\nid = "kc-main"\n[[zones]]\nid = "z1"\n[[devices]]\nid = "d1"\nzone = "z1"\nformat = "{name}"\n'
+
+
+def test_the_site_file_accepts_exactly_the_registered_formats():
+    for name in DECODERS:
+        assert parse_site(site_with_format(name)).devices[0].format == name
+    with pytest.raises(SiteFileError, match=r"format: .*unknown format 'modbus'; known: native, zigbee2mqtt"):
+        parse_site(site_with_format("modbus"))
+
+
+def test_every_format_has_a_decoder_under_its_name():
     for name, decoder in DECODERS.items():
         assert decoder.name == name
         assert decoder_for(name) is decoder

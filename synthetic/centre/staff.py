@@ -8,9 +8,10 @@ from datetime import date, timedelta
 import numpy as np
 from numpy.typing import NDArray
 
-from records.generator.config import StaffParams
-from records.generator.streams import stream
+from models.staffing import training_capacity
 from sensors.site import Site
+from synthetic.centre.config import StaffParams
+from synthetic.streams import stream
 
 FloatArray = NDArray[np.float64]
 
@@ -96,9 +97,8 @@ def capacity(person: Employment, days: NDArray[np.datetime64], params: StaffPara
     end = np.datetime64(person.end, "D") if person.end is not None else np.datetime64("9999-12-31", "D")
     employed = (days >= start) & (days <= end)
     since = (days - start).astype(np.int64).astype(np.float64)
-    # Linear from the starting capacity on the first day to 1 when training ends.
-    ramp = params.training_start_capacity + (1.0 - params.training_start_capacity) * since / params.training_days
-    return np.where(employed, person.fte * np.clip(ramp, params.training_start_capacity, 1.0), 0.0)
+    ramp = training_capacity(since, params.training_days, params.training_start_capacity)
+    return np.where(employed, person.fte * ramp, 0.0)
 
 
 def _next_weekday(day: date) -> date:

@@ -16,10 +16,11 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from sensors.reading import Reading
-from sensors.simulator.grid import DayGrid, FloatArray, between_days, day_grid
-from sensors.simulator.occupancy import Schedule, ZoneOccupancy, zone_occupancy
-from sensors.simulator.outdoor import Outdoor, WeatherDraws, outdoor_day, weather_draws
-from sensors.simulator.physics import (
+from sensors.site import Site, Zone
+from synthetic.office.grid import DayGrid, FloatArray, between_days, day_grid
+from synthetic.office.occupancy import Schedule, ZoneOccupancy, zone_occupancy
+from synthetic.office.outdoor import Outdoor, WeatherDraws, outdoor_day, weather_draws
+from synthetic.office.physics import (
     SOLAR_C_PER_KLX,
     co2_ppm,
     daylight_lux,
@@ -30,10 +31,9 @@ from sensors.simulator.physics import (
     sound_dba,
     vapour_gm3,
 )
-from sensors.simulator.sensor import Calibration, calibration, drift_ppm, measure
-from sensors.simulator.solar import solar_position
-from sensors.simulator.streams import check_seed, device_stream, weather_stream, zone_day_anchor, zone_day_streams
-from sensors.site import Site, Zone
+from synthetic.office.sensor import Calibration, calibration, drift_ppm, measure
+from synthetic.office.solar import solar_position
+from synthetic.office.streams import check_seed, device_stream, weather_stream, zone_day_anchor, zone_day_streams
 
 COLUMNS: tuple[str, ...] = (
     "co2_ppm",

@@ -1,4 +1,4 @@
-"""Deterministic random streams: one per (zone, local day), per (site, day) for the weather, per device.
+"""The office simulator's random streams: one per (zone, local day), per (site, day) for the weather, per device.
 
 Every stream is derived from the seed and its coordinates alone, never from what was computed before,
 so any day can be simulated on its own (live mode) and the same seed always gives the same output.
@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
+
+from synthetic.streams import check_seed
 
 # Stream tags sit far above any plausible zone index so that they never collide with a zone's stream.
 WEATHER_STREAM = 2**32 - 1
@@ -51,8 +53,4 @@ def device_stream(seed: int, device_index: int) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence([seed, DEVICE_STREAM, device_index]))
 
 
-def check_seed(seed: int) -> int:
-    """Refuse seeds a SeedSequence cannot take."""
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    return seed
+__all__ = ["check_seed", "device_stream", "weather_stream", "zone_day_anchor", "zone_day_streams"]

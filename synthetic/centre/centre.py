@@ -10,16 +10,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from records.generator.absences import SHORT_TERM_MAX_DAYS, Absences, draw_absences, make_calendar
-from records.generator.calls import draw_calls
-from records.generator.config import GeneratorConfig
-from records.generator.effects import PlantedEffects
-from records.generator.environment import ENVIRONMENT_COLUMNS, month_starts, zone_environment
-from records.generator.holidays import holidays_between, opening_days
-from records.generator.nki import draw_nki
-from records.generator.staff import Employment, build_roster, capacity, seats
-from records.generator.streams import check_seed
+from models.holidays import holidays_between, opening_days
 from sensors.site import Site
+from synthetic.centre.absences import Absences, draw_absences, make_calendar
+from synthetic.centre.calls import draw_calls
+from synthetic.centre.config import GeneratorConfig
+from synthetic.centre.effects import PlantedEffects
+from synthetic.centre.environment import ENVIRONMENT_COLUMNS, month_starts, zone_environment
+from synthetic.centre.nki import draw_nki
+from synthetic.centre.staff import Employment, build_roster, capacity, seats
+from synthetic.streams import check_seed
 
 STAFF_COLUMNS = ["employee_id", "team", "start_date", "end_date", "fte"]
 HAZARD_COLUMNS = ["team", "zone", "month", "co2_ppm", "temperature_c", "sound_dba", "multiplier"]
@@ -39,6 +39,14 @@ class Truth:
     staffing: pd.DataFrame  # team and calendar day: seats, people, FTE, capacity after training, absent, available
     intervals: pd.DataFrame  # team and interval: expected calls, agents on the phone, answer probability
     config: GeneratorConfig
+
+    @property
+    def short_term_spells(self) -> pd.DataFrame:
+        """The planted short-term sick spells (kind "short": models.absence's at most 14 sick days).
+
+        A generated spell has no healthy days inside it, so its calendar days are its sick days.
+        """
+        return self.spells[self.spells["kind"] == "short"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -96,7 +104,7 @@ def generate_centre(
         raise ValueError(f"end {end} is before start {start}")
     first = start - timedelta(days=config.burn_in_days)
     teams, zone_of = _teams(site)
-    open_days = opening_days(site, first, end)
+    open_days = opening_days(first, end, site.site.working_hours.days)
     calendar = make_calendar(first, end, set(open_days))
     if environment is None:
         environment = zone_environment(site, first, end, seed, config.environment_days_per_month)
@@ -141,12 +149,6 @@ def generate_centre(
         nki=nki,
         truth=truth,
     )
-
-
-def short_term_spells(centre: Centre) -> pd.DataFrame:
-    """The truth's sick spells of at most 14 calendar days."""
-    spells = centre.truth.spells
-    return spells[(spells["reason"] == "sick") & (spells["days"] <= SHORT_TERM_MAX_DAYS)]
 
 
 # ----- pieces ------------------------------------------------------------------------------------

@@ -9,10 +9,10 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from records.generator.holidays import opening_days
-from records.generator.streams import stream
-from sensors.simulator import OfficeSimulator
+from models.holidays import opening_days
 from sensors.site import Site
+from synthetic.office import OfficeSimulator
+from synthetic.streams import stream
 
 ENVIRONMENT_COLUMNS = ["zone", "month", "co2_ppm", "temperature_c", "sound_dba", "sampled_days", "occupied_minutes"]
 
@@ -30,7 +30,7 @@ def month_starts(start: date, end: date) -> list[date]:
 def sample_days(site: Site, month: date, seed: int, days: int) -> list[date]:
     """`days` open days of the month, chosen by the seed and the month alone (not by the period)."""
     last = (pd.Timestamp(month) + pd.offsets.MonthEnd(0)).date()
-    candidates = opening_days(site, month, last)
+    candidates = opening_days(month, last, site.site.working_hours.days)
     if not candidates or days <= 0:
         return []
     rng = stream(seed, "environment", month.year, month.month)

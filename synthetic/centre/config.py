@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from models.absence import CONTINUATION_DAYS
+from models.staffing import TRAINING_DAYS, TRAINING_START
+
 # Month factors are indexed January … December, weekday factors Monday … Sunday.
 Months = tuple[float, float, float, float, float, float, float, float, float, float, float, float]
 Weekdays = tuple[float, float, float, float, float, float, float]
@@ -20,8 +23,8 @@ class StaffParams:
     tenure_years: tuple[float, float] = (0.4, 12.0)  # the initial staff were hired this long before the start
     turnover_per_year: float = 0.12  # share of agents who leave in a year: about four of 36
     vacancy_days: tuple[int, int] = (14, 92)  # recruiting takes a fortnight to three months
-    training_days: int = 91  # three months of supervised training ...
-    training_start_capacity: float = 0.5  # ... rising linearly from half an agent to a whole one
+    training_days: int = TRAINING_DAYS  # three months of supervised training ...
+    training_start_capacity: float = TRAINING_START  # ... rising linearly from half an agent to a whole one
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,8 @@ class AbsenceParams:
     long_sick_per_fte_year: float = 0.12  # spells over 14 days (after surgery, burn-out, back pain …)
     long_over_90_share: float = 0.3  # of which this share lasts more than 90 days
     long_part_time_share: float = 0.5  # share of long spells that end with part-time sick leave
-    relapse_gap_days: int = 5  # falling ill within 5 days continues the spell, so no new onset sooner
+    # Falling ill within 5 days continues the spell (models.absence), so no new onset sooner.
+    relapse_gap_days: int = CONTINUATION_DAYS
     child_care_share: float = 0.4  # share of agents with young children
     child_care_per_year: float = 4.0  # vab spells per parent-year
     child_care_months: Months = (1.35, 1.45, 1.35, 1.1, 0.9, 0.6, 0.3, 0.5, 1.0, 1.1, 1.2, 1.15)

@@ -16,19 +16,19 @@ import pytest
 from sensors.decoders.native import NativeDecoder, native_topic
 from sensors.quantities import QUANTITIES
 from sensors.reading import Reading
-from sensors.simulator import OfficeSimulator
-from sensors.simulator.occupancy import Schedule, zone_occupancy
-from sensors.simulator.physics import (
+from sensors.site import Site
+from synthetic.office import OfficeSimulator
+from synthetic.office.occupancy import Schedule, zone_occupancy
+from synthetic.office.physics import (
     co2_ppm,
     daylight_lux,
     relative_humidity,
     saturation_vapour_density,
     solve_linear,
 )
-from sensors.simulator.publisher import native_payload, publish_live
-from sensors.simulator.simulator import COLUMNS
-from sensors.simulator.solar import solar_position
-from sensors.site import Site
+from synthetic.office.publisher import native_payload, publish_live
+from synthetic.office.simulator import COLUMNS
+from synthetic.office.solar import solar_position
 
 if TYPE_CHECKING:
     from tests.conftest import Mosquitto

@@ -1,10 +1,15 @@
-"""Swedish public holidays and the days the centre keeps its phones open."""
+"""Swedish public holidays and the days the centre keeps its phones open (its working weekdays, holidays closed).
+
+One home for the calendar rule: exposure over occupied hours, staffing intervals, forecasts and the
+synthetic centre all ask these functions which days are open.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, timedelta
 
-from sensors.site import Site
+WEEKDAYS = (1, 2, 3, 4, 5)  # ISO weekdays, as in the site file's working_hours
 
 
 def easter_sunday(year: int) -> date:
@@ -61,14 +66,14 @@ def holidays_between(start: date, end: date) -> dict[date, str]:
     return out
 
 
-def opening_days(site: Site, start: date, end: date) -> list[date]:
-    """Days in [start, end] on the site's working weekdays that are not Swedish holidays."""
-    weekdays = set(site.site.working_hours.days)
+def opening_days(start: date, end: date, weekdays: Collection[int] = WEEKDAYS) -> list[date]:
+    """Days in [start, end] on the working ISO `weekdays` (the site file's working_hours.days) that are not holidays."""
+    working = set(weekdays)
     closed = holidays_between(start, end)
     days = []
     day = start
     while day <= end:
-        if day.isoweekday() in weekdays and day not in closed:
+        if day.isoweekday() in working and day not in closed:
             days.append(day)
         day += timedelta(days=1)
     return days

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from sensors.simulator.grid import FloatArray
+from synthetic.office.grid import FloatArray
 
 STEP_S = 60.0
 CO2_GENERATION_LPS = 0.0052  # per seated adult, about 18.7 L/h

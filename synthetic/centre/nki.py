@@ -7,8 +7,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from records.generator.config import NkiParams
-from records.generator.streams import stream
+from synthetic.centre.config import NkiParams
+from synthetic.streams import stream
 
 NKI_COLUMNS = ["period_start", "period_end", "team", "dimension", "score", "responses"]
 DIMENSIONS = ("treatment", "knowledge", "accessibility", "overall")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sensors.simulator.grid import FloatArray
+from synthetic.office.grid import FloatArray
 
 
 def solar_position(index: pd.DatetimeIndex, latitude: float, longitude: float) -> tuple[FloatArray, FloatArray]:

@@ -1,5 +1,5 @@
 """A deterministic simulator of an office's sound, light and air, minute by minute, per device."""
 
-from sensors.simulator.simulator import OfficeSimulator
+from synthetic.office.simulator import OfficeSimulator
 
 __all__ = ["OfficeSimulator"]

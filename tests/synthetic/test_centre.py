@@ -1,4 +1,4 @@
-"""The centre generator: determinism, staffing and turnover, absences, calls, NKI, CSV files, planted truth."""
+"""The synthetic centre: determinism, staffing and turnover, absences, calls, NKI, CSV files, planted truth."""
 
 from __future__ import annotations
 
@@ -11,20 +11,17 @@ import pandas as pd
 import pytest
 from scipy.stats import binomtest
 
-from records.generator import (
+from models.holidays import opening_days
+from sensors.site import Site
+from synthetic.centre import (
     MILTON_CO2_RR_PER_100PPM,
     Centre,
     GeneratorConfig,
     PlantedEffects,
     co2_rate_ratio_per_100ppm,
-    easter_sunday,
     generate_centre,
-    short_term_spells,
-    swedish_holidays,
     zone_environment,
 )
-from records.generator.holidays import opening_days
-from sensors.site import Site
 
 START, END = date(2025, 1, 1), date(2026, 12, 31)  # two years; 2025 has National Day on a Friday
 QUICK = GeneratorConfig().quick()
@@ -133,7 +130,7 @@ def test_short_and_long_spells_respect_the_14_day_definition(centre: Centre) -> 
     sick = spells[spells["reason"] == "sick"]
     assert (sick.loc[sick["kind"] == "short", "days"] <= 14).all()
     assert (sick.loc[sick["kind"] == "long", "days"] > 14).all()
-    assert len(short_term_spells(centre)) > 100
+    assert len(centre.truth.short_term_spells) > 100
     assert (sick["kind"] == "long").sum() >= 2
     assert (sick["days"] > 90).any()
     days = (spells["end_date"] - spells["start_date"]).dt.days + 1
@@ -153,7 +150,7 @@ def test_absence_rows(centre: Centre) -> None:
 
 
 def test_flu_season_and_mondays(centre: Centre) -> None:
-    spells = short_term_spells(centre)
+    spells = centre.truth.short_term_spells
     spells = spells[spells["start_date"] >= pd.Timestamp(START)]
     month = spells["start_date"].dt.month
     winter = month.isin([12, 1, 2, 3]).sum() / 4
@@ -171,21 +168,6 @@ def test_flu_season_and_mondays(centre: Centre) -> None:
 # ----- calls ----------------------------------------------------------------------------------
 
 
-def test_easter_and_holidays() -> None:
-    assert [easter_sunday(y) for y in (2024, 2025, 2026, 2027)] == [
-        date(2024, 3, 31),
-        date(2025, 4, 20),
-        date(2026, 4, 5),
-        date(2027, 3, 28),
-    ]
-    names = {name: day for day, name in swedish_holidays(2025).items()}
-    assert names["långfredagen"] == date(2025, 4, 18)
-    assert names["annandag påsk"] == date(2025, 4, 21)
-    assert names["Kristi himmelsfärdsdag"] == date(2025, 5, 29)
-    assert names["midsommarafton"] == date(2025, 6, 20)
-    assert names["alla helgons dag"] == date(2025, 11, 1)
-
-
 def test_no_calls_on_holidays_or_weekends(centre: Centre, example_site: Site) -> None:
     days = set(centre.calls["interval_start"].dt.tz_localize(None).dt.date)
     for closed in (
@@ -200,7 +182,7 @@ def test_no_calls_on_holidays_or_weekends(centre: Centre, example_site: Site) ->
     ):
         assert closed not in days, closed
     assert date(2025, 6, 19) in days
-    assert days == set(opening_days(example_site, START, END))
+    assert days == set(opening_days(START, END, example_site.site.working_hours.days))
 
 
 def test_call_intervals(centre: Centre) -> None:
@@ -310,14 +292,14 @@ def test_milton_translation() -> None:
 def test_truth_multipliers_follow_the_zones(centre: Centre) -> None:
     hazard = centre.truth.hazard.groupby("team")["multiplier"].mean()
     assert hazard["team-3"] > hazard["team-8"] > hazard.drop(["team-3", "team-8"]).max()
-    spells = short_term_spells(centre)
+    spells = centre.truth.short_term_spells
     assert spells["multiplier"].gt(0).all()
 
 
 def test_planted_co2_effect_shows_in_the_under_ventilated_zone(example_site: Site, environment: pd.DataFrame) -> None:
     effects = PlantedEffects(co2_rr_per_100ppm=2.5)
     strong = generate_centre(example_site, START, END, seed=1, effects=effects, config=QUICK, environment=environment)
-    spells = short_term_spells(strong)
+    spells = strong.truth.short_term_spells
     spells = spells[spells["start_date"] >= pd.Timestamp(START)]
     fte_years = strong.truth.staffing.groupby("team")["rostered_fte"].sum() / 365.25
     per_fte = spells.groupby("team").size().reindex(fte_years.index, fill_value=0) / fte_years
@@ -341,8 +323,8 @@ def test_a_larger_effect_only_adds_spells(example_site: Site, environment: pd.Da
         config=QUICK,
         environment=environment,
     )
-    assert len(short_term_spells(strong)[lambda s: s["team"] == "team-3"]) > len(
-        short_term_spells(centre)[lambda s: s["team"] == "team-3"]
+    assert len(strong.truth.short_term_spells[lambda s: s["team"] == "team-3"]) > len(
+        centre.truth.short_term_spells[lambda s: s["team"] == "team-3"]
     )
     pd.testing.assert_frame_equal(strong.staff, centre.staff)
 

@@ -20,14 +20,14 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from records.generator.config import AbsenceParams
-from records.generator.staff import Employment
-from records.generator.streams import stream
+from models.absence import SHORT_TERM_MAX_DAYS
+from synthetic.centre.config import AbsenceParams
+from synthetic.centre.staff import Employment
+from synthetic.streams import stream
 
 FloatArray = NDArray[np.float64]
 ABSENCE_COLUMNS = ["employee_id", "team", "start_date", "end_date", "reason", "extent_pct"]
 SPELL_COLUMNS = ["employee_id", "team", "zone", "reason", "kind", "start_date", "end_date", "days", "multiplier"]
-SHORT_TERM_MAX_DAYS = 14  # the employer's sick-pay period (sjuklönelagen)
 
 LONG, SHORT, CHILD, OTHER = range(4)
 

@@ -11,20 +11,11 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from sensors.decoders.native import native_topic
-from sensors.simulator.simulator import OfficeSimulator
+from sensors.quantities import QUANTITIES
 from sensors.site import SEGMENT, Site
+from synthetic.office.simulator import OfficeSimulator
 
 log = logging.getLogger(__name__)
-
-# Decimals sent per quantity: what the devices resolve, without float noise like 21.470000000000002.
-PAYLOAD_DECIMALS = {
-    "co2_ppm": 0,
-    "temperature_c": 2,
-    "humidity_pct": 1,
-    "sound_dba": 1,
-    "sound_max_dba": 1,
-    "illuminance_lux": 1,
-}
 
 
 class MqttClient(Protocol):
@@ -36,12 +27,12 @@ class MqttClient(Protocol):
 
 
 def native_payload(ts: datetime, seq: int, values: dict[str, float]) -> bytes:
-    """The native JSON payload of one reading: `ts` in UTC with a Z, `seq`, and the rounded values."""
+    """The native JSON payload of one reading: `ts` in UTC with a Z, `seq`, and values at the devices' resolution."""
     if ts.tzinfo is None or ts.utcoffset() is None:
         raise ValueError(f"ts must be timezone-aware, got {ts!r}")
     body: dict[str, object] = {"ts": ts.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "seq": seq}
     for key, value in values.items():
-        body[key] = round(value, PAYLOAD_DECIMALS.get(key, 2))
+        body[key] = round(value, QUANTITIES[key].reported_decimals if key in QUANTITIES else 2)
     return json.dumps(body, separators=(",", ":"), allow_nan=False).encode("utf-8")
 
 

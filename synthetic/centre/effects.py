@@ -27,7 +27,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-CO2_GENERATION_LPS = 0.0052  # per seated adult, as in sensors.simulator.physics
+CO2_GENERATION_LPS = 0.0052  # per seated adult, as in synthetic.office.physics
 
 
 def co2_rate_ratio_per_100ppm(

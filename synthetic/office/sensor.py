@@ -11,20 +11,11 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from sensors.quantities import QUANTITIES
-from sensors.simulator.grid import FloatArray
+from synthetic.office.grid import FloatArray
 
 # Standard deviations of the minute-to-minute noise; the data sheets' "±" is about two of them.
 NOISE_SD = {"co2_ppm": 7.5, "temperature_c": 0.05, "humidity_pct": 0.5, "sound_dba": 0.5, "sound_max_dba": 0.5}
 LUX_NOISE_SHARE = 0.015  # illuminance noise is relative: ±3 % at two standard deviations
-# Decimals the devices report: whole ppm, hundredths of a degree, tenths of % RH, dB and lx.
-DECIMALS = {
-    "co2_ppm": 0,
-    "temperature_c": 2,
-    "humidity_pct": 1,
-    "sound_dba": 1,
-    "sound_max_dba": 1,
-    "illuminance_lux": 1,
-}
 DROPOUTS_PER_WEEK = 3.0  # radio or power losses of a device ...
 DROPOUT_MINUTES = (5, 60)  # ... lasting this long
 DRIFT_PPM_PER_DAY = -1.5  # the drifting CO2 sensor's calibration runs away by this much each day
@@ -85,7 +76,7 @@ def measure(
             measured = values + offsets[key] + rng.normal(0.0, NOISE_SD[key], n)
         quantity = QUANTITIES[key]
         # Round first and clip after, so the reported value never leaves the plausible range.
-        out[key] = np.clip(np.round(measured, DECIMALS[key]), quantity.minimum, quantity.maximum)
+        out[key] = np.clip(np.round(measured, quantity.reported_decimals), quantity.minimum, quantity.maximum)
     if "sound_max_dba" in out and "sound_dba" in out:
         out["sound_max_dba"] = np.maximum(out["sound_max_dba"], out["sound_dba"])  # a maximum is never below the mean
     lost = dropouts(n, rng)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
 from models.erlang import answer_rate_table
-from records.generator.config import CallParams
-from records.generator.streams import stream
+from models.staffing import interval_offsets
 from sensors.site import Site
+from synthetic.centre.config import CallParams
+from synthetic.streams import stream
 
 FloatArray = NDArray[np.float64]
 CALL_COLUMNS = ["interval_start", "team", "offered", "answered", "abandoned"]
@@ -30,15 +31,10 @@ class Calls:
 
 
 def interval_times(site: Site, minutes: int) -> list[time]:
-    """Local start times of the intervals within the site's working hours."""
+    """Local start times of the intervals within the site's working hours (models.staffing's rule)."""
     hours = site.site.working_hours
-    t = datetime.combine(date(2000, 1, 1), hours.start)
-    stop = datetime.combine(date(2000, 1, 1), hours.end)
-    out = []
-    while t + timedelta(minutes=minutes) <= stop:
-        out.append(t.time())
-        t += timedelta(minutes=minutes)
-    return out
+    midnight = datetime.combine(date(2000, 1, 1), time())
+    return [(midnight + offset).time() for offset in interval_offsets(hours.start, hours.end, minutes)]
 
 
 def intraday_profile(times: list[time], minutes: int) -> FloatArray:

@@ -13,8 +13,8 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from sensors.simulator.grid import DayGrid, FloatArray, between_days
-from sensors.simulator.physics import saturation_vapour_density
+from synthetic.office.grid import DayGrid, FloatArray, between_days
+from synthetic.office.physics import saturation_vapour_density
 
 ANNUAL_MEAN_C = 8.0
 ANNUAL_SWING_C = 10.0

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from sensors.simulator.grid import FloatArray
+from synthetic.office.grid import FloatArray
 
 IntArray = NDArray[np.int64]
 
