@@ -9,14 +9,12 @@ from typing import Any, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from officewell.errors import SettingsError
+
 PREFIX = "OFFICEWELL_"
 
 # Secrets that appear in examples and tutorials: refusing them keeps a copied config from going live.
 UNSAFE_SECRETS = frozenset({"changeme", "change-me", "secret", "password", "officewell", "admin", "test", "default"})
-
-
-class SettingsError(ValueError):
-    """The settings are incomplete, unknown or unsafe; the message says which and how to fix it."""
 
 
 class Settings(BaseSettings):
@@ -91,3 +89,6 @@ def build_settings(**flags: Any) -> Settings:
             name = ".".join(str(p) for p in err["loc"])
             problems.append(f"{name} (flag --{name.replace('_', '-')} or {PREFIX}{name.upper()}): {err['msg']}")
         raise SettingsError("; ".join(problems)) from exc
+
+
+__all__ = ["PREFIX", "Settings", "SettingsError", "build_settings"]

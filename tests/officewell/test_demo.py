@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from gateway.stores import open_store
-from officewell.demo import choose_port
+from officewell.runners.demo import choose_port
 from tests.conftest import free_port
 from tests.services import fresh_name
 

@@ -19,16 +19,14 @@ import uvicorn
 from api.app import create_app
 from api.security import Role
 from api.users import FileUserDirectory
-from gateway.mqtt import BrokerAddress, make_client
-from gateway.stores import ReadingStore
+from gateway.mqtt import BrokerAddress
 from officewell.broker import EmbeddedBroker, free_port, port_is_free
-from officewell.centre import import_demo_centre
+from officewell.runners.centre import import_demo_centre
+from officewell.runners.simulate import backfill, publish, simulator_for
 from officewell.settings import build_settings
 from officewell.wiring import EXAMPLE_SITE, gateway_of, gateway_status, services_of, store_of
 from records.store import RecordsStore
-from sensors.site import Site, load_site
-from synthetic.office import OfficeSimulator
-from synthetic.office.publisher import publish_live
+from sensors.site import load_site
 
 log = logging.getLogger(__name__)
 
@@ -85,33 +83,6 @@ def _demo_users(directory: FileUserDirectory) -> list[dict[str, str]]:
     return users
 
 
-def backfill(
-    simulator: OfficeSimulator,
-    store: ReadingStore,
-    site: Site,
-    days: int,
-    now: datetime,
-    progress: Callable[[int, int], None] | None = None,
-) -> int:
-    """Fill the store with simulated history up to now, from where it ends (at most `days` back)."""
-    start = now - timedelta(days=days)
-    latest = [lv.ts for lv in store.latest(site.id)]
-    if latest:
-        start = max(start, max(latest) + timedelta(minutes=1))
-    if start >= now:
-        return 0
-    expected = int((now - start).total_seconds() // 60) * len(site.devices)
-    done = 0
-
-    def step(n: int) -> None:
-        nonlocal done
-        done += n
-        if progress:
-            progress(done, expected)
-
-    return simulator.backfill(store, start, now, progress=step)
-
-
 def _raise_interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -142,13 +113,11 @@ def run_demo(
     broker = EmbeddedBroker(options.host, mqtt_port)
     broker.start()
     store = store_of(settings)
-    # The drifting CO2 sensor starts its drift two weeks before the history does, so it shows by the end.
-    simulator = OfficeSimulator(
-        site, seed=options.seed, epoch=(datetime.now(UTC) - timedelta(days=options.days + 14)).date()
-    )
-    started = time.monotonic()
     now = datetime.now(UTC).replace(second=0, microsecond=0)
-    written = backfill(simulator, store, site, options.days, now, progress)
+    history_start = now - timedelta(days=options.days)
+    simulator = simulator_for(site, options.seed, history_start)
+    started = time.monotonic()
+    written = backfill(simulator, store, history_start, now, resume=True, progress=progress)
     log.info("backfilled %d readings in %.1f s", written, time.monotonic() - started)
 
     records = RecordsStore.open(f"sqlite:///{data_dir / 'records.db'}", _secret(data_dir / "pseudonym_key"))
@@ -173,15 +142,10 @@ def run_demo(
     gateway.start()
 
     stop = threading.Event()
-    publisher_client = make_client(
-        BrokerAddress(options.host, mqtt_port), f"officewell-demo-sim-{secrets.token_hex(3)}"
-    )
-    publisher_client.connect(options.host, mqtt_port)
-    publisher_client.loop_start()
     publisher = threading.Thread(
-        target=publish_live,
-        args=(simulator, publisher_client, site),
-        kwargs={"interval_s": options.interval_s, "stop_event": stop},
+        target=publish,
+        args=(simulator, BrokerAddress(options.host, mqtt_port)),
+        kwargs={"interval_s": options.interval_s, "stop": stop},
         name="officewell-simulator",
         daemon=True,
     )
@@ -218,8 +182,6 @@ def run_demo(
     finally:
         stop.set()
         publisher.join(5)
-        publisher_client.disconnect()
-        publisher_client.loop_stop()
         gateway.stop()
         gateway.outbox.close()
         broker.stop()

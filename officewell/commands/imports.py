@@ -1,0 +1,148 @@
+"""`officewell import KIND FILE`: HR absences and roster, telephony call intervals, NKI results."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from officewell.commands.options import DataDir, JsonOpt, RecordsOpt, SiteOpt, actor, settings_of
+from officewell.console import ProgressBar, fail, known_errors, print_json
+
+app = typer.Typer(
+    help="Import files: HR absences and roster, telephony call intervals, NKI results (CSV or XLSX).",
+    no_args_is_help=True,
+)
+
+ImportFile = Annotated[
+    Path,
+    typer.Argument(
+        exists=True,
+        dir_okay=False,
+        readable=True,
+        help="CSV (comma or semicolon; UTF-8 or Windows-1252) or XLSX (first sheet).",
+    ),
+]
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", help="Check the file and report what would change; store nothing.")
+]
+FromOpt = Annotated[
+    str | None,
+    typer.Option("--from", help="First day the export is complete for (YYYY-MM-DD); default: its first row."),
+]
+ToOpt = Annotated[
+    str | None, typer.Option("--to", help="Last day the export is complete for (YYYY-MM-DD); default: its last row.")
+]
+
+# What each kind of file holds and how an updated export replaces stored rows: the commands' help.
+HELP = {
+    "absences": "Import absence spells (employee_id, team, start_date, end_date, reason, extent_pct).\n\n"
+    "Employee ids are pseudonymised with OFFICEWELL_PSEUDONYM_KEY; the file replaces its teams' covered period.",
+    "staff": "Import the roster (employee_id, team, start_date, end_date, fte).\n\n"
+    "Employee ids are pseudonymised with OFFICEWELL_PSEUDONYM_KEY; the file replaces its teams' covered period.",
+    "calls": "Import call intervals (interval_start, team, offered, answered, abandoned).\n\n"
+    "Times without an offset are local site time; the file replaces its teams' intervals from first to last.",
+    "nki": "Import NKI results (period_start, period_end, team, dimension, score, responses).\n\n"
+    "An empty team is the whole centre; the file replaces results of its teams that overlap its period.",
+}
+
+
+def _period(period_from: str | None, period_to: str | None) -> tuple[date, date] | None:
+    if (period_from is None) != (period_to is None):
+        fail("give both --from and --to, or neither")
+    if period_from is None or period_to is None:
+        return None
+    try:
+        first, last = date.fromisoformat(period_from), date.fromisoformat(period_to)
+    except ValueError:
+        fail("--from and --to are dates: YYYY-MM-DD")
+    if last < first:
+        fail("--to is before --from")
+    return first, last
+
+
+def import_records(
+    kind: str,
+    file: Path,
+    *,
+    site: Path | None,
+    data_dir: Path | None,
+    records: str | None,
+    dry_run: bool,
+    as_json: bool,
+    period_from: str | None,
+    period_to: str | None,
+) -> None:
+    """Import one file of `kind` into the records store and report what changed (or every bad row)."""
+    from officewell.wiring import site_of
+    from records.errors import ImportRejected
+    from records.importers import import_file
+    from records.store import RecordsStore
+
+    settings = settings_of(site=site, data_dir=data_dir, records=records)
+    period = _period(period_from, period_to)
+    try:
+        the_site = site_of(settings)
+        store = RecordsStore.from_settings(settings)
+    except known_errors() as exc:
+        fail(str(exc))
+    try:
+        with ProgressBar(f"Importing {file.name}", enabled=not as_json) as bar:
+            summary = import_file(
+                store, kind, file, site=the_site, dry_run=dry_run, progress=bar.update, actor=actor(), period=period
+            )
+    except ImportRejected as exc:
+        if as_json:
+            print_json(exc.to_dict())
+        else:
+            typer.secho(str(exc), err=True, fg=typer.colors.RED)
+        raise typer.Exit(1) from None
+    except known_errors(OSError) as exc:
+        fail(str(exc))
+    finally:
+        store.close()
+    if as_json:
+        print(summary.to_json())
+        return
+    teams = ", ".join(t or "whole centre" for t in summary.teams)
+    period_text = f"{summary.period_start} – {summary.period_end or 'ongoing'}"
+    if summary.skipped_as_duplicate_file:
+        typer.echo(f"{file.name} was imported before (batch {summary.batch_id}, same content): nothing changed.")
+    elif dry_run:
+        typer.echo(
+            f"dry run: {file.name} would store {summary.inserted} {kind} rows for {teams}, {period_text}, "
+            f"replacing {summary.replaced} stored rows and cutting {summary.trimmed}; nothing was stored."
+        )
+    else:
+        typer.echo(
+            f"imported {file.name}: {summary.inserted} {kind} rows for {teams}, {period_text} "
+            f"(replaced {summary.replaced} stored rows, cut {summary.trimmed}; batch {summary.batch_id})."
+        )
+
+
+def _command(kind: str) -> Callable[..., None]:
+    """The `officewell import KIND` command: the same options for every kind of file."""
+
+    def command(
+        file: ImportFile,
+        site: SiteOpt = None,
+        data_dir: DataDir = None,
+        records: RecordsOpt = None,
+        dry_run: DryRunOpt = False,
+        period_from: FromOpt = None,
+        period_to: ToOpt = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        import_records(kind, file, site=site, data_dir=data_dir, records=records, dry_run=dry_run,
+                       as_json=as_json, period_from=period_from, period_to=period_to)  # fmt: skip
+
+    command.__doc__ = HELP[kind]
+    command.__name__ = f"import_{kind}"
+    return command
+
+
+for _kind in HELP:
+    app.command(_kind)(_command(_kind))

@@ -1,0 +1,34 @@
+"""`officewell serve`: the API and the dashboards."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from officewell.commands.options import DataDir, SiteOpt, StoreOpt, settings_of
+from officewell.console import fail, known_errors
+
+
+def serve(
+    site: SiteOpt = None,
+    store: StoreOpt = None,
+    data_dir: DataDir = None,
+    host: Annotated[str | None, typer.Option(help="Address to listen on. [env: OFFICEWELL_HOST]")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on. [env: OFFICEWELL_PORT]")] = None,
+) -> None:
+    """Serve the API and the dashboards (needs OFFICEWELL_SECRET_KEY; goal follow-up needs OFFICEWELL_PSEUDONYM_KEY)."""
+    import uvicorn
+
+    from api.app import create_app
+    from officewell.wiring import services_of, site_of, store_of
+    from records.store import RecordsStore
+
+    settings = settings_of(site=site, store=store, data_dir=data_dir, host=host, port=port)
+    try:
+        # Goal follow-up needs the records store, which opens only with the pseudonymisation key.
+        records = RecordsStore.from_settings(settings) if settings.pseudonym_key else None
+        services = services_of(settings, site_of(settings), store_of(settings), records=records)
+    except known_errors() as exc:
+        fail(str(exc))
+    uvicorn.run(create_app(services), host=settings.host, port=settings.port, log_level="info")

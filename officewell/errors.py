@@ -1,0 +1,9 @@
+"""The exceptions of the officewell wiring package (settings, CLI, demo)."""
+
+
+class OfficewellError(Exception):
+    """Base of every error raised by the wiring package."""
+
+
+class SettingsError(OfficewellError):
+    """The settings are incomplete, unknown or unsafe; the message says which and how to fix it."""
