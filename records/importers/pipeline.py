@@ -20,6 +20,7 @@ from records.importers.columns import known_headers, map_headers
 from records.importers.common import raw_ids
 from records.importers.context import Context
 from records.importers.csvfile import read_csv
+from records.importers.formulas import refuse_formula_text
 from records.importers.kind import Kind, Period, Replaced, Scope
 from records.importers.problems import ROW, Problems
 from records.importers.summary import ImportSummary
@@ -170,8 +171,10 @@ def _import(
 
 def _read(content: bytes, name: str, spec: Kind) -> RawTable:
     if is_xlsx(content):
-        return read_xlsx(content, name)
-    return read_csv(content, name, known_headers(spec.columns))
+        return read_xlsx(content, name)  # refuses formula cells and formula text itself, naming the cell
+    table = read_csv(content, name, known_headers(spec.columns))
+    refuse_formula_text(table, name)
+    return table
 
 
 def _record_batch(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from datetime import date, datetime, time
 from typing import Any
@@ -12,11 +11,10 @@ from openpyxl import load_workbook  # type: ignore[import-untyped,unused-ignore]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped,unused-ignore]
 
 from records.errors import MAX_REPORTED_ERRORS, ImportRejected, RowError
+from records.importers.formulas import ADVICE, looks_like_formula
 from records.importers.table import RawTable
 
 ZIP_MAGIC = b"PK\x03\x04"
-# Text that a spreadsheet would run as a formula if the value were ever exported again.
-_FORMULA_TEXT = re.compile(r"^\s*(?:[=@]|[+-]\s*[A-Za-z(@=])")
 
 
 def is_xlsx(content: bytes) -> bool:
@@ -43,7 +41,7 @@ def read_xlsx(content: bytes, file_name: str) -> RawTable:
             texts: list[str] = []
             for position, cell in enumerate(row, start=1):
                 value = cell.value
-                if getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and _FORMULA_TEXT.match(value)):
+                if getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and looks_like_formula(value)):
                     formula_total += 1
                     if len(formulas) < MAX_REPORTED_ERRORS:
                         ref = f"{get_column_letter(position)}{row_number}"
@@ -54,8 +52,7 @@ def read_xlsx(content: bytes, file_name: str) -> RawTable:
                             RowError(
                                 row_number,
                                 label,
-                                f"cell {ref} holds a formula: formula injection is refused; "
-                                "paste the values only (Paste Special → Values)",
+                                f"cell {ref} holds a formula: {ADVICE}",
                             )
                         )
                     value = None

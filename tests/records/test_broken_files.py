@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -140,3 +141,53 @@ def test_a_dry_run_reports_refusals_without_auditing(loaded_store, example_site)
     with pytest.raises(ImportRejected):
         import_file(loaded_store, "nki", BROKEN / "nki_bad_dimension.csv", site=example_site, dry_run=True)
     assert loaded_store.counts() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "hidden"),
+    [
+        # Two columns swapped: the id lands in the team column and the team in the id column.
+        (b"employee_id,team,start_date,end_date,reason\nteam-1,E4242,2024-01-02,2024-01-02,sick\n", "E4242"),
+        # A personal identity number typed into the team column of a roster.
+        (b"employee_id,team,start_date,end_date,fte\nE7001,19850101-1234,2024-01-02,,1\n", "19850101-1234"),
+        (b"employee_id,team,start_date,end_date,fte\nE7001,8501011234,2024-01-02,,1\n", "8501011234"),
+    ],
+)
+def test_a_value_that_may_be_an_id_is_described_not_echoed(loaded_store, example_site, content, hidden):
+    kind = "absences" if b"reason" in content else "staff"
+    error = _refused(loaded_store, example_site, kind, content=content, file_name="swapped.csv")
+    assert [(e.row, e.column) for e in error.errors][:1] == [(2, "team")]
+    assert "unknown team (value not shown" in str(error)
+    assert hidden not in str(error)
+    assert hidden not in json.dumps(error.to_dict())
+
+
+def test_dates_and_small_numbers_are_still_quoted_in_a_file_of_ids(loaded_store, example_site):
+    content = b"employee_id,team,start_date,end_date,reason,extent_pct\nE7001,team-1,2024-02-30,2024-03-01,sick,60\n"
+    error = _refused(loaded_store, example_site, "absences", content=content, file_name="typos.csv")
+    text = str(error)
+    assert "'2024-02-30' is not a date" in text
+    assert "extent '60' is not 25, 50, 75 or 100" in text
+
+
+@pytest.mark.parametrize(
+    "cell", ['=HYPERLINK("http://x";"y")', "@SUM(A1)", "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0"]
+)
+def test_formula_text_in_csv_is_refused_like_in_xlsx(loaded_store, example_site, cell):
+    quoted = '"' + cell.replace('"', '""') + '"'
+    content = (
+        "employee_id,team,start_date,end_date,reason\n"
+        "E7001,team-1,2024-01-02,2024-01-02,sick\n"
+        f"E7002,{quoted},2024-01-02,2024-01-02,sick\n"
+    )
+    error = _refused(loaded_store, example_site, "absences", content=content.encode(), file_name="export.csv")
+    assert [(e.row, e.column) for e in error.errors] == [(3, "team")]
+    assert "starts like a formula: formula injection is refused" in error.errors[0].reason
+    assert cell not in str(error)
+
+
+def test_a_negative_number_is_data_not_a_formula(loaded_store, example_site):
+    content = b"interval_start,team,offered,answered\n2024-01-02 08:00,team-1,-5,0\n"
+    error = _refused(loaded_store, example_site, "calls", content=content, file_name="calls.csv")
+    assert "negative" in str(error)
+    assert "formula" not in str(error)
