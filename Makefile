@@ -5,14 +5,25 @@ BIN := $(VENV)/bin
 
 .PHONY: demo test lint typecheck unit system-deps install clean
 
+# pip shows each package as it is collected and a bar per download: the first set-up takes a few minutes.
+PIP := $(BIN)/python -m pip install --progress-bar on --disable-pip-version-check
+
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "officewell needs Python 3.11 or newer")'
+	@echo "==> Setting up $(VENV): officewell and what it needs (a few minutes the first time)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(PIP) --upgrade pip
+	$(PIP) -e .
+	@touch $@
+	@echo "==> $(VENV) is ready"
+
+# The test tools (pytest, Playwright, ruff, mypy) only for `make test`; the demo does not need them.
+$(BIN)/.installed-dev: $(BIN)/.installed
+	@echo "==> Adding the test tools to $(VENV)"
+	$(PIP) -e '.[dev]'
 	@touch $@
 
-install: $(BIN)/.installed
+install: $(BIN)/.installed-dev
 
 demo: $(BIN)/.installed
 	$(BIN)/officewell demo $(DEMO_ARGS)
@@ -20,17 +31,17 @@ demo: $(BIN)/.installed
 system-deps:
 	bash scripts/install-system-deps.sh
 
-lint: $(BIN)/.installed
+lint: $(BIN)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-typecheck: $(BIN)/.installed
+typecheck: $(BIN)/.installed-dev
 	$(BIN)/mypy
 
-unit: $(BIN)/.installed
+unit: $(BIN)/.installed-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test: system-deps $(BIN)/.installed lint typecheck unit
+test: system-deps $(BIN)/.installed-dev lint typecheck unit
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -5,11 +5,12 @@ from __future__ import annotations
 import typer
 
 from officewell.commands import demo, gateway, imports, records, serve, simulate, users
+from officewell.commands.options import TYPER_APP
 
 app = typer.Typer(
     help="officewell: sound, light and air in a customer service centre, set against absence and answer rates.",
-    no_args_is_help=True,
     pretty_exceptions_enable=False,
+    **TYPER_APP,
 )
 app.command()(demo.demo)
 app.command()(gateway.gateway)

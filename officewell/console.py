@@ -10,9 +10,15 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 
-def fail(message: str, code: int = 2) -> NoReturn:
-    """Print `error: message` in red on stderr and exit with `code` (2: bad usage or settings)."""
-    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
+def fail(message: str, code: int = 2, *, as_json: bool = False) -> NoReturn:
+    """Print `error: message` in red on stderr and exit with `code` (2: bad usage or settings).
+
+    With `as_json` the error is the one JSON document on stdout, `{"error": message}`, as programs expect.
+    """
+    if as_json:
+        print_json({"error": message, "exit_code": code})
+    else:
+        typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
     raise typer.Exit(code)
 
 

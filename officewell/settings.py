@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import os
+from collections import Counter
 from pathlib import Path
 from typing import Any, Literal
 
@@ -54,9 +56,9 @@ class Settings(BaseSettings):
     def _safe_secret(cls, value: SecretStr | None) -> SecretStr | None:
         if value is None:
             return None
-        raw = value.get_secret_value()
-        if raw.lower() in UNSAFE_SECRETS or len(raw) < 32:
-            raise ValueError("unsafe secret: use at least 32 random characters (e.g. `openssl rand -hex 32`)")
+        problem = weakness(value.get_secret_value())
+        if problem:
+            raise ValueError(f"unsafe secret ({problem}): use `openssl rand -hex 32`")
         return value
 
     @property
@@ -75,6 +77,32 @@ class Settings(BaseSettings):
         return self.data_dir / "users.json"
 
 
+MIN_SECRET_LENGTH = 32
+MIN_SECRET_BITS = 128  # what `openssl rand -hex 16` gives; `-hex 32` gives 256
+
+
+def weakness(secret: str) -> str | None:
+    """Why a secret is too weak to sign tokens or key pseudonyms, or None if it looks random enough.
+
+    Length alone is not enough: "changeme" four times or 32 × "a" are 32 characters. A secret is refused
+    when it is short, a known example, a repetition of a shorter piece, or when its characters carry less
+    than 128 bits by their frequencies (Shannon entropy × length).
+    """
+    if len(secret) < MIN_SECRET_LENGTH:
+        return f"shorter than {MIN_SECRET_LENGTH} characters"
+    lowered = secret.lower()
+    for size in range(1, len(secret) // 2 + 1):
+        if len(secret) % size == 0 and secret[:size] * (len(secret) // size) == secret:
+            return "a shorter piece repeated"
+    if any(word in lowered for word in UNSAFE_SECRETS if len(word) >= 6):
+        return "it contains a well-known example secret"
+    counts = Counter(secret)
+    bits = -sum(n * math.log2(n / len(secret)) for n in counts.values())
+    if bits < MIN_SECRET_BITS or len(counts) < 10:
+        return "too few distinct random characters"
+    return None
+
+
 def build_settings(**flags: Any) -> Settings:
     """Settings from flags (those not None) over OFFICEWELL_* variables; unknown variables are errors."""
     known = {PREFIX + name.upper() for name in Settings.model_fields}
@@ -87,8 +115,11 @@ def build_settings(**flags: Any) -> Settings:
         problems = []
         for err in exc.errors():
             name = ".".join(str(p) for p in err["loc"])
-            problems.append(f"{name} (flag --{name.replace('_', '-')} or {PREFIX}{name.upper()}): {err['msg']}")
+            # Name a flag only where the command offers one: secrets, say, come from the environment only.
+            variable = PREFIX + name.upper()
+            where = f"flag --{name.replace('_', '-')} or {variable}" if name in flags else variable
+            problems.append(f"{name} ({where}): {err['msg']}")
         raise SettingsError("; ".join(problems)) from exc
 
 
-__all__ = ["PREFIX", "Settings", "SettingsError", "build_settings"]
+__all__ = ["PREFIX", "Settings", "SettingsError", "build_settings", "weakness"]

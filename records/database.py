@@ -26,6 +26,17 @@ def default_url(data_dir: Path) -> str:
     return f"sqlite:///{(Path(data_dir) / 'records.db').resolve()}"
 
 
+def database_exists(url: str) -> bool:
+    """Whether the database a URL names exists already (a SQLite file, or a PostgreSQL database one can reach)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StoreError(f"not a database URL: {url!r} (use sqlite:///PATH or postgresql+psycopg://…)") from exc
+    if parsed.get_backend_name() == "sqlite":
+        return bool(parsed.database) and parsed.database != ":memory:" and Path(str(parsed.database)).exists()
+    return True  # a server database is created by its administrator; it exists or the connection says why not
+
+
 def make_engine(url: str) -> Engine:
     """An engine for a `sqlite:///…` or `postgresql+psycopg://…` URL, set up for safe transactions."""
     try:

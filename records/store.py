@@ -15,7 +15,15 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from records import frames
-from records.database import WRITE, default_url, make_engine, upgrade
+from records.database import (
+    WRITE,
+    current_revision,
+    database_exists,
+    default_url,
+    head_revision,
+    make_engine,
+    upgrade,
+)
 from records.errors import StoreError
 from records.models import AuditLog, Base, ImportBatch, Team, Zone, ZoneTeam
 from records.pseudonym import Pseudonymiser
@@ -88,9 +96,40 @@ class RecordsStore:
         return cls(url, Pseudonymiser.for_demo())
 
     @classmethod
-    def from_settings(cls, settings: Any) -> RecordsStore:
-        """The store the settings name: `settings.records` if set, else DATA_DIR/records.db."""
+    def for_dry_run(cls, url: str, key: SecretStr | str | None) -> RecordsStore:
+        """A store to check a file against without changing anything on disk.
+
+        An existing, migrated database is opened as it is (the dry run rolls its transaction back); where
+        there is no database yet, an empty one in memory stands in, so a dry run creates no file and runs
+        no migration on disk. A database at an older revision is refused: checking against it would need
+        the migration a dry run must not run.
+        """
+        pseudonymiser = Pseudonymiser(key)
+        if not database_exists(url):
+            return cls("sqlite://", pseudonymiser)
+        store = cls(url, pseudonymiser, migrate=False)
+        try:
+            revision = current_revision(store.engine)
+        except SQLAlchemyError as exc:
+            store.close()
+            raise StoreError(f"{store.url}: cannot read the records database: {exc.__class__.__name__}") from exc
+        if revision is None:
+            store.close()
+            return cls("sqlite://", pseudonymiser)
+        if revision != head_revision():
+            store.close()
+            raise StoreError(
+                f"{store.url} is at schema revision {revision}, this officewell needs {head_revision()}; "
+                "a dry run does not migrate: import once without --dry-run (or open it with `officewell serve`)"
+            )
+        return store
+
+    @classmethod
+    def from_settings(cls, settings: Any, *, dry_run: bool = False) -> RecordsStore:
+        """The store the settings name: `settings.records` if set, else DATA_DIR/records.db (see for_dry_run)."""
         url = getattr(settings, "records", None) or default_url(settings.data_dir)
+        if dry_run:
+            return cls.for_dry_run(url, settings.pseudonym_key)
         return cls.open(url, settings.pseudonym_key)
 
     def __repr__(self) -> str:

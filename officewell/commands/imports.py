@@ -9,17 +9,17 @@ from typing import Annotated
 
 import typer
 
-from officewell.commands.options import DataDir, JsonOpt, RecordsOpt, SiteOpt, actor, settings_of
+from officewell.commands.options import TYPER_APP, DataDir, JsonOpt, RecordsOpt, SiteOpt, actor, settings_of
 from officewell.console import ProgressBar, fail, known_errors, print_json
 
 app = typer.Typer(
-    help="Import files: HR absences and roster, telephony call intervals, NKI results (CSV or XLSX).",
-    no_args_is_help=True,
+    help="Import files: HR absences and roster, telephony call intervals, NKI results (CSV or XLSX).", **TYPER_APP
 )
 
 ImportFile = Annotated[
     Path,
     typer.Argument(
+        metavar="FILE",
         exists=True,
         dir_okay=False,
         readable=True,
@@ -31,10 +31,15 @@ DryRunOpt = Annotated[
 ]
 FromOpt = Annotated[
     str | None,
-    typer.Option("--from", help="First day the export is complete for (YYYY-MM-DD); default: its first row."),
+    typer.Option(
+        "--from", metavar="DATE", help="First day the export is complete for (YYYY-MM-DD); default: its first row."
+    ),
 ]
 ToOpt = Annotated[
-    str | None, typer.Option("--to", help="Last day the export is complete for (YYYY-MM-DD); default: its last row.")
+    str | None,
+    typer.Option(
+        "--to", metavar="DATE", help="Last day the export is complete for (YYYY-MM-DD); default: its last row."
+    ),
 ]
 
 # What each kind of file holds and how an updated export replaces stored rows: the commands' help.
@@ -50,17 +55,17 @@ HELP = {
 }
 
 
-def _period(period_from: str | None, period_to: str | None) -> tuple[date, date] | None:
+def _period(period_from: str | None, period_to: str | None, as_json: bool) -> tuple[date, date] | None:
     if (period_from is None) != (period_to is None):
-        fail("give both --from and --to, or neither")
+        fail("give both --from and --to, or neither", as_json=as_json)
     if period_from is None or period_to is None:
         return None
     try:
         first, last = date.fromisoformat(period_from), date.fromisoformat(period_to)
     except ValueError:
-        fail("--from and --to are dates: YYYY-MM-DD")
+        fail("--from and --to are dates: YYYY-MM-DD", as_json=as_json)
     if last < first:
-        fail("--to is before --from")
+        fail("--to is before --from", as_json=as_json)
     return first, last
 
 
@@ -82,13 +87,13 @@ def import_records(
     from records.importers import import_file
     from records.store import RecordsStore
 
-    settings = settings_of(site=site, data_dir=data_dir, records=records)
-    period = _period(period_from, period_to)
+    settings = settings_of(as_json=as_json, site=site, data_dir=data_dir, records=records)
+    period = _period(period_from, period_to, as_json)
     try:
         the_site = site_of(settings)
-        store = RecordsStore.from_settings(settings)
+        store = RecordsStore.from_settings(settings, dry_run=dry_run)
     except known_errors() as exc:
-        fail(str(exc))
+        fail(str(exc), as_json=as_json)
     try:
         with ProgressBar(f"Importing {file.name}", enabled=not as_json) as bar:
             summary = import_file(
@@ -101,7 +106,7 @@ def import_records(
             typer.secho(str(exc), err=True, fg=typer.colors.RED)
         raise typer.Exit(1) from None
     except known_errors(OSError) as exc:
-        fail(str(exc))
+        fail(str(exc), as_json=as_json)
     finally:
         store.close()
     if as_json:

@@ -7,23 +7,23 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from officewell.commands.options import DataDir, JsonOpt, RecordsOpt, actor, settings_of
+from officewell.commands.options import TYPER_APP, DataDir, JsonOpt, RecordsOpt, actor, settings_of
 from officewell.console import fail, known_errors, print_json
 
 if TYPE_CHECKING:
     from records.store import RecordsStore
 
-app = typer.Typer(help="Retention and erasure of HR records (both are written to the audit log).", no_args_is_help=True)
+app = typer.Typer(help="Retention and erasure of HR records (both are written to the audit log).", **TYPER_APP)
 
 
-def _open(data_dir: Path | None, records: str | None) -> RecordsStore:
+def _open(data_dir: Path | None, records: str | None, as_json: bool) -> RecordsStore:
     from records.store import RecordsStore
 
-    settings = settings_of(data_dir=data_dir, records=records)
+    settings = settings_of(as_json=as_json, data_dir=data_dir, records=records)
     try:
         return RecordsStore.from_settings(settings)
     except known_errors() as exc:
-        fail(str(exc))
+        fail(str(exc), as_json=as_json)
 
 
 @app.command("purge")
@@ -36,11 +36,11 @@ def records_purge(
     """Delete absence spells that ended more than MONTHS months ago (retention)."""
     from records.retention import purge_absences
 
-    store = _open(data_dir, records)
+    store = _open(data_dir, records, as_json)
     try:
         result = purge_absences(store, months, actor=actor())
     except known_errors() as exc:
-        fail(str(exc))
+        fail(str(exc), as_json=as_json)
     finally:
         store.close()
     if as_json:
@@ -64,11 +64,11 @@ def records_erase(
 
     if employee_id is None:
         employee_id = typer.prompt("Employee id to erase", hide_input=True)
-    store = _open(data_dir, records)
+    store = _open(data_dir, records, as_json)
     try:
         result = erase_person(store, raw_id=employee_id, actor=actor())
     except known_errors() as exc:
-        fail(str(exc))
+        fail(str(exc), as_json=as_json)
     finally:
         store.close()
     if as_json:

@@ -30,11 +30,11 @@ def simulate(
     from officewell.runners.simulate import backfill, publish, simulator_for
     from officewell.wiring import site_of, store_of
 
-    settings = settings_of(site=site, mqtt=mqtt, store=store, data_dir=data_dir)
+    settings = settings_of(as_json=as_json, site=site, mqtt=mqtt, store=store, data_dir=data_dir)
     try:
         the_site = site_of(settings)
     except known_errors() as exc:
-        fail(str(exc))
+        fail(str(exc), as_json=as_json)
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     start = now - timedelta(days=backfill_days)
     simulator = simulator_for(the_site, seed, now - timedelta(days=max(backfill_days, 30)))
@@ -42,12 +42,12 @@ def simulate(
         try:
             reading_store = store_of(settings)
         except known_errors() as exc:
-            fail(str(exc))
+            fail(str(exc), as_json=as_json)
         try:
             with ProgressBar("Backfilling", enabled=not as_json) as bar:
                 written = backfill(simulator, reading_store, start, now, progress=bar.update)
         except known_errors() as exc:
-            fail(str(exc), code=1)
+            fail(str(exc), code=1, as_json=as_json)
         finally:
             reading_store.close()
         if as_json:
@@ -60,7 +60,7 @@ def simulate(
     try:
         broker = BrokerAddress.parse(settings.mqtt, ca_file=settings.mqtt_ca_file)
     except known_errors() as exc:
-        fail(str(exc))
+        fail(str(exc), as_json=as_json)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
@@ -68,6 +68,6 @@ def simulate(
     try:
         sent = publish(simulator, broker, interval_s=interval, stop=stop)
     except OSError as exc:
-        fail(f"cannot reach the MQTT broker at {broker.url()}: {exc}", code=1)
+        fail(f"cannot reach the MQTT broker at {broker.url()}: {exc}", code=1, as_json=as_json)
     if as_json:
         print_json({"messages": sent, "broker": broker.url()})

@@ -7,20 +7,22 @@ from typing import Annotated
 
 import typer
 
-from officewell.commands.options import DataDir, settings_of
+from officewell.commands.options import TYPER_APP, DataDir, settings_of
 from officewell.console import fail
 
-app = typer.Typer(help="Manage who may log in to the API and dashboards.", no_args_is_help=True)
+app = typer.Typer(help="Manage who may log in to the API and dashboards.", **TYPER_APP)
 
 MIN_PASSWORD_LENGTH = 12
 
 
 @app.command("add")
 def user_add(
-    username: Annotated[str, typer.Argument(help="Login name.")],
-    role: Annotated[str, typer.Option(help="facilities, hr, manager or admin.")],
+    username: Annotated[str, typer.Argument(metavar="USERNAME", help="Login name.")],
+    role: Annotated[str, typer.Option(metavar="ROLE", help="facilities, hr, manager or admin.")],
     data_dir: DataDir = None,
-    password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input.")] = False,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input instead of asking.")
+    ] = False,
 ) -> None:
     """Add a user (or set a new password) in DATA_DIR/users.json."""
     from api.security import Role

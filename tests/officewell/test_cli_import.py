@@ -10,6 +10,7 @@ from tests.conftest import EXAMPLE_SITE, ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures" / "records"
 runner = CliRunner()
+KEY = "9c41d0f27e8b5a63f1e2d4c7b8a90f3e6d2c1b7a5e4f8093c2d1e6b7a8f90c3d"  # a test key, random-looking as required
 
 
 @pytest.fixture
@@ -31,7 +32,7 @@ def test_import_needs_the_pseudonym_key(env):
 
 
 def test_import_json_then_again_changes_nothing(env, monkeypatch):
-    monkeypatch.setenv("OFFICEWELL_PSEUDONYM_KEY", "k" * 40)
+    monkeypatch.setenv("OFFICEWELL_PSEUDONYM_KEY", KEY)
     file = FIXTURES / "good" / "absences_en_utf8.csv"
     first = runner.invoke(app, ["import", "absences", str(file), "--json"])
     assert first.exit_code == 0, first.output
@@ -48,7 +49,7 @@ def test_import_json_then_again_changes_nothing(env, monkeypatch):
 
 
 def test_a_broken_file_is_refused_with_row_and_column(env, monkeypatch):
-    monkeypatch.setenv("OFFICEWELL_PSEUDONYM_KEY", "k" * 40)
+    monkeypatch.setenv("OFFICEWELL_PSEUDONYM_KEY", KEY)
     file = FIXTURES / "broken" / "absences_end_before_start.csv"
     result = runner.invoke(app, ["import", "absences", str(file), "--json"])
     assert result.exit_code == 1
@@ -63,7 +64,7 @@ def test_a_broken_file_is_refused_with_row_and_column(env, monkeypatch):
 
 
 def test_erase_and_purge_from_the_command_line(env, monkeypatch):
-    monkeypatch.setenv("OFFICEWELL_PSEUDONYM_KEY", "k" * 40)
+    monkeypatch.setenv("OFFICEWELL_PSEUDONYM_KEY", KEY)
     file = FIXTURES / "good" / "absences_en_utf8.csv"
     assert runner.invoke(app, ["import", "absences", str(file)]).exit_code == 0
     person = file.read_text().splitlines()[1].split(",")[0]
@@ -78,8 +79,39 @@ def test_erase_and_purge_from_the_command_line(env, monkeypatch):
 
     from records.store import RecordsStore
 
-    store = RecordsStore.open(f"sqlite:///{env / 'records.db'}", "k" * 40)
+    store = RecordsStore.open(f"sqlite:///{env / 'records.db'}", KEY)
     actions = [entry.action for entry in store.audit_log()]
     store.close()
     assert any("erase" in a for a in actions)
     assert any("purge" in a or "retention" in a for a in actions)
+
+
+def test_json_errors_are_json_on_stdout(env, monkeypatch):
+    monkeypatch.setenv("OFFICEWELL_PSEUDONYM_KEY", KEY)
+    monkeypatch.setenv("OFFICEWELL_SITE", str(env / "no-such-site.toml"))
+    result = runner.invoke(app, ["import", "absences", str(FIXTURES / "good" / "absences_en_utf8.csv"), "--json"])
+    assert result.exit_code == 2
+    body = json.loads(result.stdout)
+    assert "site file not found" in body["error"]
+    monkeypatch.delenv("OFFICEWELL_PSEUDONYM_KEY")
+    no_key = runner.invoke(app, ["records", "purge", "--json"])
+    assert no_key.exit_code == 2
+    assert "OFFICEWELL_PSEUDONYM_KEY" in json.loads(no_key.stdout)["error"]
+
+
+def test_a_dry_run_creates_no_database_and_changes_none(env, monkeypatch):
+    monkeypatch.setenv("OFFICEWELL_PSEUDONYM_KEY", KEY)
+    file = FIXTURES / "good" / "absences_en_utf8.csv"
+    dry = runner.invoke(app, ["import", "absences", str(file), "--dry-run", "--json"])
+    assert dry.exit_code == 0, dry.output
+    assert json.loads(dry.stdout)["inserted"] > 0
+    assert not (env / "records.db").exists()
+    assert list(env.iterdir()) == []
+
+    assert runner.invoke(app, ["import", "staff", str(FIXTURES / "good" / "staff_en.csv")]).exit_code == 0
+    database = env / "records.db"
+    before = database.read_bytes()
+    again = runner.invoke(app, ["import", "absences", str(file), "--dry-run", "--json"])
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.stdout)["dry_run"] is True
+    assert database.read_bytes() == before

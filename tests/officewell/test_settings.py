@@ -1,3 +1,4 @@
+import secrets
 from pathlib import Path
 
 import pytest
@@ -42,11 +43,34 @@ def test_unknown_flags_are_rejected():
         build_settings(colour="blue")
 
 
-@pytest.mark.parametrize("secret", ["changeme", "secret", "short-but-random-x"])
-def test_unsafe_secrets_are_rejected(monkeypatch, secret):
-    monkeypatch.setenv("OFFICEWELL_SECRET_KEY", secret)
-    with pytest.raises(SettingsError, match=r"OFFICEWELL_SECRET_KEY.*unsafe secret"):
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "changeme",
+        "secret",
+        "short-but-random-x",
+        "changeme" * 4,
+        "a" * 32,
+        "0123456789abcdef" * 2,
+        "my-officewell-secret-for-the-centre-2026",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab",
+    ],
+)
+@pytest.mark.parametrize("variable", ["OFFICEWELL_SECRET_KEY", "OFFICEWELL_PSEUDONYM_KEY"])
+def test_unsafe_secrets_are_rejected(monkeypatch, secret, variable):
+    monkeypatch.setenv(variable, secret)
+    with pytest.raises(SettingsError, match=rf"\({variable}\): .*unsafe secret") as caught:
         build_settings()
+    assert "--secret-key" not in str(caught.value)  # no such flag exists
+    assert "--pseudonym-key" not in str(caught.value)
+    assert secret == "secret" or secret not in str(caught.value)  # the secret itself is never echoed
+
+
+@pytest.mark.parametrize("make", [lambda: secrets.token_hex(32), lambda: secrets.token_urlsafe(32)])
+def test_random_secrets_are_accepted(monkeypatch, make):
+    value = make()
+    monkeypatch.setenv("OFFICEWELL_SECRET_KEY", value)
+    assert build_settings().secret_key.get_secret_value() == value
 
 
 def test_bad_values_name_the_flag_and_variable():
@@ -55,7 +79,8 @@ def test_bad_values_name_the_flag_and_variable():
 
 
 def test_secrets_do_not_leak_into_repr(monkeypatch):
-    monkeypatch.setenv("OFFICEWELL_SECRET_KEY", "k" * 40)
+    key = secrets.token_hex(32)
+    monkeypatch.setenv("OFFICEWELL_SECRET_KEY", key)
     settings = build_settings(data_dir=Path("x"))
-    assert "k" * 40 not in repr(settings)
-    assert settings.secret_key.get_secret_value() == "k" * 40
+    assert key not in repr(settings)
+    assert settings.secret_key.get_secret_value() == key
