@@ -112,7 +112,7 @@ class FileUserDirectory(MemoryUserDirectory):
 
     def _save(self) -> None:
         rows = [{"username": u.username, "role": u.role.value, "password_hash": u.password_hash} for u in self.users()]
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:

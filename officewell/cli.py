@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 
 from officewell.commands import demo, gateway, imports, records, serve, simulate, users
@@ -12,6 +14,15 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     **TYPER_APP,
 )
+PRIVATE_UMASK = 0o077  # files 0600, folders 0700: the data dir holds health data and secrets
+
+
+@app.callback()
+def _private_files() -> None:
+    # Every command: whatever this process creates (databases and their -wal/-shm, CSVs, state) is the owner's only.
+    os.umask(PRIVATE_UMASK)
+
+
 app.command()(demo.demo)
 app.command()(gateway.gateway)
 app.command()(serve.serve)

@@ -94,7 +94,7 @@ def run_demo(
 ) -> None:
     """Run everything until Ctrl-C or SIGTERM; call on_ready with demo.json's content once serving."""
     data_dir = options.data_dir.resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     mqtt_port = choose_port(options.mqtt_port, DEFAULT_MQTT_PORT, options.host, "MQTT")
     port = choose_port(options.port, DEFAULT_PORT, options.host, "HTTP")
     settings = build_settings(

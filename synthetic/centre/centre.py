@@ -66,7 +66,7 @@ class Centre:
     def write_csv(self, directory: str | Path) -> dict[str, Path]:
         """Write absences.csv, staff.csv, calls.csv and nki.csv (UTF-8, comma, ISO dates) and return their paths."""
         out = Path(directory)
-        out.mkdir(parents=True, exist_ok=True)
+        out.mkdir(mode=0o700, parents=True, exist_ok=True)  # HR-like data, even if made up
         frames = {
             "absences": _with_dates(self.absences, ("start_date", "end_date")),
             "staff": _with_dates(self.staff, ("start_date", "end_date")),

@@ -46,6 +46,9 @@ def test_import_json_then_again_changes_nothing(env, monkeypatch):
     assert not any(raw in first.output for raw in raw_ids)
     database = (env / "records.db").read_bytes()
     assert not any(raw.encode() in database for raw in raw_ids)
+    for name in ("records.db", "records.db-wal", "records.db-shm"):
+        if (env / name).exists():
+            assert (env / name).stat().st_mode & 0o777 == 0o600, name
 
 
 def test_a_broken_file_is_refused_with_row_and_column(env, monkeypatch):

@@ -133,6 +133,14 @@ def test_demo_end_to_end(tmp_path):
             time.sleep(0.1)
         assert any("not valid JSON" in r for r in reasons)
 
+        shared = {
+            str(path.relative_to(tmp_path)): oct(path.stat().st_mode & 0o777)
+            for path in [tmp_path / "demo", *(tmp_path / "demo").rglob("*")]
+            if path.stat().st_mode & 0o077
+        }
+        assert shared == {}, "health data and secrets: files 0600, folders 0700"
+        assert (tmp_path / "demo" / "records.db-wal").exists() or (tmp_path / "demo" / "records.db").exists()
+
         demo.proc.send_signal(signal.SIGINT)
         assert demo.proc.wait(20) == 0, demo.log.read_text()
         assert not (tmp_path / "demo" / "demo.json").exists(), "demo.json is removed when the demo stops"

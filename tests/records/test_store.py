@@ -101,3 +101,21 @@ def test_frames_filter_by_period_and_team(store, example_site):
     assert len(january) == 4
     with pytest.raises(ValueError, match="timezone-aware"):
         store.calls_frame(start=datetime(2024, 1, 1))  # noqa: DTZ001 - the point of the test
+
+
+def test_the_database_file_is_private_even_if_an_older_version_made_it_readable(tmp_path):
+    import os
+
+    from records.store import RecordsStore
+    from tests.records.conftest import KEY
+
+    folder = tmp_path / "new" / "data"
+    store = RecordsStore.open(f"sqlite:///{folder / 'records.db'}", KEY)
+    store.close()
+    assert (folder / "records.db").stat().st_mode & 0o777 == 0o600
+    assert folder.stat().st_mode & 0o777 == 0o700
+    old = tmp_path / "old.db"
+    old.touch()
+    os.chmod(old, 0o644)
+    RecordsStore.open(f"sqlite:///{old}", KEY).close()
+    assert old.stat().st_mode & 0o777 == 0o600
