@@ -4,12 +4,35 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from datetime import UTC, datetime
 from typing import Literal
 
 LogFormat = Literal["text", "json"]
 
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
+
+# A logged value can come from outside (an MQTT topic, a file name): a newline in it would forge a log line
+# and a 60 000-character topic would make a 60 000-character one.
+MAX_MESSAGE_CHARS = 2000
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def safe_text(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """Text fit for one log line: control characters escaped, cut at `limit` with a note of how much was cut."""
+    escaped = _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    if len(escaped) > limit:
+        return f"{escaped[:limit]}… ({len(escaped) - limit} more characters)"
+    return escaped
+
+
+class SafeTextFormatter(logging.Formatter):
+    """The text format with every message made safe: one record is always exactly one line."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        """Format the record with its message escaped and capped."""
+        record.message = safe_text(record.message)
+        return super().formatMessage(record)
 
 
 class JsonFormatter(logging.Formatter):
@@ -21,9 +44,11 @@ class JsonFormatter(logging.Formatter):
             "ts": datetime.fromtimestamp(record.created, UTC).isoformat(),
             "level": record.levelname,
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": safe_text(record.getMessage()),
         }
-        body.update({k: v for k, v in vars(record).items() if k not in _STANDARD})
+        body.update(
+            {k: safe_text(v) if isinstance(v, str) else v for k, v in vars(record).items() if k not in _STANDARD}
+        )
         if record.exc_info:
             body["exception"] = self.formatException(record.exc_info)
         return json.dumps(body, default=str, ensure_ascii=False)
@@ -35,7 +60,7 @@ def configure_logging(level: str, fmt: LogFormat = "text") -> None:
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(SafeTextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

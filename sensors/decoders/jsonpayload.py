@@ -15,7 +15,7 @@ def load_object(payload: bytes) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         raise DecodeError(f"payload is not UTF-8 (byte 0x{payload[exc.start]:02x} at offset {exc.start})") from exc
     try:
-        obj = json.loads(text, parse_constant=_reject_constant)
+        obj = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
     except DecodeError:
         raise
     except (ValueError, RecursionError) as exc:  # JSONDecodeError, and ints over 4300 digits
@@ -51,6 +51,17 @@ def text_field(obj: dict[str, Any], path: str) -> str:
         got = "nothing" if value is None else describe(value)
         raise DecodeError(f"{path}: expected a non-empty string, got {got}")
     return value
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # JSON parsers disagree on a repeated key (first wins, last wins, error): which value a device meant
+    # cannot be known, so the message is refused rather than read the way this parser happens to read it.
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        repeated = next(key for key, _ in pairs if key in seen or seen.add(key))  # type: ignore[func-returns-value]
+        raise DecodeError(f"key {describe(repeated)} appears more than once in one JSON object")
+    return obj
 
 
 def _reject_constant(name: str) -> float:

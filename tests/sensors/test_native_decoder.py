@@ -110,3 +110,22 @@ def test_fuzz_arbitrary_bytes_never_escape(payload):
         decoder.decode(TOPIC, payload)
     except DecodeError as exc:
         assert str(exc)  # noqa: PT017 - fuzzing: either outcome is fine, a reasonless one is not
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b'{"co2_ppm":450,"co2_ppm":4999}',
+        b'{"ts":"2026-11-24T08:00:00Z","ts":1764000000,"co2_ppm":450}',
+        b'{"co2_ppm":450,"meta":{"a":1,"a":2}}',
+    ],
+)
+def test_a_repeated_key_rejects_the_message(payload):
+    with pytest.raises(DecodeError, match="appears more than once in one JSON object"):
+        decoder.decode(TOPIC, payload)
+
+
+def test_repeated_keys_are_refused_in_every_json_format():
+    body = b'{"temperature": 21.5, "temperature": 35.0}'
+    with pytest.raises(DecodeError, match='key "temperature" appears more than once'):
+        DECODERS["zigbee2mqtt"].decode("zigbee2mqtt/office air", body)
