@@ -33,6 +33,8 @@ class HealthRules:
     co2_outdoor_floor_ppm: float = 400.0  # a working sensor's quiet-hours baseline sits near outdoor air (~420)
     co2_stuck_share: float = 0.2  # share of values exactly at the floor that means "stuck"
     low_battery_pct: float = 20.0
+    dark_lux: float = 10.0  # a constant illuminance below this is a dark room, not a stuck sensor
+    rate_tolerance: float = 3.0  # a message rate this many times above (or below) the site file's is flagged
 
 
 def sensor_health(
@@ -68,7 +70,9 @@ def sensor_health(
             silent_s = (now - last_seen).total_seconds()
             stale = silent_s > rules.missed_intervals * float(d["interval_s"])
             if stale:
-                problems.append(f"stale: nothing for {_duration(silent_s)} (reports every {int(d['interval_s'])} s)")
+                problems.append(f"stale: nothing for {_duration(silent_s)} (reports every {d['interval_s']:g} s)")
+            elif span_h >= 1 and rate > 0:
+                problems.extend(_rate_problem(rate, expected, float(d["interval_s"]), rules))
         flat = _flatlined(recent[recent["device"] == d["device"]], rules)
         if flat:
             problems.append("flat-lined: " + ", ".join(flat))
@@ -104,13 +108,13 @@ def sensor_health(
 
 
 def _flatlined(frame: pd.DataFrame, rules: HealthRules) -> list[str]:
-    """Quantities whose recent values never change (dark rooms at 0 lx are not a fault)."""
+    """Quantities whose recent values never change (a dark room's constant few lux is not a fault)."""
     out = []
     for quantity, values in frame.groupby("quantity")["value"]:
         if len(values) < rules.flatline_min_values or values.max() != values.min():
             continue
-        if quantity == "illuminance_lux" and values.iloc[0] == 0:
-            continue
+        if quantity == "illuminance_lux" and values.iloc[0] < rules.dark_lux:
+            continue  # a dark room reads the same small value all night, whatever it is
         out.append(str(quantity))
     return sorted(out)
 
@@ -131,6 +135,18 @@ def _co2_drift(frame: pd.DataFrame, rules: HealthRules) -> tuple[float | None, s
     if baseline < rules.co2_outdoor_floor_ppm:
         return baseline, "low"
     return baseline, None
+
+
+def _rate_problem(rate: float, expected: float, interval_s: float, rules: HealthRules) -> list[str]:
+    """A message rate far from the site file's: a wrong interval_s, a duplicated device id, or lost messages."""
+    if rate > expected * rules.rate_tolerance:
+        return [
+            f"reports {rate:.0f} messages an hour, the site file expects {expected:.0f} (every {interval_s:g} s): "
+            "correct interval_s, or look for two devices sending under one id"
+        ]
+    if rate < expected / rules.rate_tolerance:
+        return [f"reports {rate:.1f} messages an hour, the site file expects {expected:.0f}: messages are lost"]
+    return []
 
 
 def _duration(seconds: float) -> str:

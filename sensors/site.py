@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from sensors.errors import SiteFileError
@@ -103,7 +104,7 @@ class Device(_Strict):
     id: str = Field(min_length=1, max_length=256)
     zone: Segment
     format: str = Field("native", description="a format of the decoder registry (sensors.decoders.DECODERS)")
-    interval_s: int = Field(60, gt=0, le=86_400, description="how often the device reports")
+    interval_s: float = Field(60, gt=0, le=86_400, description="how often the device reports, in seconds")
 
     @field_validator("format")
     @classmethod
@@ -182,6 +183,20 @@ def load_site(path: str | Path) -> Site:
     except (OSError, UnicodeDecodeError) as exc:
         raise SiteFileError(f"{path}: cannot read the site file: {exc}") from exc
     return parse_site(text, str(path))
+
+
+def dump_site(site: Site) -> str:
+    """The site as site-file TOML that parse_site reads back to an equal Site (unset optional keys left out)."""
+    return tomli_w.dumps(site.model_dump(mode="json", exclude_none=True))
+
+
+def save_site(site: Site, path: str | Path) -> Path:
+    """Write the site file atomically (a reader sees the old file or the new one, never half of one)."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(dump_site(site), encoding="utf-8")
+    tmp.replace(path)
+    return path
 
 
 def _describe(err: object) -> str:

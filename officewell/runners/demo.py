@@ -26,7 +26,7 @@ from officewell.runners.simulate import backfill, publish, simulator_for
 from officewell.settings import build_settings
 from officewell.wiring import EXAMPLE_SITE, gateway_of, gateway_status, services_of, store_of
 from records.store import RecordsStore
-from sensors.site import load_site
+from sensors.site import Site, load_site, save_site
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +83,12 @@ def _demo_users(directory: FileUserDirectory) -> list[dict[str, str]]:
     return users
 
 
+def _reporting_every(site: Site, interval_s: float) -> Site:
+    """The site with every device reporting every interval_s seconds."""
+    devices = tuple(d.model_copy(update={"interval_s": interval_s}) for d in site.devices)
+    return site.model_copy(update={"devices": devices})
+
+
 def _raise_interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -97,16 +103,19 @@ def run_demo(
     data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     mqtt_port = choose_port(options.mqtt_port, DEFAULT_MQTT_PORT, options.host, "MQTT")
     port = choose_port(options.port, DEFAULT_PORT, options.host, "HTTP")
+    # The demo's devices report every interval_s seconds: its own copy of the site file says so, so that
+    # sensor health compares their rate with the truth (and a user can read what the demo runs on).
+    site = _reporting_every(load_site(options.site_file), options.interval_s)
+    site_file = save_site(site, data_dir / "site.toml")
     settings = build_settings(
         data_dir=data_dir,
-        site=options.site_file,
+        site=site_file,
         secret_key=_secret(data_dir / "secret_key"),
         mqtt=f"mqtt://{options.host}:{mqtt_port}",
         host=options.host,
         port=port,
         store=options.store,
     )
-    site = load_site(options.site_file)
     demo_file = data_dir / "demo.json"
     demo_file.unlink(missing_ok=True)  # a stale file must not look like a ready demo
 
@@ -158,6 +167,7 @@ def run_demo(
         "mqtt_url": broker.url,
         "site": site.id,
         "data_dir": str(data_dir),
+        "site_file": str(site_file),
         "users": logins,
     }
 

@@ -113,3 +113,48 @@ def test_the_simulators_drifting_sensor_is_found(example_site):
     assert health.loc["aq-07", "co2_baseline_ppm"] < 400
     assert "calibration drift" in health.loc["aq-07", "problems"][0]
     assert health.drop("aq-07")["co2_baseline_ppm"].min() > 400
+
+
+@pytest.mark.parametrize("dark", [0.0, 0.4, 1.1, 7.5])
+def test_a_dark_room_at_any_small_constant_is_not_flat_lined(dark):
+    recent = pd.concat([raw("aq-01", [dark] * 120, "illuminance_lux"), raw("aq-01", [400 + i for i in range(120)])])
+    health = sensor_health(
+        devices(("aq-01", "z1", "native", 60)),
+        status(("aq-01", "native", NOW - timedelta(hours=3), NOW, 180, None)),
+        EMPTY,
+        recent,
+        NOW,
+    )
+    assert health.iloc[0]["flatlined"] == []
+    assert health.iloc[0]["status"] == "ok"
+    lit = sensor_health(
+        devices(("aq-01", "z1", "native", 60)),
+        status(("aq-01", "native", NOW - timedelta(hours=3), NOW, 180, None)),
+        EMPTY,
+        raw("aq-01", [412.0] * 120, "illuminance_lux"),
+        NOW,
+    )
+    assert lit.iloc[0]["flatlined"] == ["illuminance_lux"], "a lit room does not hold one exact value for 2 hours"
+
+
+def test_a_rate_far_from_the_site_file_is_flagged():
+    health = sensor_health(
+        devices(("fast", "z1", "native", 60), ("lossy", "z2", "native", 60), ("fine", "z3", "native", 5)),
+        status(
+            ("fast", "native", NOW - timedelta(hours=2), NOW, 1454, None),  # every 5 s, but the file says 60
+            ("lossy", "native", NOW - timedelta(hours=2), NOW, 10, None),
+            ("fine", "native", NOW - timedelta(hours=2), NOW, 1440, None),
+        ),
+        EMPTY,
+        EMPTY,
+        NOW,
+    ).set_index("device")
+    assert health.loc["fast", "status"] == "attention"
+    assert health.loc["fast", "problems"] == [
+        "reports 727 messages an hour, the site file expects 60 (every 60 s): "
+        "correct interval_s, or look for two devices sending under one id"
+    ]
+    lost = "reports 5.0 messages an hour, the site file expects 60: messages are lost"
+    assert health.loc["lossy", "problems"] == [lost]
+    assert health.loc["fine", "problems"] == []
+    assert health.loc["fine", "expected_per_hour"] == 720

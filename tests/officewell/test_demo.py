@@ -20,6 +20,7 @@ import pytest
 
 from gateway.stores import open_store
 from officewell.runners.demo import choose_port
+from sensors.site import load_site
 from tests.conftest import free_port
 from tests.services import fresh_name
 
@@ -94,6 +95,8 @@ def test_demo_end_to_end(tmp_path):
         assert info["url"] == f"http://127.0.0.1:{port}"
         assert info["mqtt_url"] == f"mqtt://127.0.0.1:{mqtt_port}"
         assert sorted(u["role"] for u in info["users"]) == ["admin", "facilities", "hr", "manager"]
+        # The demo's devices report every 5 s, and its site file says so (sensor health compares the two).
+        assert {d.interval_s for d in load_site(info["site_file"]).devices} == {5.0}
         api = demo.login("facilities")
 
         zones = api.get("/api/v1/zones").json()

@@ -67,3 +67,17 @@ def test_every_mistake_is_named(text, expected):
 def test_missing_file_is_named(tmp_path: Path):
     with pytest.raises(SiteFileError, match="site file not found"):
         load_site(tmp_path / "nope.toml")
+
+
+def test_a_site_written_out_reads_back_the_same(tmp_path):
+    from sensors.site import dump_site, load_site, save_site
+    from tests.conftest import EXAMPLE_SITE
+
+    site = load_site(EXAMPLE_SITE)
+    faster = site.model_copy(update={"devices": tuple(d.model_copy(update={"interval_s": 5.0}) for d in site.devices)})
+    path = save_site(faster, tmp_path / "site.toml")
+    again = load_site(path)
+    assert again == faster
+    assert {d.interval_s for d in again.devices} == {5.0}
+    assert "interval_s = 5.0" in dump_site(faster)
+    assert not (tmp_path / "site.toml.tmp").exists()
