@@ -7,6 +7,7 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 
 from api.deps import Services
+from api.limits import BodyLimitMiddleware
 from api.routes import auth, environment, gateway, goals
 from dashboards import STATIC_DIR
 from gateway.errors import StoreUnavailableError
@@ -22,6 +23,7 @@ def create_app(services: Services) -> FastAPI:
         description="Sound, light and air in a customer service centre.",
     )
     app.state.services = services
+    app.add_middleware(BodyLimitMiddleware)
 
     @app.exception_handler(StoreUnavailableError)
     def store_unavailable(_request: Request, exc: StoreUnavailableError) -> JSONResponse:

@@ -10,6 +10,7 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
 
 from api.security import Principal, Role, TokenSigner
+from api.throttle import LoginThrottle
 from api.users import UserDirectory
 from gateway.deadletter_log import DeadLetterLog
 from gateway.device_status import DeviceStatusLog
@@ -31,6 +32,7 @@ class Services:
     metrics: Callable[[], bytes] | None = None
     device_status: DeviceStatusLog | None = None
     records: RecordsStore | None = None
+    login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
 
 
 def get_services(request: Request) -> Services:
@@ -47,8 +49,11 @@ ServicesDep = Annotated[Services, Depends(get_services)]
 def current_principal(services: ServicesDep, token: Annotated[str | None, Depends(oauth2)]) -> Principal:
     """The principal of the bearer token; 401 without a valid one."""
     principal = services.tokens.verify(token) if token else None
-    # A token outlives neither its user nor a change of role: check against the directory as it is now.
-    if principal is not None and services.users.role_of(principal.username) is not principal.role:
+    # A token outlives neither its user, nor a change of role, nor a new password: check the directory as it is now.
+    if principal is not None and (
+        services.users.role_of(principal.username) is not principal.role
+        or services.users.stamp_of(principal.username) != principal.stamp
+    ):
         principal = None
     if principal is None:
         raise HTTPException(

@@ -8,7 +8,7 @@ import hmac
 import json
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -23,10 +23,11 @@ class Role(StrEnum):
 
 @dataclass(frozen=True)
 class Principal:
-    """The user a request acts for."""
+    """The user a request acts for; `stamp` ties a token to the password it was issued for."""
 
     username: str
     role: Role
+    stamp: str = field(default="", compare=False)
 
 
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
@@ -61,10 +62,11 @@ class TokenSigner:
         self._key = secret.encode()
         self.lifetime_s = lifetime_s
 
-    def issue(self, principal: Principal, now: float | None = None) -> str:
-        """A token for the principal."""
+    def issue(self, principal: Principal, now: float | None = None, *, stamp: str = "") -> str:
+        """A token for the principal; `stamp` (the user's password stamp) makes a new password end it."""
         issued = int(now if now is not None else time.time())
-        body = json.dumps({"sub": principal.username, "role": principal.role.value, "exp": issued + self.lifetime_s})
+        claims = {"sub": principal.username, "role": principal.role.value, "exp": issued + self.lifetime_s}
+        body = json.dumps(claims | {"stp": stamp})
         payload = base64.urlsafe_b64encode(body.encode()).rstrip(b"=")
         return f"{payload.decode()}.{self._sign(payload)}"
 
@@ -81,7 +83,7 @@ class TokenSigner:
             claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
             if claims["exp"] < (now if now is not None else time.time()):
                 return None
-            return Principal(str(claims["sub"]), Role(claims["role"]))
+            return Principal(str(claims["sub"]), Role(claims["role"]), str(claims.get("stp", "")))
         except (ValueError, KeyError, TypeError):
             return None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import threading
@@ -32,6 +33,10 @@ class UserDirectory(Protocol):
         """The user's current role, or None if the user no longer exists."""
         ...
 
+    def stamp_of(self, username: str) -> str | None:
+        """A value that changes whenever the user's password does (None if the user no longer exists)."""
+        ...
+
 
 class MemoryUserDirectory:
     """Users held in memory: the port's fake and the demo's directory."""
@@ -54,6 +59,11 @@ class MemoryUserDirectory:
         """The user's current role, or None."""
         user = self._users.get(username)
         return user.role if user else None
+
+    def stamp_of(self, username: str) -> str | None:
+        """A digest of the stored password hash: a new password (new salt) gives a new stamp."""
+        user = self._users.get(username)
+        return password_stamp(user.password_hash) if user else None
 
     def authenticate(self, username: str, password: str) -> Principal | None:
         """Check the password against the stored hash."""
@@ -102,6 +112,12 @@ class FileUserDirectory(MemoryUserDirectory):
             self._reload()
         return super().role_of(username)
 
+    def stamp_of(self, username: str) -> str | None:
+        """The user's password stamp as the file says now."""
+        with self._lock:
+            self._reload()
+        return super().stamp_of(username)
+
     def add(self, username: str, role: Role, password: str) -> User:
         """Add or replace a user and save the file."""
         with self._lock:
@@ -118,6 +134,11 @@ class FileUserDirectory(MemoryUserDirectory):
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(rows, fh, indent=2)
         tmp.replace(self.path)
+
+
+def password_stamp(password_hash: str) -> str:
+    """A short digest of a password hash, carried in tokens (the hash itself never leaves the server)."""
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
 
 
 _DUMMY_HASH = hash_password("officewell-dummy")

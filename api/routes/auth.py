@@ -4,23 +4,50 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from api.deps import PrincipalDep, ServicesDep
 from api.schemas import MePublic, TokenPublic
+from api.throttle import ThrottledError
 
 router = APIRouter(tags=["auth"])
 
 
-@router.post("/auth/token")
-def login(services: ServicesDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> TokenPublic:
-    """Exchange a username and password for a bearer token."""
-    principal = services.users.authenticate(form.username, form.password)
+@router.post(
+    "/auth/token",
+    responses={
+        401: {"description": "Wrong username or password"},
+        429: {"description": "Too many failed logins, or too many at once: see Retry-After"},
+    },
+)
+def login(
+    request: Request,
+    response: Response,
+    services: ServicesDep,
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+) -> TokenPublic:
+    """Exchange a username and password for a bearer token (throttled per user and per address)."""
+    address = request.client.host if request.client else "unknown"
+    throttle = services.login_throttle
+    try:
+        throttle.check_allowed(form.username, address)
+        with throttle.password_check():
+            principal = services.users.authenticate(form.username, form.password)
+    except ThrottledError as exc:
+        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, exc.reason, {"Retry-After": exc.retry_after}) from None
     if principal is None:
+        throttle.failed(form.username, address)
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Wrong username or password", {"WWW-Authenticate": "Bearer"})
+    throttle.succeeded(form.username)
+    # RFC 6749 §5.1: a token response must not be cached by the browser or a proxy.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
+    stamp = services.users.stamp_of(principal.username) or ""
     return TokenPublic(
-        access_token=services.tokens.issue(principal), username=principal.username, role=principal.role.value
+        access_token=services.tokens.issue(principal, stamp=stamp),
+        username=principal.username,
+        role=principal.role.value,
     )
 
 
