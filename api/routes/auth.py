@@ -33,6 +33,8 @@ def login(
     try:
         throttle.check_allowed(form.username, address)
         with throttle.password_check():
+            # Again: while this request waited for a slot, the others' failures may have locked the user.
+            throttle.check_allowed(form.username, address)
             principal = services.users.authenticate(form.username, form.password)
     except ThrottledError as exc:
         raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, exc.reason, {"Retry-After": exc.retry_after}) from None
