@@ -118,11 +118,49 @@ class Device(_Strict):
 
 
 class Site(_Strict):
-    """A whole site file."""
+    """A whole site file.
+
+    `[topics]` sets, per device format, the topic roots its messages arrive under where the site's
+    systems differ from the defaults (zigbee2mqtt's base_topic, Tasmota's prefix, Telegraf's topic), e.g.
+    `line-protocol = ["telegraf", "lineprotocol"]` or `zigbee2mqtt = "z2m"`.
+    """
 
     site: SiteInfo
     zones: tuple[Zone, ...] = Field(min_length=1)
     devices: tuple[Device, ...] = ()
+    topics: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+
+    @field_validator("topics", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        if isinstance(value, dict):
+            return {k: (v,) if isinstance(v, str) else v for k, v in value.items()}
+        return value
+
+    @field_validator("topics")
+    @classmethod
+    def _topic_roots(cls, topics: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        from sensors.decoders import DECODERS  # the registry imports the site module
+
+        roots: dict[str, str] = {}
+        for name, decoder in DECODERS.items():
+            if name == "native" and name in topics:
+                raise ValueError("the native format's topic is fixed (officewell/{site}/{zone}/{device})")
+            if name not in topics:
+                roots.update(dict.fromkeys(decoder.roots, name))
+        for name, given in topics.items():
+            if name not in DECODERS:
+                raise ValueError(f"unknown format {name!r}; known: {', '.join(DECODERS)}")
+            if not given:
+                raise ValueError(f"{name}: give at least one topic root")
+            for root in given:
+                if not _TOPIC_ROOT.fullmatch(root):
+                    raise ValueError(f"{name}: {root!r} is not a topic root (levels without +, # or a leading /)")
+                clash = next((f for r, f in roots.items() if _nested(r, root) and f != name), None)
+                if clash:
+                    raise ValueError(f"{name}: topic root {root!r} overlaps {clash}'s topics")
+                roots[root] = name
+        return topics
 
     @model_validator(mode="after")
     def _references(self) -> Site:
@@ -159,6 +197,14 @@ class Site(_Strict):
     def devices_in(self, zone_id: str) -> tuple[Device, ...]:
         """The devices placed in a zone."""
         return tuple(d for d in self.devices if d.zone == zone_id)
+
+
+_TOPIC_ROOT = re.compile(r"[^/+#\x00]{1,64}(?:/[^/+#\x00]{1,64}){0,3}")
+
+
+def _nested(a: str, b: str) -> bool:
+    """Whether one topic root lies within the other (then messages could not be told apart)."""
+    return a == b or a.startswith(b + "/") or b.startswith(a + "/")
 
 
 def parse_site(text: str, source: str = "site.toml") -> Site:

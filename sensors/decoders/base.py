@@ -36,6 +36,7 @@ class Decoder(Protocol):
     """A device format: which topics it owns and how it turns a payload into samples."""
 
     name: str
+    roots: tuple[str, ...]  # the first topic levels this format's messages arrive under
 
     def bind(self, site: Site) -> Decoder:
         """This decoder configured for one site (its time zone, its devices); may return itself."""

@@ -1,4 +1,7 @@
-"""InfluxDB line protocol on `lineprotocol/<anything>`: measurement `environment`, tag `device`, quantity fields."""
+"""InfluxDB line protocol on `lineprotocol/…` or Telegraf's `telegraf/<host>/<plugin>`: measurement `environment`.
+
+The device is the `device` tag, or — as Telegraf sends it — the `host` tag when there is no `device` tag.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +11,13 @@ from dataclasses import dataclass
 
 from sensors.decoders.base import Decoder, Sample
 from sensors.decoders.fields import Fields
+from sensors.decoders.topics import roots_for, split_root
 from sensors.errors import DecodeError
 from sensors.quantities import QUANTITIES
 from sensors.reading import from_epoch_ns
 from sensors.site import Site
 
-TOPIC_ROOT = "lineprotocol"
+ROOTS = ("lineprotocol", "telegraf")  # ours, and Telegraf's MQTT output default; the site file's [topics] may differ
 MEASUREMENT = "environment"
 
 # Which characters a backslash escapes in each element (docs.influxdata.com line protocol, "Special characters");
@@ -47,21 +51,21 @@ class LineProtocolDecoder:
 
     name = "line-protocol"
 
-    def __init__(self, topic_root: str = TOPIC_ROOT) -> None:
-        """Own the topics under `topic_root` (default `lineprotocol`, apart from the native `officewell/`)."""
-        self._root = topic_root
+    def __init__(self, roots: tuple[str, ...] = ROOTS) -> None:
+        """Own the topics under `roots` (default `lineprotocol/` and Telegraf's `telegraf/`)."""
+        self.roots = roots
 
     def bind(self, site: Site) -> Decoder:
-        """Devices are named in the payload, not the topic, so there is nothing to bind."""
-        return self
+        """Devices are named in the payload, not the topic: only the topic roots come from the site."""
+        return LineProtocolDecoder(roots_for(site, self.name, ROOTS))
 
     def topic_filters(self, site_id: str) -> tuple[str, ...]:
-        """Everything under the topic root."""
-        return (f"{self._root}/#",)
+        """Everything under the topic roots."""
+        return tuple(f"{root}/#" for root in self.roots)
 
     def matches(self, topic: str) -> bool:
-        """Topics under the root."""
-        return topic.startswith(self._root + "/")
+        """Topics under a root."""
+        return split_root(topic, self.roots) is not None
 
     def decode(self, topic: str, payload: bytes) -> list[Sample]:
         """One sample per `environment` line; a syntax error anywhere rejects the whole message.
@@ -83,9 +87,9 @@ class LineProtocolDecoder:
 
 def _sample(point: Point) -> Sample:
     tags = dict(point.tags)
-    device = tags.get("device")
+    device = tags.get("device", tags.get("host"))  # Telegraf tags every point with its `host`
     if device is None:
-        raise DecodeError(f"line {point.line}: no `device` tag (it names the device, as in the site file)")
+        raise DecodeError(f"line {point.line}: no `device` tag (or Telegraf's `host`): it names the device")
     fields = Fields()
     counts = Counter(key for key, _ in point.fields)
     for key, value in point.fields:

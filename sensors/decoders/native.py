@@ -24,6 +24,7 @@ class NativeDecoder:
     """Decodes officewell's own JSON payloads."""
 
     name = "native"
+    roots: tuple[str, ...] = (TOPIC_ROOT,)  # fixed by contracts §2
 
     def bind(self, site: Site) -> Decoder:
         """The native format needs nothing from the site: the topic names site, zone and device."""

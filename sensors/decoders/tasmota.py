@@ -9,7 +9,7 @@ from sensors.decoders.base import Decoder, Sample
 from sensors.decoders.fields import Fields
 from sensors.decoders.jsonpayload import describe, load_object
 from sensors.decoders.times import parse_time
-from sensors.decoders.topics import device_ids, filters
+from sensors.decoders.topics import device_ids, filters, roots_for, split_root
 from sensors.errors import DecodeError
 from sensors.site import Site
 
@@ -35,34 +35,40 @@ PRIORITY = (
 
 _META = frozenset({"Time", "TempUnit", "PressureUnit", "SpeedUnit", "Epoch"})
 
+ROOTS = ("tele",)  # Tasmota's telemetry %prefix%; the site file's [topics] may name others
+
 
 class TasmotaDecoder:
     """Decodes `SENSOR` telemetry; `LWT` (Online/Offline), `STATE` and other `tele/` topics carry no readings."""
 
     name = "tasmota"
 
-    def __init__(self, tz: tzinfo | None = None, devices: tuple[str, ...] | None = None) -> None:
-        """`tz` reads the offset-less `Time` (the site's zone); `devices` limits subscriptions to those topics."""
+    def __init__(
+        self, tz: tzinfo | None = None, devices: tuple[str, ...] | None = None, roots: tuple[str, ...] = ROOTS
+    ) -> None:
+        """`tz` reads the offset-less `Time` (the site's zone); `devices` limits subscriptions; `roots`: %prefix%."""
         self._tz = tz
         self._devices = devices
+        self.roots = roots
 
     def bind(self, site: Site) -> Decoder:
         """Read `Time` in the site's time zone and subscribe to the site's Tasmota devices only."""
-        return TasmotaDecoder(site.site.tz, device_ids(site, self.name))
+        return TasmotaDecoder(site.site.tz, device_ids(site, self.name), roots_for(site, self.name, ROOTS))
 
     def topic_filters(self, site_id: str) -> tuple[str, ...]:
         """Each registered device's SENSOR topic, or every device's when not bound to a site."""
-        return filters("tele/{id}/SENSOR", self._devices, "tele/+/SENSOR")
+        return filters("{root}/{id}/SENSOR", self._devices, "{root}/+/SENSOR", self.roots)
 
     def matches(self, topic: str) -> bool:
-        """Tasmota telemetry topics start with `tele/`."""
-        return topic.startswith("tele/")
+        """Tasmota telemetry topics start with `tele/` (Tasmota's telemetry %prefix%)."""
+        return split_root(topic, self.roots) is not None
 
     def decode(self, topic: str, payload: bytes) -> list[Sample]:
         """Read the sensor blocks of one SENSOR message."""
-        device, _, kind = topic[len("tele/") :].rpartition("/")
+        root, rest = split_root(topic, self.roots) or (self.roots[0], "")
+        device, _, kind = rest.rpartition("/")
         if not device:
-            raise DecodeError(f"topic {topic!r} is not tele/<topic>/<message>")
+            raise DecodeError(f"topic {topic!r} is not {root}/<topic>/<message>")
         if kind != "SENSOR":
             return []  # LWT, STATE, INFO1…3, RESULT: status, not readings
         obj = load_object(payload)

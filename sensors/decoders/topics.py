@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from sensors.site import Site
 
@@ -13,8 +13,22 @@ def device_ids(site: Site, format_name: str) -> tuple[str, ...]:
     return tuple(d.id for d in site.devices if d.format == format_name and not set(d.id) & {"+", "#", "\0"})
 
 
-def filters(template: str, ids: Iterable[str] | None, wildcard: str) -> tuple[str, ...]:
-    """One filter per device id (template with {id}), or the format-wide wildcard filter when unbound."""
+def filters(template: str, ids: Iterable[str] | None, wildcard: str, roots: Sequence[str]) -> tuple[str, ...]:
+    """Per topic root: one filter per device id (template with {root} and {id}), or the wildcard when unbound."""
     if ids is None:
-        return (wildcard,)
-    return tuple(dict.fromkeys(template.format(id=device) for device in ids))
+        return tuple(dict.fromkeys(wildcard.format(root=root) for root in roots))
+    devices = list(ids)
+    return tuple(dict.fromkeys(template.format(root=root, id=device) for root in roots for device in devices))
+
+
+def roots_for(site: Site, format_name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    """The topic roots a site's file gives a format (`[topics]`), else the format's default."""
+    return site.topics.get(format_name, default)
+
+
+def split_root(topic: str, roots: Sequence[str]) -> tuple[str, str] | None:
+    """(root, rest) for the longest root the topic lies under, or None."""
+    for root in sorted(roots, key=len, reverse=True):
+        if topic.startswith(root + "/"):
+            return root, topic[len(root) + 1 :]
+    return None

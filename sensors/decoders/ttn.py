@@ -9,9 +9,11 @@ from sensors.decoders.base import Decoder, Sample
 from sensors.decoders.codec import read_codec_output
 from sensors.decoders.jsonpayload import describe, field, load_object, text_field
 from sensors.decoders.times import parse_time
-from sensors.decoders.topics import device_ids, filters
+from sensors.decoders.topics import device_ids, filters, roots_for, split_root
 from sensors.errors import DecodeError
 from sensors.site import Site
+
+ROOTS = ("v3",)  # The Things Stack's MQTT server; the site file's [topics] may name others
 
 
 class TheThingsStackDecoder:
@@ -19,33 +21,35 @@ class TheThingsStackDecoder:
 
     name = "ttn"
 
-    def __init__(self, devices: tuple[str, ...] | None = None) -> None:
-        """`devices` (end device ids) limits subscriptions to those devices."""
+    def __init__(self, devices: tuple[str, ...] | None = None, roots: tuple[str, ...] = ROOTS) -> None:
+        """`devices` (end device ids) limits subscriptions to those devices; `roots` are the topic prefixes."""
         self._devices = devices
+        self.roots = roots
 
     def bind(self, site: Site) -> Decoder:
         """Subscribe to the uplinks of the site's devices only."""
-        return TheThingsStackDecoder(device_ids(site, self.name))
+        return TheThingsStackDecoder(device_ids(site, self.name), roots_for(site, self.name, ROOTS))
 
     def topic_filters(self, site_id: str) -> tuple[str, ...]:
         """The uplinks of each registered device, or of every device when not bound to a site."""
-        return filters("v3/+/devices/{id}/up", self._devices, "v3/+/devices/+/up")
+        return filters("{root}/+/devices/{id}/up", self._devices, "{root}/+/devices/+/up", self.roots)
 
     def matches(self, topic: str) -> bool:
         """The Things Stack's MQTT topics start with `v3/`."""
-        return topic.startswith("v3/")
+        return split_root(topic, self.roots) is not None
 
     def decode(self, topic: str, payload: bytes) -> list[Sample]:
         """Read the payload formatter's output (`uplink_message.decoded_payload`) of an uplink."""
-        parts = topic.split("/")
-        if len(parts) < 5 or parts[2] != "devices" or not parts[1] or not parts[3]:
-            raise DecodeError(f"topic {topic!r} is not v3/<application id>@<tenant id>/devices/<device id>/<event>")
-        if parts[4:] != ["up"]:
+        root, rest = split_root(topic, self.roots) or (self.roots[0], "")
+        parts = rest.split("/")
+        if len(parts) < 4 or parts[1] != "devices" or not parts[0] or not parts[2]:
+            raise DecodeError(f"topic {topic!r} is not {root}/<application id>@<tenant id>/devices/<device id>/<event>")
+        if parts[3:] != ["up"]:
             return []  # join, down/…, service/data, location/solved carry no readings
         obj = load_object(payload)
         device = text_field(obj, "end_device_ids.device_id")
-        if device != parts[3]:
-            raise DecodeError(f"end_device_ids.device_id {device!r} does not match the topic's {parts[3]!r}")
+        if device != parts[2]:
+            raise DecodeError(f"end_device_ids.device_id {device!r} does not match the topic's {parts[2]!r}")
         if obj.get("simulated") is True:
             # Sent from the Console's "simulate uplink": a test of the formatter, not a measurement.
             raise DecodeError("simulated uplink: not stored as a reading")

@@ -9,11 +9,11 @@ from sensors.decoders.base import Decoder, Sample
 from sensors.decoders.fields import Fields
 from sensors.decoders.jsonpayload import describe, load_object
 from sensors.decoders.times import parse_time
-from sensors.decoders.topics import device_ids, filters
+from sensors.decoders.topics import device_ids, filters, roots_for, split_root
 from sensors.errors import DecodeError
 from sensors.site import Site
 
-BASE_TOPIC = "zigbee2mqtt"
+ROOTS = ("zigbee2mqtt",)  # zigbee2mqtt's `mqtt.base_topic`; the site file's [topics] may name others
 
 # Exposed property -> quantity, in priority order: `illuminance_lux` first because before zigbee2mqtt 2.0
 # `illuminance` was a raw value next to it; since 2.0 `illuminance` itself is lux and `illuminance_lux` is gone.
@@ -48,28 +48,28 @@ class Zigbee2MqttDecoder:
 
     name = "zigbee2mqtt"
 
-    def __init__(self, base_topic: str = BASE_TOPIC, devices: tuple[str, ...] | None = None) -> None:
-        """Use `base_topic` (zigbee2mqtt's `mqtt.base_topic`); `devices` limits subscriptions to those names."""
-        self._base = base_topic
+    def __init__(self, roots: tuple[str, ...] = ROOTS, devices: tuple[str, ...] | None = None) -> None:
+        """Use the base topics `roots`; `devices` limits subscriptions to those friendly names."""
+        self.roots = roots
         self._devices = devices
 
     def bind(self, site: Site) -> Decoder:
         """Subscribe to the site's zigbee2mqtt devices only: the bridge also serves lights and switches."""
-        return Zigbee2MqttDecoder(self._base, device_ids(site, self.name))
+        return Zigbee2MqttDecoder(roots_for(site, self.name, ROOTS), device_ids(site, self.name))
 
     def topic_filters(self, site_id: str) -> tuple[str, ...]:
         """Each registered device's topic; every zigbee2mqtt topic when not bound to a site."""
-        return filters(self._base + "/{id}", self._devices, self._base + "/#")
+        return filters("{root}/{id}", self._devices, "{root}/#", self.roots)
 
     def matches(self, topic: str) -> bool:
-        """zigbee2mqtt topics start with the base topic."""
-        return topic.startswith(self._base + "/")
+        """zigbee2mqtt topics start with a base topic."""
+        return split_root(topic, self.roots) is not None
 
     def decode(self, topic: str, payload: bytes) -> list[Sample]:
         """Read the quantities of one device state message."""
-        name = topic[len(self._base) + 1 :]
+        root, name = split_root(topic, self.roots) or ("", "")
         if not name:
-            raise DecodeError(f"topic {topic!r} names no device after {self._base}/")
+            raise DecodeError(f"topic {topic!r} names no device after {root or self.roots[0]}/")
         if _carries_no_readings(name):
             return []
         obj = load_object(payload)

@@ -81,3 +81,39 @@ def test_a_site_written_out_reads_back_the_same(tmp_path):
     assert {d.interval_s for d in again.devices} == {5.0}
     assert "interval_s = 5.0" in dump_site(faster)
     assert not (tmp_path / "site.toml.tmp").exists()
+
+
+def test_the_site_file_sets_topic_roots_per_format():
+    from sensors.decoders import DECODERS
+    from sensors.site import parse_site
+
+    site = parse_site(
+        '[site]\nid = "kc"\n[[zones]]\nid = "z1"\n'
+        '[[devices]]\nid = "Air 1"\nzone = "z1"\nformat = "zigbee2mqtt"\n'
+        '[topics]\nzigbee2mqtt = "z2m/plan-2"\nline-protocol = ["sensors/lp"]\n'
+    )
+    assert site.topics == {"zigbee2mqtt": ("z2m/plan-2",), "line-protocol": ("sensors/lp",)}
+    zigbee = DECODERS["zigbee2mqtt"].bind(site)
+    assert zigbee.topic_filters("kc") == ("z2m/plan-2/Air 1",)
+    [sample] = zigbee.decode("z2m/plan-2/Air 1", b'{"co2": 640}')
+    assert (sample.device, sample.values) == ("Air 1", {"co2_ppm": 640.0})
+    assert DECODERS["line-protocol"].bind(site).topic_filters("kc") == ("sensors/lp/#",)
+    assert DECODERS["tasmota"].bind(site).topic_filters("kc") == ()  # no Tasmota devices: nothing to hear
+
+
+@pytest.mark.parametrize(
+    ("topics", "message"),
+    [
+        ('native = "mine"', "native format's topic is fixed"),
+        ('modbus = "m"', "unknown format 'modbus'"),
+        ('zigbee2mqtt = "tele"', "overlaps tasmota's topics"),
+        ('line-protocol = "officewell/lp"', "overlaps native's topics"),
+        ('tasmota = "a/+/b"', "is not a topic root"),
+        ("tasmota = []", "at least one topic root"),
+    ],
+)
+def test_topic_roots_that_cannot_work_are_refused(topics, message):
+    from sensors.site import parse_site
+
+    with pytest.raises(SiteFileError, match=message):
+        parse_site(f'[site]\nid = "kc"\n[[zones]]\nid = "z1"\n[topics]\n{topics}\n')

@@ -138,9 +138,18 @@ def test_non_utf8_is_rejected():
 
 
 def test_topic_root_is_configurable_and_apart_from_the_native_topics():
-    assert decoder.topic_filters("kc-main") == ("lineprotocol/#",)
+    assert decoder.topic_filters("kc-main") == ("lineprotocol/#", "telegraf/#")
     assert decoder.matches("lineprotocol/x")
+    assert decoder.matches("telegraf/host01/environment"), "Telegraf's MQTT output default, accepted out of the box"
     assert not decoder.matches("officewell/kc-main/z1/lp")
-    telegraf = LineProtocolDecoder(topic_root="telegraf")
-    assert telegraf.topic_filters("kc-main") == ("telegraf/#",)
-    assert telegraf.matches("telegraf/host01/environment")
+    only = LineProtocolDecoder(roots=("sensors/lp",))
+    assert only.topic_filters("kc-main") == ("sensors/lp/#",)
+    assert only.matches("sensors/lp/host01")
+    assert not only.matches("telegraf/host01/environment")
+
+
+def test_telegrafs_host_tag_names_the_device_when_there_is_no_device_tag():
+    [sample] = decoder.decode("telegraf/pi-7/exec", b"environment,host=pi-7 co2_ppm=655 1764000000000000000\n")
+    assert sample.device == "pi-7"
+    [tagged] = decoder.decode("telegraf/pi-7/exec", b"environment,host=pi-7,device=aq-09 co2_ppm=655\n")
+    assert tagged.device == "aq-09"

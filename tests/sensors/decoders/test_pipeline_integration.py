@@ -200,6 +200,7 @@ def test_bound_pipeline_subscribes_to_each_registered_device():
         "lineprotocol/#",
         "officewell/kc-main/+/+",
         "tele/tasmota_4BC990/SENSOR",
+        "telegraf/#",
         "v3/+/devices/dev1/up",
         "zigbee2mqtt/Plan 2/CO2 sensor",
     ]

@@ -169,5 +169,5 @@ def test_bound_decoder_subscribes_to_the_sites_devices_only():
     )
     assert decoder.topic_filters("kc-main") == ("zigbee2mqtt/#",)
     assert decoder.bind(site).topic_filters("kc-main") == ("zigbee2mqtt/office/air 1",)
-    assert Zigbee2MqttDecoder(base_topic="z2m").matches("z2m/office/air 1")
+    assert Zigbee2MqttDecoder(roots=("z2m",)).matches("z2m/office/air 1")
     assert not decoder.matches("z2m/office/air 1")
