@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from api.deps import Services
@@ -21,6 +22,8 @@ def create_app(services: Services) -> FastAPI:
         title="officewell",
         version="0.1.0",
         description="Sound, light and air in a customer service centre.",
+        docs_url=None,  # served below from vendored assets: the default pages load them from a CDN
+        redoc_url=None,
     )
     app.state.services = services
     app.add_middleware(BodyLimitMiddleware)
@@ -54,6 +57,26 @@ def create_app(services: Services) -> FastAPI:
         if services.metrics is None:
             return Response("no gateway runs in this process; scrape the gateway's own /metrics\n", 404)
         return Response(services.metrics(), media_type=METRICS_CONTENT_TYPE)
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="officewell API",
+            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+        )
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="officewell API",
+            redoc_js_url="/static/vendor/redoc/redoc.standalone.js",
+            redoc_favicon_url="/static/favicon.svg",
+            with_google_fonts=False,
+        )
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

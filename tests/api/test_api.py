@@ -210,3 +210,15 @@ def test_a_token_dies_with_its_users_role(client, services):
     assert client.get("/api/v1/me", headers=headers).status_code == 200
     services.users.add("hr", Role.FACILITIES, PASSWORDS[Role.HR])  # HR's role changed
     assert client.get("/api/v1/me", headers=headers).status_code == 401
+
+
+@pytest.mark.parametrize(("page", "asset"), [("/docs", "swagger-ui-bundle.js"), ("/redoc", "redoc.standalone.js")])
+def test_api_docs_work_offline(client, page, asset):
+    html = client.get(page).text
+    assert "cdn." not in html
+    assert "fonts.googleapis" not in html
+    src = next(part.split('"')[1] for part in html.split("src=")[1:] if asset in part)
+    assert src.startswith("/static/vendor/")
+    script = client.get(src)
+    assert script.status_code == 200
+    assert len(script.content) > 500_000
