@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -10,10 +12,19 @@ from fastapi.staticfiles import StaticFiles
 from api.deps import Services
 from api.limits import BodyLimitMiddleware
 from api.routes import auth, environment, gateway, goals
+from api.schemas import ErrorPublic, HealthPublic
 from dashboards import STATIC_DIR
 from gateway.errors import StoreUnavailableError
 
 METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+# What a protected route may answer besides its own response, for the OpenAPI schema.
+LOGIN_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorPublic, "description": "not logged in, or the session expired"},
+    403: {"model": ErrorPublic, "description": "the user's role may not see this"},
+}
+STORE_ERRORS: dict[int | str, dict[str, Any]] = {
+    503: {"model": ErrorPublic, "description": "a store is unavailable or not configured; try again later"},
+}
 
 
 def create_app(services: Services) -> FastAPI:
@@ -37,21 +48,35 @@ def create_app(services: Services) -> FastAPI:
 
     v1 = APIRouter(prefix="/api/v1")
     v1.include_router(auth.router)
-    v1.include_router(environment.router)
-    v1.include_router(gateway.router)
-    v1.include_router(goals.router)
+    v1.include_router(environment.router, responses={**LOGIN_ERRORS, **STORE_ERRORS})
+    v1.include_router(gateway.router, responses={**LOGIN_ERRORS, **STORE_ERRORS})
+    v1.include_router(goals.router, responses={**LOGIN_ERRORS, **STORE_ERRORS})
     app.include_router(v1)
 
-    @app.get("/healthz", tags=["health"])
-    def healthz() -> JSONResponse:
+    @app.get(
+        "/healthz",
+        tags=["health"],
+        response_model_exclude_unset=True,
+        responses={503: {"model": HealthPublic, "description": "degraded: the gateway stopped taking messages"}},
+    )
+    def healthz(response: Response) -> HealthPublic:
         """Liveness and a short status; needs no login."""
-        extra = services.status()
+        health = HealthPublic.model_validate({"status": "ok", "site": services.site.id, **services.status()})
         # A gateway whose intake or flush thread died accepts nothing more: say so, with a 503.
-        healthy = extra.get("gateway", {}).get("threads_alive", True) is not False
-        body = {"status": "ok" if healthy else "degraded", "site": services.site.id, **extra}
-        return JSONResponse(body, status_code=200 if healthy else 503)
+        if health.gateway is not None and not health.gateway.threads_alive:
+            health.status = "degraded"
+            response.status_code = 503
+        return health
 
-    @app.get("/metrics", tags=["health"], response_class=Response)
+    @app.get(
+        "/metrics",
+        tags=["health"],
+        response_class=Response,
+        responses={
+            200: {"content": {METRICS_CONTENT_TYPE: {}}, "description": "Prometheus text format"},
+            404: {"content": {"text/plain": {}}, "description": "no gateway runs in this process"},
+        },
+    )
     def metrics() -> Response:
         """Prometheus metrics of the gateway running in this process (404 when none does)."""
         if services.metrics is None:

@@ -4,24 +4,34 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
 
-from api.security import Principal, Role, TokenSigner
+from api.security import ACCESS, Area, Principal, Role, TokenSigner
 from api.throttle import LoginThrottle
 from api.users import UserDirectory
 from gateway.deadletter_log import DeadLetterLog
 from gateway.device_status import DeviceStatusLog
 from gateway.stores.port import ReadingStore
+from models.targets import GoalTargets
 from records.store import RecordsStore
 from sensors.site import Site
 
 
+def utc_now() -> datetime:
+    """The real time, timezone-aware: the default clock of the API."""
+    return datetime.now(UTC)
+
+
 @dataclass
 class Services:
-    """Everything the API reads from, built once by the entry point."""
+    """Everything the API reads from, built once by the entry point.
+
+    `now` is the API's clock (tests pin it); `targets` the goals from the settings.
+    """
 
     site: Site
     store: ReadingStore
@@ -33,6 +43,12 @@ class Services:
     device_status: DeviceStatusLog | None = None
     records: RecordsStore | None = None
     login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    targets: GoalTargets = field(default_factory=GoalTargets)
+    now: Callable[[], datetime] = field(default=utc_now)
+
+    def today(self) -> date:
+        """Today's date at the site (its local time), by the API's clock."""
+        return self.now().astimezone(self.site.site.tz).date()
 
 
 def get_services(request: Request) -> Services:
@@ -44,6 +60,32 @@ def get_services(request: Request) -> Services:
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def site_of(services: ServicesDep) -> Site:
+    """The site this server serves."""
+    return services.site
+
+
+def now_of(services: ServicesDep) -> datetime:
+    """The current instant by the API's clock (timezone-aware)."""
+    return services.now()
+
+
+def today_of(services: ServicesDep) -> date:
+    """Today's date in the site's local time, by the API's clock."""
+    return services.today()
+
+
+def targets_of(services: ServicesDep) -> GoalTargets:
+    """The goals the follow-up measures against (from the settings)."""
+    return services.targets
+
+
+SiteDep = Annotated[Site, Depends(site_of)]
+NowDep = Annotated[datetime, Depends(now_of)]
+TodayDep = Annotated[date, Depends(today_of)]
+TargetsDep = Annotated[GoalTargets, Depends(targets_of)]
 
 
 def current_principal(services: ServicesDep, token: Annotated[str | None, Depends(oauth2)]) -> Principal:
@@ -81,11 +123,9 @@ def require(*roles: Role) -> Callable[[Principal], Principal]:
     return check
 
 
-# Environment data (rooms, not people) is open to every role.
-EnvironmentReader = Annotated[Principal, Depends(require(Role.FACILITIES, Role.HR, Role.MANAGER))]
-GatewayOperator = Annotated[Principal, Depends(require(Role.FACILITIES))]
-# Answer rates and NKI per answer group are operations data, not personal data.
-GoalReader = Annotated[Principal, Depends(require(Role.MANAGER, Role.HR))]
+EnvironmentReader = Annotated[Principal, Depends(require(*ACCESS[Area.ENVIRONMENT]))]
+GatewayOperator = Annotated[Principal, Depends(require(*ACCESS[Area.GATEWAY]))]
+GoalReader = Annotated[Principal, Depends(require(*ACCESS[Area.GOALS]))]
 
 
 def records_of(services: ServicesDep) -> RecordsStore:

@@ -8,8 +8,10 @@ import hmac
 import json
 import secrets
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from types import MappingProxyType
 
 
 class Role(StrEnum):
@@ -19,6 +21,29 @@ class Role(StrEnum):
     HR = "hr"
     MANAGER = "manager"
     ADMIN = "admin"
+
+
+class Area(StrEnum):
+    """A part of the API that roles are let into as a whole."""
+
+    ENVIRONMENT = "environment"  # rooms, not people: zones, quantities, readings
+    GATEWAY = "gateway"  # dead letters and sensor health
+    GOALS = "goals"  # answer rates and NKI per answer group: operations data, not personal data
+
+
+# Who may see what (admin sees everything). The routes' dependencies and the pages both read this table.
+ACCESS: Mapping[Area, frozenset[Role]] = MappingProxyType(
+    {
+        Area.ENVIRONMENT: frozenset({Role.FACILITIES, Role.HR, Role.MANAGER}),
+        Area.GATEWAY: frozenset({Role.FACILITIES}),
+        Area.GOALS: frozenset({Role.MANAGER, Role.HR}),
+    }
+)
+
+
+def areas_of(role: Role) -> list[Area]:
+    """The areas a role may see, in the table's order."""
+    return [area for area, roles in ACCESS.items() if role is Role.ADMIN or role in roles]
 
 
 @dataclass(frozen=True)

@@ -15,16 +15,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from models.absence import team_sort_key
+from models.targets import NKI_TARGETS, TARGET_ANSWER_RATE
 
 TOTAL = "total"
-TARGET_ANSWER_RATE = 0.95
-NKI_TARGETS: Mapping[str, float] = {"treatment": 4.3, "knowledge": 4.0}
 SITE_TZ = "Europe/Stockholm"
 TERTIAL_FIRST_MONTH = {1: 1, 2: 5, 3: 9}
 
@@ -124,7 +122,7 @@ def nki_follow_up(nki: pd.DataFrame, targets: Mapping[str, float] = NKI_TARGETS)
 
 @dataclass(frozen=True)
 class TertialReport:
-    """The period report's numbers for one year, one row per tertial (and team); render as you like.
+    """The period report's numbers for one year, one row per tertial (and team); the API renders it as JSON.
 
     centre: tertial, start, end, offered, answered, answer_rate, met, gap_pp, weeks, weeks_met, weeks_met_share.
     teams: the same per team (weeks: the team's own weekly rates).
@@ -140,19 +138,6 @@ class TertialReport:
     weeks: pd.DataFrame
     nki: pd.DataFrame
     notes: tuple[str, ...] = field(default=())
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready: dates as ISO text, NaN and missing as None."""
-        return {
-            "year": self.year,
-            "target_answer_rate": self.target_answer_rate,
-            "nki_targets": dict(self.nki_targets),
-            "centre": _records(self.centre),
-            "teams": _records(self.teams),
-            "weeks": _records(self.weeks),
-            "nki": _records(self.nki),
-            "notes": list(self.notes),
-        }
 
 
 def tertial_report(
@@ -354,21 +339,3 @@ def _nki_by_tertial(nki: pd.DataFrame, labels: list[str], targets: Mapping[str, 
     merged = _against_targets(_weighted(per_period, ["tertial", "team", "dimension"]), targets)
     merged = merged.sort_values(["tertial", "_total", "team", "dimension"], kind="stable", key=_natural)
     return merged[columns].reset_index(drop=True)
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as plain dicts: timestamps as ISO dates, NaN/NA as None, numpy scalars as Python ones."""
-    out = []
-    for row in frame.to_dict(orient="records"):
-        clean: dict[str, Any] = {}
-        for key, value in row.items():
-            if isinstance(value, pd.Timestamp):
-                clean[str(key)] = value.date().isoformat()
-            elif value is None or (not isinstance(value, str) and pd.isna(value)):
-                clean[str(key)] = None
-            elif isinstance(value, np.generic):
-                clean[str(key)] = value.item()
-            else:
-                clean[str(key)] = value
-        out.append(clean)
-    return out

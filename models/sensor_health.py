@@ -19,6 +19,7 @@ HEALTH_COLUMNS = [
     "co2_baseline_ppm",
     "co2_drift",
     "battery_pct",
+    "battery_low",
     "problems",
     "status",
 ]
@@ -84,7 +85,8 @@ def sensor_health(
         elif drift == "stuck":
             problems.append(f"CO2 stuck at {rules.co2_outdoor_floor_ppm:.0f} ppm: the sensor clamps, recalibrate")
         battery = float(d["battery_pct"]) if pd.notna(d["battery_pct"]) else None
-        if battery is not None and battery < rules.low_battery_pct:
+        battery_low = battery is not None and battery < rules.low_battery_pct
+        if battery_low:
             problems.append(f"battery {battery:.0f} %")
         status_word = "fault" if stale or flat else ("attention" if problems else "ok")
         rows.append(
@@ -100,6 +102,7 @@ def sensor_health(
                 baseline,
                 drift,
                 battery,
+                battery_low,
                 problems,
                 status_word,
             ]

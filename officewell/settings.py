@@ -11,6 +11,7 @@ from typing import Any, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from models.targets import NKI_SCALE, NKI_TARGETS, TARGET_ANSWER_RATE, GoalTargets
 from officewell.errors import SettingsError
 
 PREFIX = "OFFICEWELL_"
@@ -50,6 +51,16 @@ class Settings(BaseSettings):
     max_age_days: int = Field(30, ge=1, le=3650, description="oldest reading timestamp the gateway accepts")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = Field("text", description="json: one JSON object per line")
+    # The centre's goals (contracts §6: defaults, configurable).
+    answer_rate_target: float = Field(
+        TARGET_ANSWER_RATE, gt=0, le=1, description="the weekly answer-rate goal as a share: 0.95 = 95 %"
+    )
+    nki_target_treatment: float = Field(
+        NKI_TARGETS["treatment"], ge=NKI_SCALE[0], le=NKI_SCALE[1], description="NKI goal for treatment (1–5)"
+    )
+    nki_target_knowledge: float = Field(
+        NKI_TARGETS["knowledge"], ge=NKI_SCALE[0], le=NKI_SCALE[1], description="NKI goal for knowledge (1–5)"
+    )
 
     @field_validator("secret_key", "pseudonym_key")
     @classmethod
@@ -75,6 +86,14 @@ class Settings(BaseSettings):
     def users_path(self) -> Path:
         """The users file."""
         return self.data_dir / "users.json"
+
+    @property
+    def goal_targets(self) -> GoalTargets:
+        """The answer-rate and NKI targets the goal follow-up measures against."""
+        return GoalTargets(
+            answer_rate=self.answer_rate_target,
+            nki={"treatment": self.nki_target_treatment, "knowledge": self.nki_target_knowledge},
+        )
 
 
 MIN_SECRET_LENGTH = 32

@@ -78,6 +78,7 @@ def services_of(
         metrics=metrics,
         device_status=SQLiteDeviceStatus(settings.outbox_path),
         records=records,
+        targets=settings.goal_targets,
     )
 
 

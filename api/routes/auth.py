@@ -8,7 +8,8 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from api.deps import PrincipalDep, ServicesDep
-from api.schemas import MePublic, TokenPublic
+from api.schemas import ErrorPublic, MePublic, TokenPublic
+from api.security import areas_of
 from api.throttle import ThrottledError
 
 router = APIRouter(tags=["auth"])
@@ -17,8 +18,8 @@ router = APIRouter(tags=["auth"])
 @router.post(
     "/auth/token",
     responses={
-        401: {"description": "Wrong username or password"},
-        429: {"description": "Too many failed logins, or too many at once: see Retry-After"},
+        401: {"model": ErrorPublic, "description": "wrong username or password"},
+        429: {"model": ErrorPublic, "description": "too many failed logins, or too many at once: see Retry-After"},
     },
 )
 def login(
@@ -50,10 +51,11 @@ def login(
         access_token=services.tokens.issue(principal, stamp=stamp),
         username=principal.username,
         role=principal.role.value,
+        areas=areas_of(principal.role),
     )
 
 
-@router.get("/me")
+@router.get("/me", responses={401: {"model": ErrorPublic, "description": "not logged in, or the session expired"}})
 def me(principal: PrincipalDep) -> MePublic:
     """The logged-in user and role."""
-    return MePublic(username=principal.username, role=principal.role.value)
+    return MePublic(username=principal.username, role=principal.role.value, areas=areas_of(principal.role))

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import math
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Annotated
 
 import pandas as pd
 from fastapi import APIRouter, HTTPException, Query, status
 
-from api.deps import EnvironmentReader, ServicesDep
+from api.bands import band_ranges, band_rows, bands_of, in_force, limits_in_force
+from api.deps import EnvironmentReader, NowDep, Services, ServicesDep, SiteDep, TodayDep
+from api.frames import rows_of
 from api.schemas import (
-    BandPublic,
+    IsoWeekPublic,
     LatestValuePublic,
     PointPublic,
     QuantityPublic,
@@ -24,8 +25,8 @@ from api.schemas import (
     ZonePublic,
 )
 from gateway.stores.port import LatestValue
-from models.readings import occupied_mask, window_stats
-from sensors.quantities import QUANTITIES
+from models.readings import occupied_mask, percentile_name, window_stats
+from sensors.quantities import QUANTITIES, Quantity
 from sensors.site import Site
 
 router = APIRouter(tags=["environment"])
@@ -43,13 +44,10 @@ def parse_window(text: str) -> timedelta:
     return timedelta(seconds=int(match.group(1)) * _UNIT_S[match.group(2)])
 
 
-def _bound(x: float) -> float | None:
-    return x if math.isfinite(x) else None
-
-
 @router.get("/quantities")
-def quantities(_: EnvironmentReader) -> list[QuantityPublic]:
-    """The quantity table: units, plausible ranges, comfort bands and their sources."""
+def quantities(site: SiteDep, now: NowDep, _: EnvironmentReader) -> list[QuantityPublic]:
+    """The quantity table: units, plausible ranges, comfort bands (all, and those in force now) and sources."""
+    month = now.astimezone(site.site.tz).month
     return [
         QuantityPublic(
             key=q.key,
@@ -60,19 +58,17 @@ def quantities(_: EnvironmentReader) -> list[QuantityPublic]:
             reference=q.reference,
             optional=q.optional,
             decimals=q.decimals,
-            bands=[
-                BandPublic(band=b.band.value, low=_bound(b.low), high=_bound(b.high), months=sorted(b.months))
-                for b in q.bands
-            ],
+            bands=band_rows(q.bands),
+            current_bands=band_rows(in_force(q, month)),
         )
         for q in QUANTITIES.values()
     ]
 
 
 @router.get("/site")
-def site(services: ServicesDep, _: EnvironmentReader) -> SitePublic:
-    """The site's name, time zone and working hours."""
-    info = services.site.site
+def site(site: SiteDep, today: TodayDep, _: EnvironmentReader) -> SitePublic:
+    """The site's name, time zone and working hours, and its local date and ISO week today."""
+    info = site.site
     hours = info.working_hours
     return SitePublic(
         id=info.id,
@@ -81,13 +77,14 @@ def site(services: ServicesDep, _: EnvironmentReader) -> SitePublic:
         working_hours=WorkingHoursPublic(
             start=hours.start.strftime("%H:%M"), end=hours.end.strftime("%H:%M"), days=list(hours.days)
         ),
+        today=today,
+        current_week=IsoWeekPublic.containing(today),
     )
 
 
 @router.get("/zones")
-def zones(services: ServicesDep, _: EnvironmentReader) -> list[ZonePublic]:
+def zones(site: SiteDep, _: EnvironmentReader) -> list[ZonePublic]:
     """The site's zones with their teams and devices."""
-    site = services.site
     return [
         ZonePublic(
             id=z.id,
@@ -106,10 +103,9 @@ def _latest_by_zone(site: Site, latest: list[LatestValue]) -> dict[str, ZoneLate
         if lv.zone not in out or lv.quantity not in QUANTITIES:
             continue
         quantity = QUANTITIES[lv.quantity]
-        local = lv.ts.astimezone(site.site.tz)
-        band = quantity.band(lv.value, local.month)
+        band = quantity.band(lv.value, lv.ts.astimezone(site.site.tz).month)
         out[lv.zone].values[lv.quantity] = LatestValuePublic(
-            value=lv.value, unit=quantity.unit, ts=lv.ts, device=lv.device, band=band.value if band else None
+            value=lv.value, unit=quantity.unit, ts=lv.ts, device=lv.device, band=band
         )
     return out
 
@@ -131,6 +127,7 @@ def latest_zone(zone_id: str, services: ServicesDep, _: EnvironmentReader) -> Zo
 @router.get("/readings")
 def readings(
     services: ServicesDep,
+    now: NowDep,
     _: EnvironmentReader,
     quantity: Annotated[str, Query(description="quantity key, e.g. co2_ppm")],
     zone: Annotated[list[str] | None, Query(description="zone id; repeat for several; default all")] = None,
@@ -139,26 +136,27 @@ def readings(
     window: Annotated[str | None, Query(description="aggregation window, e.g. 5m, 1h, 1d")] = None,
     occupied: Annotated[bool, Query(description="only readings inside the site's working hours")] = False,
     percentile: Annotated[
-        list[float] | None, Query(description="with a window: percentiles to add, e.g. 50 and 95")
+        list[float] | None,
+        Query(description="with a window: percentiles to add, on the 0–100 scale (exclusive), e.g. 0.5, 50, 95, 99.9"),
     ] = None,
 ) -> ReadingsPublic:
-    """Readings of one quantity: raw points, or mean/min/max/count (and percentiles) per window.
+    """Readings of one quantity: raw points, or mean/min/max/count (and percentiles) per window, each with its band.
 
     With `occupied=true` only readings in the site's working hours count, as the comfort standards ask.
+    The bands in force in the site-local month of `stop` come along, for drawing thresholds.
     """
-    if quantity not in QUANTITIES:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT, f"unknown quantity {quantity!r}; known: {', '.join(QUANTITIES)}"
-        )
+    q = _quantity(quantity)
     for z in zone or []:
         if services.site.zone(z) is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, f"No zone {z!r} in site {services.site.id!r}")
-    stop = _aware(stop, "stop") if stop else datetime.now(UTC)
+    stop = _aware(stop, "stop") if stop else now
     start = _aware(start, "start") if start else stop - timedelta(hours=24)
     if stop < start:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "stop is before start")
-    unit = QUANTITIES[quantity].unit
-    site = services.site.id
+    tz = services.site.site.tz
+    month = stop.astimezone(tz).month
+    drawn = {"limits": limits_in_force(q, month), "band_ranges": band_ranges(q, month)}
+    about = {"quantity": quantity, "unit": q.unit, "start": start, "stop": stop, **drawn}
     if window is None:
         if percentile:
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "percentiles need a window such as 1h")
@@ -166,36 +164,48 @@ def readings(
             raise HTTPException(
                 status.HTTP_422_UNPROCESSABLE_CONTENT, "raw readings are limited to 7 days; add a window such as 1h"
             )
-        frame = services.store.series(site, quantity, start, stop, zone)
-        if occupied:
-            frame = frame[_occupied(services.site, frame["ts"])]
-        points = [PointPublic.model_validate(row) for row in frame.to_dict("records")]
-        return ReadingsPublic(quantity=quantity, unit=unit, start=start, stop=stop, window_s=None, points=points)
+        frame = _series(services, quantity, start, stop, zone, occupied)
+        points = rows_of(PointPublic, frame.assign(band=bands_of(q, frame["value"], frame["ts"], tz)))
+        return ReadingsPublic.model_validate({**about, "window_s": None, "points": points})
     width = parse_window(window)
-    if any(not 0 < p < 100 for p in percentile or ()):
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "percentiles lie between 0 and 100, e.g. 95")
-    if occupied or percentile:
+    names = _percentile_names(percentile or [])
+    if occupied or names:
         # The stores aggregate plain windows themselves; filtering and percentiles need the raw series.
-        raw = services.store.series(site, quantity, start, stop, zone)
-        if occupied:
-            raw = raw[_occupied(services.site, raw["ts"])]
-        frame = window_stats(raw, width, percentile or ())
-        names = [c for c in frame.columns if c.startswith("p")]
-        windows = [
-            WindowPublic.model_validate({**row, "percentiles": {n: row[n] for n in names} or None})
-            for row in frame.to_dict("records")
-        ]
+        frame = window_stats(_series(services, quantity, start, stop, zone, occupied), width, percentile or ())
     else:
-        frame = services.store.windows(site, quantity, start, stop, width, zone)
-        windows = [WindowPublic.model_validate(row) for row in frame.to_dict("records")]
-    return ReadingsPublic(
-        quantity=quantity, unit=unit, start=start, stop=stop, window_s=width.total_seconds(), windows=windows
+        frame = services.store.windows(services.site.id, quantity, start, stop, width, zone)
+    frame = frame.assign(
+        band=bands_of(q, frame["mean"], frame["ts"], tz),
+        percentiles=pd.Series(frame[names].to_dict("records") if names else None, index=frame.index, dtype=object),
     )
+    windows = rows_of(WindowPublic, frame)
+    return ReadingsPublic.model_validate({**about, "window_s": width.total_seconds(), "windows": windows})
 
 
-def _occupied(site: Site, ts: pd.Series) -> pd.Series:
-    hours = site.site.working_hours
-    return occupied_mask(ts, site.site.tz, hours.start, hours.end, hours.days)
+def _quantity(key: str) -> Quantity:
+    if key not in QUANTITIES:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT, f"unknown quantity {key!r}; known: {', '.join(QUANTITIES)}"
+        )
+    return QUANTITIES[key]
+
+
+def _percentile_names(percentiles: list[float]) -> list[str]:
+    try:
+        return list(dict.fromkeys(percentile_name(p) for p in percentiles))
+    except ValueError as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+
+
+def _series(
+    services: Services, quantity: str, start: datetime, stop: datetime, zone: list[str] | None, occupied: bool
+) -> pd.DataFrame:
+    """The raw series (ts, zone, device, value), only working hours when `occupied`."""
+    frame = services.store.series(services.site.id, quantity, start, stop, zone)
+    if not occupied:
+        return frame
+    hours = services.site.site.working_hours
+    return frame[occupied_mask(frame["ts"], services.site.site.tz, hours.start, hours.end, hours.days)]
 
 
 def _aware(ts: datetime, name: str) -> datetime:

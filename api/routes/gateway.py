@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Annotated
 
 import pandas as pd
 from fastapi import APIRouter, Query
 
-from api.deps import GatewayOperator, ServicesDep
+from api.deps import GatewayOperator, NowDep, ServicesDep
+from api.frames import rows_of
 from api.schemas import DeadLetterPublic, DeadLettersPublic, SensorHealthPublic
 from models.sensor_health import sensor_health
 from sensors.quantities import QUANTITIES
@@ -17,9 +18,8 @@ router = APIRouter(tags=["gateway"])
 
 
 @router.get("/sensors/health")
-def sensors_health(services: ServicesDep, _: GatewayOperator) -> list[SensorHealthPublic]:
+def sensors_health(services: ServicesDep, now: NowDep, _: GatewayOperator) -> list[SensorHealthPublic]:
     """Every device of the site: stale, flat-lined, CO2 calibration drift, low battery."""
-    now = datetime.now(UTC)
     site = services.site
     devices = pd.DataFrame(
         [(d.id, d.zone, d.format, d.interval_s) for d in site.devices],
@@ -35,9 +35,7 @@ def sensors_health(services: ServicesDep, _: GatewayOperator) -> list[SensorHeal
         [services.store.series(site.id, q, now - timedelta(hours=2), now).assign(quantity=q) for q in QUANTITIES],
         ignore_index=True,
     )
-    health = sensor_health(devices, status, co2_week, recent, now)
-    health = health.astype(object).where(health.notna(), None)  # NaT/NaN -> null in JSON
-    return [SensorHealthPublic.model_validate(row) for row in health.to_dict("records")]
+    return rows_of(SensorHealthPublic, sensor_health(devices, status, co2_week, recent, now))
 
 
 @router.get("/dead-letters")

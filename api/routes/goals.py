@@ -1,37 +1,31 @@
-"""Goal follow-up: weekly answer rate against 95 %, NKI against its targets, the tertial report."""
+"""Goal follow-up: weekly answer rate, NKI and the tertial report, against the targets from the settings."""
 
 from __future__ import annotations
 
-import math
 from datetime import date, datetime, time, timedelta
-from typing import Annotated, Any
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
-import pandas as pd
 from fastapi import APIRouter, HTTPException, Query, status
 
-from api.deps import GoalReader, RecordsDep, ServicesDep
-from models.goals import nki_follow_up, tertial_report, weekly_answer_rate
+from api.deps import GoalReader, RecordsDep, SiteDep, TargetsDep, TodayDep
+from api.frames import rows_of
+from api.schemas import (
+    IsoWeekPublic,
+    NkiPublic,
+    NkiResultPublic,
+    PeriodRatePublic,
+    TertialNkiPublic,
+    TertialRatePublic,
+    TertialReportPublic,
+    TertialTeamRatePublic,
+    TertialWeekPublic,
+    WeeklyAnswerRatePublic,
+    WeekRatePublic,
+)
+from models.goals import TOTAL, answer_rates, nki_follow_up, tertial_report, weekly_answer_rate
 
 router = APIRouter(prefix="/goals", tags=["goals"])
-
-
-def _json_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows with dates as ISO text and NaN/NA as null."""
-    rows = []
-    for row in frame.to_dict("records"):
-        out: dict[str, Any] = {}
-        for key, value in row.items():
-            if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-                out[str(key)] = None
-            elif isinstance(value, pd.Timestamp | date):
-                out[str(key)] = value.isoformat()
-            elif hasattr(value, "item"):
-                out[str(key)] = value.item()  # numpy scalars
-            else:
-                out[str(key)] = value
-        rows.append(out)
-    return rows
 
 
 def _local_days(tz: ZoneInfo, first: date, last: date) -> tuple[datetime, datetime]:
@@ -39,38 +33,78 @@ def _local_days(tz: ZoneInfo, first: date, last: date) -> tuple[datetime, dateti
     return datetime.combine(first, time(), tz), datetime.combine(last + timedelta(days=1), time(), tz)
 
 
+def _calendar(first: date, last: date) -> list[IsoWeekPublic]:
+    """Every ISO week that holds a day of first..last, oldest first."""
+    weeks = []
+    week = IsoWeekPublic.containing(first)
+    while week.start <= last:
+        weeks.append(week)
+        week = IsoWeekPublic.containing(week.start + timedelta(weeks=1))
+    return weeks
+
+
 @router.get("/answer-rate/weekly")
 def weekly(
-    services: ServicesDep,
+    site: SiteDep,
+    today: TodayDep,
+    targets: TargetsDep,
     records: RecordsDep,
     _: GoalReader,
     start: Annotated[date | None, Query(description="first day; default 12 weeks before end")] = None,
-    end: Annotated[date | None, Query(description="last day; default today")] = None,
+    end: Annotated[date | None, Query(description="last day; default today (site time)")] = None,
+    weeks: Annotated[
+        int | None, Query(ge=1, le=520, description="instead of start: the last N ISO weeks up to end, its own too")
+    ] = None,
     team: Annotated[str | None, Query(description="one answer group, or 'total' for the centre")] = None,
-) -> dict[str, Any]:
-    """Answer rate per ISO week and answer group, and for the whole centre ("total"), against 95 %."""
-    end = end or datetime.now(services.site.site.tz).date()
+) -> WeeklyAnswerRatePublic:
+    """Answer rate per ISO week and answer group, and for the whole centre ("total"), against the target."""
+    if start is not None and weeks is not None:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "give start or weeks, not both")
+    end = end or today
+    if weeks is not None:
+        start = IsoWeekPublic.containing(end).start - timedelta(weeks=weeks - 1)
     start = start or end - timedelta(weeks=12)
     if end < start:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "end is before start")
-    calls = records.calls_frame(*_local_days(services.site.site.tz, start, end))
-    rows = weekly_answer_rate(calls, tz=services.site.site.timezone)
+    calls = records.calls_frame(*_local_days(site.site.tz, start, end))
+    rows = weekly_answer_rate(calls, targets.answer_rate, tz=site.site.timezone)
     if team is not None:
         rows = rows[rows["team"] == team]
-    return {"target": 0.95, "start": start.isoformat(), "end": end.isoformat(), "weeks": _json_rows(rows)}
+    return WeeklyAnswerRatePublic(
+        target=targets.answer_rate,
+        start=start,
+        end=end,
+        calendar=_calendar(start, end),
+        weeks=rows_of(WeekRatePublic, rows),
+    )
 
 
 @router.get("/nki")
-def nki(records: RecordsDep, _: GoalReader) -> dict[str, Any]:
-    """NKI per period, answer group and dimension against the targets (treatment 4.3, knowledge 4.0)."""
-    return {"results": _json_rows(nki_follow_up(records.nki_frame()))}
+def nki(targets: TargetsDep, records: RecordsDep, _: GoalReader) -> NkiPublic:
+    """NKI per period, answer group and dimension against the targets (by default treatment 4.3, knowledge 4.0)."""
+    results = nki_follow_up(records.nki_frame(), targets.nki)
+    return NkiPublic(targets=dict(targets.nki), results=rows_of(NkiResultPublic, results))
 
 
 @router.get("/tertial/{year}")
-def tertial(year: int, services: ServicesDep, records: RecordsDep, _: GoalReader) -> dict[str, Any]:
-    """The tertial report's figures for a year: T1 Jan–Apr, T2 May–Aug, T3 Sep–Dec."""
+def tertial(year: int, site: SiteDep, targets: TargetsDep, records: RecordsDep, _: GoalReader) -> TertialReportPublic:
+    """The tertial report's figures for a year (T1 Jan–Apr, T2 May–Aug, T3 Sep–Dec) and the whole year's."""
     if not 2000 <= year <= 2100:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "year must be between 2000 and 2100")
-    calls = records.calls_frame(*_local_days(services.site.site.tz, date(year, 1, 1), date(year, 12, 31)))
-    report = tertial_report(calls, records.nki_frame(), year, tz=services.site.site.timezone)
-    return report.as_dict()
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    calls = records.calls_frame(*_local_days(site.site.tz, first, last))
+    tz = site.site.timezone
+    report = tertial_report(calls, records.nki_frame(), year, targets.answer_rate, targets.nki, tz=tz)
+    whole = answer_rates(calls, targets.answer_rate, tz, first, last)
+    year_total = rows_of(PeriodRatePublic, whole[whole["team"] == TOTAL].assign(start=first, end=last))[0]
+    return TertialReportPublic(
+        year=report.year,
+        target_answer_rate=report.target_answer_rate,
+        nki_targets=dict(report.nki_targets),
+        year_total=year_total,
+        centre=rows_of(TertialRatePublic, report.centre),
+        teams=rows_of(TertialTeamRatePublic, report.teams),
+        weeks=rows_of(TertialWeekPublic, report.weeks),
+        nki=rows_of(TertialNkiPublic, report.nki),
+        notes=list(report.notes),
+    )

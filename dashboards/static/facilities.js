@@ -12,7 +12,7 @@
   window.__loadedAt = Date.now();
 
   const shared = window.officewellSession; // session.js: login, API, DOM helpers
-  const { $, el, svg, AuthError, STORAGE } = shared;
+  const { $, el, svg, AuthError, round1: r, niceStep } = shared;
   const STALE_AFTER_S = 5 * 60;
   const CHART_REFRESH_MS = 60 * 1000;
   const CHART_WINDOW = "5m";
@@ -30,8 +30,6 @@
     attention: { label: "Attention", symbol: "!", order: 1 },
     ok: { label: "OK", symbol: "✓", order: 2 },
   };
-  const LOW_BATTERY_PCT = 20; // as models/sensor_health.py HealthRules.low_battery_pct
-  const GATEWAY_HIDDEN_ROLES = ["hr", "manager"]; // the API answers 403 to these for gateway data
 
   const refreshMs = (() => {
     const raw = Number.parseFloat(new URLSearchParams(window.location.search).get("refresh") || "");
@@ -67,33 +65,17 @@
   // ---------------------------------------------------------------- time zone
 
   const fmt = {}; // date formatters in state.timeZone, rebuilt by setTimeZone
+  let partsOf = null; // calendar fields of a moment in state.timeZone (session.js timeIn)
 
   /** Show times in `zone` (an IANA name such as Europe/Stockholm); unknown or empty: the browser's. */
   function setTimeZone(zone) {
-    const timeZone = shared.resolveTimeZone(zone);
-    state.timeZone = timeZone;
-    const make = (options, locale = "en-GB") => new Intl.DateTimeFormat(locale, { timeZone, ...options });
-    fmt.time = make({ hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
-    fmt.hour = make({ hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-    fmt.day = make({ weekday: "short", day: "numeric", month: "short" });
-    fmt.weekday = make({ weekday: "short" });
-    fmt.parts = make({
-      year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", hourCycle: "h23",
-    }, "en-US");
-  }
-
-  /** Calendar fields of a moment in the page's time zone: {year, month (1-12), day, hour, minute}. */
-  function partsOf(date) {
-    const out = {};
-    for (const part of fmt.parts.formatToParts(date)) {
-      if (part.type !== "literal") out[part.type] = Number(part.value);
-    }
-    out.hour %= 24;
-    return out;
-  }
-
-  function monthOf(date = new Date()) {
-    return partsOf(date).month;
+    const here = shared.timeIn(zone);
+    state.timeZone = here.timeZone;
+    partsOf = here.partsOf;
+    fmt.time = here.format({ hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
+    fmt.hour = here.format({ hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    fmt.day = here.format({ weekday: "short", day: "numeric", month: "short" });
+    fmt.weekday = here.format({ weekday: "short" });
   }
 
   function dayKey(date) {
@@ -145,23 +127,9 @@
     return band && BAND_INFO[band] ? band : "none";
   }
 
-  /** The band rows of a quantity that apply in a month (1-12), mirroring sensors/quantities.py. */
-  function bandsIn(quantity, month) {
-    return (quantity?.bands || []).filter((b) => !b.months.length || b.months.includes(month));
-  }
-
-  function bandOf(quantity, value, month) {
-    if (!quantity || !quantity.bands.length) return null;
-    for (const b of bandsIn(quantity, month)) {
-      const low = b.low ?? -Infinity;
-      const high = b.high ?? Infinity;
-      if (low <= value && value <= high) return b.band;
-    }
-    return "act";
-  }
-
-  function describeBands(quantity, month) {
-    const rows = bandsIn(quantity, month);
+  /** "Good: ≤ 800 ppm · Acceptable: ≤ 1000 ppm": the band rows the API says are in force this month. */
+  function describeBands(quantity) {
+    const rows = quantity?.current_bands || [];
     if (!rows.length) return "";
     return rows.map((b) => {
       const u = quantity.unit;
@@ -202,19 +170,17 @@
 
   // ---------------------------------------------------------------- dashboard start
 
-  async function startSession(token, username, role) {
-    session.endSession();
-    // endSession clears the stored login; keep it, so a reload or the Goals page stays logged in.
-    sessionStorage.setItem(STORAGE.token, token);
-    if (role) sessionStorage.setItem(STORAGE.role, role);
+  async function startSession(login) {
+    const { token, username, role, areas } = login;
+    session.stopWork();
     state.token = token;
     state.username = username;
     state.role = role;
     state.latest = new Map();
     state.chartData = new Map();
     state.deadLetterIds = null;
-    state.deadLettersAllowed = !GATEWAY_HIDDEN_ROLES.includes(role);
-    state.healthAllowed = !GATEWAY_HIDDEN_ROLES.includes(role);
+    state.deadLettersAllowed = areas.includes("gateway"); // the API answers 403 to the others
+    state.healthAllowed = state.deadLettersAllowed;
     state.health = [];
     state.healthStatus = new Map();
     state.failing = false;
@@ -246,7 +212,7 @@
       if (err instanceof AuthError || generation !== state.generation) return;
       setLive("error", err.message);
       $("#zones").replaceChildren(el("p", { class: "placeholder", text: `Could not load the zones: ${err.message}` }));
-      later(() => startSession(token, username, role), Math.max(refreshMs, 5000));
+      later(() => startSession(login), Math.max(refreshMs, 5000));
       return;
     }
     buildCards();
@@ -340,7 +306,6 @@
     if (!card) return;
     const list = $(".metrics", card);
     const values = state.latest.get(zoneId) || {};
-    const month = monthOf();
     for (const key of cardQuantities(zoneId)) {
       let row = $(`.metric[data-metric="${CSS.escape(key)}"]`, list);
       if (!row) {
@@ -367,7 +332,7 @@
       } else {
         lines.push(`${quantityLabel(key)}: no reading yet`);
       }
-      const ranges = describeBands(quantity, month);
+      const ranges = describeBands(quantity);
       if (ranges) lines.push(ranges);
       if (quantity?.reference) lines.push(`Reference: ${quantity.reference}`);
       row.title = lines.join("\n");
@@ -583,7 +548,7 @@
     if (row.co2_baseline_ppm != null) details.push(`CO₂ baseline (7 days): ${Math.round(row.co2_baseline_ppm)} ppm`);
     const battery = row.battery_pct == null
       ? el("span", { class: "muted", text: "–", title: "No battery level reported" })
-      : el("span", { class: row.battery_pct < LOW_BATTERY_PCT ? "battery-low" : "", text: `${Math.round(row.battery_pct)} %` });
+      : el("span", { class: row.battery_low ? "battery-low" : "", text: `${Math.round(row.battery_pct)} %` });
     const problems = row.problems?.length
       ? el("ul", { class: "problems" }, ...row.problems.map((text) => el("li", { text })))
       : el("span", { class: "no-problems", text: "No problems" });
@@ -765,7 +730,7 @@
         if (generation !== state.generation || zoneId !== state.selectedZone) return;
         state.chartData.set(key, {
           windows: body.windows || [], start: start.getTime(), stop: stop.getTime(),
-          windowS: body.window_s || 300,
+          windowS: body.window_s || 300, limits: body.limits || [], bandRanges: body.band_ranges || [],
         });
       } catch (err) {
         if (err instanceof AuthError || generation !== state.generation || zoneId !== state.selectedZone) return;
@@ -778,23 +743,6 @@
     renderTimeZone(); // the abbreviation changes with daylight saving time
     if (state.chartTimer) window.clearTimeout(state.chartTimer);
     state.chartTimer = later(() => loadCharts(generation), CHART_REFRESH_MS);
-  }
-
-  function niceStep(span, target) {
-    const raw = span / Math.max(1, target);
-    const mag = 10 ** Math.floor(Math.log10(raw));
-    const norm = raw / mag;
-    const step = norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10;
-    return step * mag;
-  }
-
-  function thresholds(quantity, month) {
-    const out = new Set();
-    for (const b of bandsIn(quantity, month)) {
-      if (b.low != null) out.add(b.low);
-      if (b.high != null) out.add(b.high);
-    }
-    return [...out].sort((a, b) => a - b);
   }
 
   function drawChart(key) {
@@ -816,9 +764,10 @@
 
     const stopMs = data?.stop ?? Date.now();
     const startMs = data?.start ?? stopMs - CHART_HOURS * 3600 * 1000;
-    const month = monthOf(new Date(stopMs)); // the site's month: bands can be seasonal
     const windows = (data?.windows || []).map((d) => ({ ...d, t: Date.parse(d.ts) })).filter((d) => Number.isFinite(d.t));
-    const limits = thresholds(quantity, month);
+    // Band limits and areas in force in the chart's month (the site's), as the API sends them.
+    const limits = data?.limits || [];
+    const bandRanges = data?.bandRanges || [];
 
     // y domain: the data and the band thresholds, padded, on nice ticks.
     let lo = Infinity;
@@ -848,7 +797,6 @@
     const x = (t) => m.left + ((t - startMs) / (stopMs - startMs)) * w;
     const y = (v) => m.top + (1 - (v - lo) / (hi - lo)) * h;
     const clampY = (v) => Math.min(m.top + h, Math.max(m.top, y(v)));
-    const r = (n) => Math.round(n * 10) / 10;
 
     const defs = svg("defs");
     const clipId = `clip-${key}`;
@@ -859,16 +807,13 @@
 
     // Comfort bands as faint areas between thresholds.
     const bandLayer = svg("g", { class: "bands", "clip-path": `url(#${clipId})` });
-    if (quantity && quantity.bands.length) {
-      const edges = [lo, ...limits.filter((t) => t > lo && t < hi), hi];
-      for (let i = 0; i < edges.length - 1; i += 1) {
-        const a = edges[i];
-        const b = edges[i + 1];
-        const band = bandOf(quantity, (a + b) / 2, month);
-        bandLayer.append(svg("rect", {
-          class: `band-area area-${band}`, x: m.left, width: w, y: r(y(b)), height: r(y(a) - y(b)),
-        }));
-      }
+    for (const range of bandRanges) {
+      const a = Math.max(lo, range.low ?? -Infinity);
+      const b = Math.min(hi, range.high ?? Infinity);
+      if (b <= a) continue;
+      bandLayer.append(svg("rect", {
+        class: `band-area area-${range.band}`, x: m.left, width: w, y: r(y(b)), height: r(y(a) - y(b)),
+      }));
     }
     root.append(bandLayer);
 
@@ -947,7 +892,7 @@
     plot.append(svg("path", { class: "envelope", d: envelope }));
     plot.append(svg("path", { class: "series", d: line, "data-points": windows.length }));
     const last = windows[windows.length - 1];
-    const lastBand = bandKey(bandOf(quantity, last.mean, month));
+    const lastBand = bandKey(last.band);
     plot.append(svg("circle", { class: `last-dot dot-${lastBand}`, cx: r(x(last.t + half)), cy: r(y(last.mean)), r: 3.5 }));
     root.append(plot);
 
@@ -960,35 +905,26 @@
     const hit = svg("rect", { x: m.left, y: m.top, width: w, height: h, class: "hit" });
     root.append(hit);
     const tip = $(".chart-tip", figure);
-    const move = (event) => {
-      const box = root.getBoundingClientRect();
-      const px = ((event.clientX - box.left) / box.width) * width;
-      const t = startMs + ((px - m.left) / w) * (stopMs - startMs) - half;
-      let best = windows[0];
-      for (const d of windows) if (Math.abs(d.t - t) < Math.abs(best.t - t)) best = d;
-      const cx = x(best.t + half);
-      const cy = y(best.mean);
-      cursorLine.setAttribute("x1", r(cx));
-      cursorLine.setAttribute("x2", r(cx));
-      cursorDot.setAttribute("cx", r(cx));
-      cursorDot.setAttribute("cy", r(cy));
-      cursor.setAttribute("visibility", "visible");
-      const unit = quantity?.unit || "";
-      tip.textContent = "";
-      tip.append(
-        el("strong", { text: `${formatNumber(best.mean, key)} ${unit}` }),
-        el("span", { text: ` ${fmt.hour.format(new Date(best.t))}–${fmt.hour.format(new Date(best.t + 2 * half))}` }),
-        el("br"),
-        el("span", { class: "muted", text: `min ${formatNumber(best.min, key)} · max ${formatNumber(best.max, key)}` }));
-      tip.hidden = false;
-      const left = (cx / width) * box.width;
-      tip.style.left = `${Math.min(Math.max(left, 70), box.width - 70)}px`;
-      tip.style.top = `${Math.max(0, (cy / height) * box.height - 52)}px`;
-    };
-    hit.addEventListener("mousemove", move);
-    hit.addEventListener("mouseleave", () => {
-      cursor.setAttribute("visibility", "hidden");
-      tip.hidden = true;
+    shared.hoverReadout({
+      root, hit, tip, cursor, width, height, margin: 70, above: 52,
+      read(px) {
+        const t = startMs + ((px - m.left) / w) * (stopMs - startMs) - half;
+        let best = windows[0];
+        for (const d of windows) if (Math.abs(d.t - t) < Math.abs(best.t - t)) best = d;
+        const cx = x(best.t + half);
+        const cy = y(best.mean);
+        cursorLine.setAttribute("x1", r(cx));
+        cursorLine.setAttribute("x2", r(cx));
+        cursorDot.setAttribute("cx", r(cx));
+        cursorDot.setAttribute("cy", r(cy));
+        const unit = quantity?.unit || "";
+        tip.replaceChildren(
+          el("strong", { text: `${formatNumber(best.mean, key)} ${unit}` }),
+          el("span", { text: ` ${fmt.hour.format(new Date(best.t))}–${fmt.hour.format(new Date(best.t + 2 * half))}` }),
+          el("br"),
+          el("span", { class: "muted", text: `min ${formatNumber(best.min, key)} · max ${formatNumber(best.max, key)}` }));
+        return { x: cx, y: cy };
+      },
     });
   }
 
@@ -1002,20 +938,11 @@
   function init() {
     $("#chart-zone").addEventListener("change", (event) => selectZone(event.target.value, { focus: false }));
     // Redraw the charts when their width changes (window resize, dead-letter panel appearing).
-    let resizeTimer = null;
-    let lastWidth = 0;
-    new ResizeObserver((entries) => {
-      const width = Math.round(entries[0].contentRect.width);
-      if (width === lastWidth) return;
-      lastWidth = width;
-      window.clearTimeout(resizeTimer);
-      resizeTimer = window.setTimeout(() => {
-        if (state.token) for (const key of CHART_QUANTITIES) drawChart(key);
-      }, 120);
-    }).observe($("#charts"));
+    shared.onWidthChange($("#charts"), () => {
+      if (state.token) for (const key of CHART_QUANTITIES) drawChart(key);
+    });
     session.start();
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  shared.whenReady(init);
 })();

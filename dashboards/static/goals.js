@@ -7,29 +7,26 @@
  *   - a heat-map table of the answer groups' last 13 weeks,
  *   - NKI per question area for the centre's latest period against its targets, with a sparkline,
  *   - the tertial report (T1 Jan–Apr, T2 May–Aug, T3 Sep–Dec) for a chosen year.
- * Weeks are ISO weeks of the site's local time; "today" is the site's date (/api/v1/site).
+ * Weeks are ISO weeks of the site's local time; "today", the current ISO week and the targets are the
+ * API's (/api/v1/site, /goals/*): the page computes no week, target or verdict itself.
  * All data is inserted with textContent / setAttribute, never as HTML.
  */
 (() => {
   "use strict";
 
   const shared = window.officewellSession; // session.js: login, API, DOM helpers
-  const { $, el, svg, setAttrs, AuthError, ROLE_LABELS } = shared;
-  const DEFAULT_TARGET = 0.95;
-  const DEFAULT_NKI_TARGETS = { treatment: 4.3, knowledge: 4.0 };
+  const { $, el, svg, setAttrs, AuthError, ROLE_LABELS, round1: r1, niceStep } = shared;
   const SPANS = [13, 26, 52];
   const DEFAULT_SPAN = 52;
   const HEAT_WEEKS = 13;
   const MAX_SPARK_PERIODS = 36;
   const TOTAL = "total";
-  const GOAL_ROLES = ["manager", "hr", "admin"]; // api/deps.py GoalReader (admin always)
   const DIMENSIONS = [
     { key: "treatment", label: "Treatment", sv: "bemötande" },
     { key: "knowledge", label: "Knowledge", sv: "kunskap" },
     { key: "accessibility", label: "Accessibility", sv: "tillgänglighet" },
     { key: "overall", label: "Overall", sv: "helhet" },
   ];
-  const DAY_MS = 86400 * 1000;
 
   const state = {
     token: null,
@@ -38,21 +35,18 @@
     generation: 0, // bumped at every login/logout so that late answers are dropped
     site: null,
     timeZone: undefined,
-    today: null, // the site's date, as a UTC-midnight Date
-    target: DEFAULT_TARGET,
-    nkiTargets: { ...DEFAULT_NKI_TARGETS },
+    today: null, // the site's date (API), "2026-11-23"
+    currentWeek: null, // the site's ISO week (API): {week: "2026-W48", start, end}
+    target: null, // the answer-rate target (API), a share
+    nkiTargets: {}, // NKI targets by dimension (API)
     span: DEFAULT_SPAN,
     teamNames: new Map(), // team id -> answer group name from /zones
-    weekly: null, // { windowWeeks: [{key, start, total}], rows: Map(team -> Map(week -> row)), teams, current, error }
+    weekly: null, // { windowWeeks: [{key, start, end, total, partial}], rows: Map(team -> Map(week -> row)), teams, latest, behind, error }
     nki: null, // rows of /goals/nki, or { error }
     tertials: new Map(), // year -> report (or { error })
     year: null,
     years: [],
   };
-
-  // ---------------------------------------------------------------- helpers
-
-  const r1 = (n) => Math.round(n * 10) / 10;
 
   // ---------------------------------------------------------------- numbers
 
@@ -100,45 +94,20 @@
   };
 
   function setTimeZone(zone) {
-    const timeZone = shared.resolveTimeZone(zone);
-    state.timeZone = timeZone;
-    fmt.time = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-    fmt.parts = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "numeric", day: "numeric" });
+    const here = shared.timeIn(zone);
+    state.timeZone = here.timeZone;
+    fmt.time = here.format({ hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
   }
 
-  /** Today's date in the site's time zone, as a UTC midnight. */
-  function siteToday() {
-    const p = {};
-    for (const part of fmt.parts.formatToParts(new Date())) {
-      if (part.type !== "literal") p[part.type] = Number(part.value);
-    }
-    return new Date(Date.UTC(p.year, p.month - 1, p.day));
-  }
-
-  /** "2026-11-23" or "2026-11-23T00:00:00" → that calendar day as a UTC midnight. */
+  /** An ISO date of the API ("2026-11-23") → that calendar day as a UTC midnight, for formatting. */
   function parseDay(text) {
-    const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(text || "");
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text || "");
     return m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
   }
 
-  function isoDay(date) {
-    return date.toISOString().slice(0, 10);
-  }
-
-  function addDays(date, days) {
-    return new Date(date.getTime() + days * DAY_MS);
-  }
-
-  function mondayOf(date) {
-    return addDays(date, -((date.getUTCDay() + 6) % 7));
-  }
-
-  /** The ISO week label of a day, e.g. "2026-W03" (as models/goals.py iso_week). */
-  function isoWeek(date) {
-    const thursday = addDays(mondayOf(date), 3);
-    const year = thursday.getUTCFullYear();
-    const week = 1 + Math.floor((thursday - Date.UTC(year, 0, 1)) / (7 * DAY_MS));
-    return `${year}-W${String(week).padStart(2, "0")}`;
+  /** "95 %" / "92.5 %": a target share as the page shows it; "–" before the API said. */
+  function targetPct(share) {
+    return pct(share).replace(".0 %", " %");
   }
 
   const weekNumber = (key) => `W${key.slice(-2)}`;
@@ -203,7 +172,7 @@
 
   // ---------------------------------------------------------------- session start
 
-  async function startSession(token, username, role) {
+  async function startSession({ token, username, role, areas }) {
     state.generation += 1;
     state.token = token;
     state.username = username;
@@ -219,19 +188,20 @@
     const site = await api("/site").catch((err) => (err instanceof AuthError ? undefined : null));
     if (site === undefined || generation !== state.generation) return;
     applySite(site);
-    if (role && !GOAL_ROLES.includes(role)) {
+    if (!areas.includes("goals")) {
       showRoleMessage(role);
       return;
     }
     $("#app-view").hidden = false;
     $("#footer").hidden = false;
-    state.today = siteToday();
-    state.year = state.today.getUTCFullYear();
     renderWeeklyLoading();
 
     const zones = api("/zones").catch(() => []);
     const weekly = loadWeekly(generation);
     const nki = loadNki(generation);
+    if (!state.today) await weekly; // a server without the site's calendar: the weekly answer says today
+    if (generation !== state.generation) return;
+    state.year = Number((state.today || "").slice(0, 4)) || new Date().getFullYear();
     const tertial = loadTertial(state.year, generation);
     const teamZones = await zones;
     if (generation !== state.generation) return;
@@ -258,6 +228,8 @@
 
   function applySite(site) {
     state.site = site;
+    state.today = site?.today || null;
+    state.currentWeek = site?.current_week || null;
     setTimeZone(site?.timezone);
     shared.showSite(site, "Goals");
     renderTimeZone();
@@ -266,42 +238,52 @@
   // ---------------------------------------------------------------- weekly answer rate
 
   async function loadWeekly(generation) {
-    const currentMonday = mondayOf(state.today);
-    // 53 weeks: the window may end at last week when this week has no calls yet (Monday morning).
-    const start = addDays(currentMonday, -7 * DEFAULT_SPAN);
+    // 53 weeks up to today (site time): the window may end at last week when this week has no calls yet.
+    const query = new URLSearchParams({ weeks: DEFAULT_SPAN + 1 });
+    if (state.today) query.set("end", state.today);
     try {
-      const body = await api(`/goals/answer-rate/weekly?${new URLSearchParams({
-        start: isoDay(start), end: isoDay(state.today),
-      })}`);
+      const body = await api(`/goals/answer-rate/weekly?${query}`);
       if (generation !== state.generation) return;
-      if (Number.isFinite(body.target)) state.target = body.target;
-      state.weekly = buildWeekly(body.weeks || [], currentMonday);
+      state.target = body.target;
+      if (!state.today) {
+        state.today = body.end;
+        state.currentWeek = body.calendar[body.calendar.length - 1] || null;
+      }
+      state.weekly = buildWeekly(body);
     } catch (err) {
       if (err instanceof AuthError || generation !== state.generation) return;
       state.weekly = { error: err.message };
     }
   }
 
-  function buildWeekly(rows, currentMonday) {
+  /** The API's weeks by team, and the chart's window: the calendar's weeks up to the newest with calls. */
+  function buildWeekly(body) {
     const byTeam = new Map();
-    let latest = null;
-    for (const row of rows) {
-      const start = parseDay(row.week_start);
-      if (!start || start > currentMonday) continue;
+    for (const row of body.weeks || []) {
       if (!byTeam.has(row.team)) byTeam.set(row.team, new Map());
-      byTeam.get(row.team).set(row.week, { ...row, start });
-      if (row.team === TOTAL && row.offered > 0 && (!latest || start > latest)) latest = start;
+      byTeam.get(row.team).set(row.week, row);
     }
-    if (!latest) return { windowWeeks: [], rows: byTeam, teams: [], latest: null, currentMonday };
     const totals = byTeam.get(TOTAL) || new Map();
-    const windowWeeks = [];
-    for (let i = DEFAULT_SPAN - 1; i >= 0; i -= 1) {
-      const start = addDays(latest, -7 * i);
-      const key = isoWeek(start);
-      windowWeeks.push({ key, start, total: totals.get(key) || null, partial: start.getTime() === currentMonday.getTime() });
-    }
+    const current = state.currentWeek?.week;
+    const calendar = (body.calendar || []).map((wk) => ({
+      key: wk.week, start: parseDay(wk.start), end: parseDay(wk.end), total: totals.get(wk.week) || null,
+      partial: wk.week === current,
+    }));
+    let latest = -1;
+    calendar.forEach((wk, i) => {
+      if (wk.total?.offered > 0) latest = i;
+    });
     const teams = [...byTeam.keys()].filter((t) => t !== TOTAL).sort(teamOrder);
-    return { windowWeeks, rows: byTeam, teams, latest, currentMonday };
+    if (latest < 0) return { windowWeeks: [], rows: byTeam, teams: [], latest: null, behind: 0, calendar };
+    const now = calendar.findIndex((wk) => wk.partial);
+    return {
+      windowWeeks: calendar.slice(Math.max(0, latest - DEFAULT_SPAN + 1), latest + 1),
+      rows: byTeam,
+      teams,
+      latest: calendar[latest],
+      behind: (now < 0 ? calendar.length - 1 : now) - latest,
+      calendar,
+    };
   }
 
   function renderWeeklyLoading() {
@@ -309,13 +291,20 @@
     $("#weekly-chart svg").replaceChildren();
   }
 
+  /** Whether a row met its target, as the API judged it; null without calls (or without a row). */
   function metOf(row) {
-    if (!row || row.answer_rate == null || !Number.isFinite(row.answer_rate)) return null;
-    return row.met == null ? row.answer_rate >= state.target : Boolean(row.met);
+    return row?.met ?? null;
+  }
+
+  function renderTargets() {
+    for (const node of document.querySelectorAll(".target-text")) node.textContent = targetPct(state.target);
+    for (const node of document.querySelectorAll(".nki-target-text")) {
+      node.textContent = targetText(state.nkiTargets[node.dataset.targetOf]);
+    }
   }
 
   function renderWeekly() {
-    for (const node of document.querySelectorAll(".target-text")) node.textContent = pct(state.target).replace(".0 %", " %");
+    renderTargets();
     const data = state.weekly;
     const summary = $("#weekly-summary");
     const banner = $("#stale-banner");
@@ -333,10 +322,9 @@
       renderHeatTable();
       return;
     }
-    const behind = Math.round((data.currentMonday - data.latest) / (7 * DAY_MS));
-    if (behind > 1) {
+    if (data.behind > 1) {
       banner.hidden = false;
-      banner.textContent = `The newest calls are from week ${isoWeek(data.latest)} (${behind} weeks ago): `
+      banner.textContent = `The newest calls are from week ${data.latest.key} (${data.behind} weeks ago): `
         + "newer calls have not been imported yet.";
     }
     const shown = data.windowWeeks.slice(-state.span);
@@ -367,14 +355,6 @@
     renderHeatTable();
   }
 
-  function niceStep(span, target) {
-    const raw = span / Math.max(1, target);
-    const mag = 10 ** Math.floor(Math.log10(raw));
-    const norm = raw / mag;
-    const step = norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10;
-    return step * mag;
-  }
-
   function drawWeeklyChart() {
     const figure = $("#weekly-chart");
     const root = $("svg", figure);
@@ -395,8 +375,9 @@
     const points = weeks.filter((wk) => metOf(wk.total) != null);
 
     // y domain in percent: the data and the target, padded, on whole-point ticks.
-    let lo = target * 100;
-    let hi = target * 100;
+    const hasTarget = Number.isFinite(target); // unknown when the API could not be asked
+    let lo = hasTarget ? target * 100 : 100;
+    let hi = lo;
     for (const wk of points) {
       lo = Math.min(lo, wk.total.answer_rate * 100);
       hi = Math.max(hi, wk.total.answer_rate * 100);
@@ -410,10 +391,12 @@
     const band = w / n;
     const x = (i) => m.left + (i + 0.5) * band;
     const y = (v) => m.top + (1 - (v - lo) / (hi - lo)) * h;
-    const yTarget = r1(y(target * 100));
+    const yTarget = r1(y(hasTarget ? target * 100 : lo));
 
     // Below-target zone, grid and y ticks.
-    root.append(svg("rect", { class: "below-zone", x: m.left, y: yTarget, width: w, height: r1(m.top + h - yTarget) }));
+    if (hasTarget) {
+      root.append(svg("rect", { class: "below-zone", x: m.left, y: yTarget, width: w, height: r1(m.top + h - yTarget) }));
+    }
     const grid = svg("g", { class: "grid" });
     for (let v = lo; v <= hi + step / 2; v += step) {
       const yy = r1(y(v));
@@ -437,7 +420,7 @@
           weekNumber(wk.key)));
       }
       // The week that holds the 1st of a month (or the first week shown) names the month.
-      const sunday = addDays(wk.start, 6);
+      const sunday = wk.end;
       const month = sunday.getUTCFullYear() * 12 + sunday.getUTCMonth();
       if (lastMonth === null || month !== lastMonth) {
         const newYear = lastMonth === null || sunday.getUTCMonth() === 0;
@@ -456,10 +439,10 @@
     root.append(svg("line", { class: "axis", x1: m.left, x2: m.left + w, y1: m.top + h, y2: m.top + h }));
 
     // The target line.
-    root.append(svg("line", { class: "target-line", x1: m.left, x2: m.left + w, y1: yTarget, y2: yTarget }));
-    if (!narrow) {
+    if (hasTarget) root.append(svg("line", { class: "target-line", x1: m.left, x2: m.left + w, y1: yTarget, y2: yTarget }));
+    if (hasTarget && !narrow) {
       root.append(svg("text", { class: "target-label", x: m.left + w + 6, y: yTarget - 2 }, "Target"));
-      root.append(svg("text", { class: "target-label strong", x: m.left + w + 6, y: yTarget + 11 }, pct(target).replace(".0 %", " %")));
+      root.append(svg("text", { class: "target-label strong", x: m.left + w + 6, y: yTarget + 11 }, targetPct(target)));
     }
 
     if (!points.length) {
@@ -517,35 +500,27 @@
     root.append(cursor);
     const hit = svg("rect", { class: "hit", x: m.left, y: m.top, width: w, height: h });
     root.append(hit);
-    hit.addEventListener("mousemove", (event) => {
-      const box = root.getBoundingClientRect();
-      const px = ((event.clientX - box.left) / box.width) * width;
-      const i = Math.min(n - 1, Math.max(0, Math.floor((px - m.left) / band)));
-      const wk = weeks[i];
-      const xx = r1(x(i));
-      cursor.setAttribute("x1", xx);
-      cursor.setAttribute("x2", xx);
-      cursor.setAttribute("visibility", "visible");
-      const met = metOf(wk.total);
-      tip.replaceChildren(
-        el("strong", { text: `${wk.key}` }),
-        el("span", { class: "muted", text: ` ${cal.day.format(wk.start)}–${cal.dayYear.format(addDays(wk.start, 6))}` }),
-        el("br"),
-        met == null
-          ? el("span", { text: "No calls" })
-          : el("span", {},
-            `${pct(wk.total.answer_rate)} · ${met ? "✓ met" : "▼ below target"} (${pp(wk.total.gap_pp)})`,
-            el("br"),
-            el("span", { class: "muted", text: `${counts.format(wk.total.answered)} of ${counts.format(wk.total.offered)} calls answered${wk.partial ? " · week in progress" : ""}` })));
-      tip.hidden = false;
-      const left = (xx / width) * box.width;
-      tip.style.left = `${Math.min(Math.max(left, 110), box.width - 110)}px`;
-      const cy = met == null ? m.top + h / 2 : y(wk.total.answer_rate * 100);
-      tip.style.top = `${Math.max(0, (cy / height) * box.height - 72)}px`;
-    });
-    hit.addEventListener("mouseleave", () => {
-      cursor.setAttribute("visibility", "hidden");
-      tip.hidden = true;
+    shared.hoverReadout({
+      root, hit, tip, cursor, width, height, margin: 110, above: 72,
+      read(px) {
+        const i = Math.min(n - 1, Math.max(0, Math.floor((px - m.left) / band)));
+        const wk = weeks[i];
+        const xx = r1(x(i));
+        cursor.setAttribute("x1", xx);
+        cursor.setAttribute("x2", xx);
+        const met = metOf(wk.total);
+        tip.replaceChildren(
+          el("strong", { text: `${wk.key}` }),
+          el("span", { class: "muted", text: ` ${cal.day.format(wk.start)}–${cal.dayYear.format(wk.end)}` }),
+          el("br"),
+          met == null
+            ? el("span", { text: "No calls" })
+            : el("span", {},
+              `${pct(wk.total.answer_rate)} · ${met ? "✓ met" : "▼ below target"} (${pp(wk.total.gap_pp)})`,
+              el("br"),
+              el("span", { class: "muted", text: `${counts.format(wk.total.answered)} of ${counts.format(wk.total.offered)} calls answered${wk.partial ? " · week in progress" : ""}` })));
+        return { x: xx, y: met == null ? m.top + h / 2 : y(wk.total.answer_rate * 100) };
+      },
     });
   }
 
@@ -557,7 +532,7 @@
     const td = el("td", {
       class: `heat-cell heat-${status}${wk.partial ? " partial" : ""}`,
       "data-team": team, "data-week": wk.key, "data-met": met == null ? "" : String(met),
-      title: `${teamName(team)}, ${wk.key} (${cal.day.format(wk.start)}–${cal.day.format(addDays(wk.start, 6))}): `
+      title: `${teamName(team)}, ${wk.key} (${cal.day.format(wk.start)}–${cal.day.format(wk.end)}): `
         + (met == null ? "no calls" : `${pct(row.answer_rate)}, ${label} (${pp(row.gap_pp)}); `
           + `${counts.format(row.answered)} of ${counts.format(row.offered)} calls answered`)
         + (wk.partial ? "; week in progress" : ""),
@@ -585,7 +560,7 @@
       el("th", { scope: "col", class: "heat-corner" }, "Answer group ", el("span", { class: "muted", text: "· week" })),
       ...weeks.map((wk) => el("th", {
         scope: "col", class: `heat-week${wk.partial ? " partial" : ""}`, "data-week": wk.key,
-        title: `${wk.key}: ${cal.day.format(wk.start)}–${cal.dayYear.format(addDays(wk.start, 6))}${wk.partial ? " (in progress)" : ""}`,
+        title: `${wk.key}: ${cal.day.format(wk.start)}–${cal.dayYear.format(wk.end)}${wk.partial ? " (in progress)" : ""}`,
       },
       el("span", { class: "wk", text: weekNumber(wk.key) }),
       el("span", { class: "wk-date", text: wk.partial ? "so far" : cal.day.format(wk.start) }))),
@@ -611,9 +586,7 @@
       const body = await api("/goals/nki");
       if (generation !== state.generation) return;
       state.nki = body.results || [];
-      for (const row of state.nki) {
-        if (row.team === TOTAL && Number.isFinite(row.target)) state.nkiTargets[row.dimension] = row.target;
-      }
+      state.nkiTargets = { ...body.targets };
     } catch (err) {
       if (err instanceof AuthError || generation !== state.generation) return;
       state.nki = { error: err.message };
@@ -643,16 +616,16 @@
       const rows = centre.filter((r) => r.dimension === dim.key).sort((a, b) => a.period_start.localeCompare(b.period_start));
       if (!rows.length) continue;
       const latest = rows[rows.length - 1];
-      const target = Number.isFinite(latest.target) ? latest.target : state.nkiTargets[dim.key];
+      const target = latest.target;
       const hasTarget = Number.isFinite(target);
-      const met = hasTarget ? (latest.met == null ? latest.score >= target : Boolean(latest.met)) : null;
+      const met = hasTarget ? metOf(latest) : null;
       if (hasTarget) verdicts.push({ dim, met });
       const status = met == null ? "none" : met ? "good" : "act";
       const titleId = `nki-title-${dim.key}`;
       const chip = hasTarget
         ? el("span", { class: `chip band-${status} nki-status` },
           el("span", { class: "sym", "aria-hidden": "true", text: met ? "✓" : "▼" }),
-          ` ${met ? "Met" : "Below target"} `, el("span", { class: "gap", text: scoreGap(latest.score - target) }))
+          ` ${met ? "Met" : "Below target"} `, el("span", { class: "gap", text: scoreGap(latest.gap) }))
         : el("span", { class: "chip band-none nki-status", text: "No target" });
       cards.push(el("article", {
         class: `nki-card nki-${status}`, "data-dimension": dim.key, "data-met": met == null ? "" : String(met),
@@ -705,7 +678,7 @@
     }
     root.append(svg("path", { class: "spark-line", d: `M${rows.map((r, i) => `${r1(x(i))},${r1(y(r.score))}`).join("L")}` }));
     rows.forEach((r, i) => {
-      const miss = Number.isFinite(target) && r.score < target;
+      const miss = r.met === false;
       const dot = svg("circle", {
         class: `spark-dot${miss ? " miss" : ""}${i === n - 1 ? " last" : ""}`, cx: r1(x(i)), cy: r1(y(r.score)),
         r: i === n - 1 ? 3.2 : miss ? 2.4 : 1.6,
@@ -727,12 +700,10 @@
 
   function buildYears() {
     const years = new Set();
-    if (state.weekly?.rows) {
-      for (const row of state.weekly.rows.get(TOTAL)?.values() || []) {
-        if (!(row.offered > 0)) continue;
-        years.add(row.start.getUTCFullYear());
-        years.add(addDays(row.start, 6).getUTCFullYear()); // a week across New Year has calls in both
-      }
+    for (const wk of state.weekly?.calendar || []) {
+      if (!(wk.total?.offered > 0)) continue;
+      years.add(wk.start.getUTCFullYear());
+      years.add(wk.end.getUTCFullYear()); // a week across New Year has calls in both
     }
     if (Array.isArray(state.nki)) for (const row of state.nki) years.add(Number(row.period_start.slice(0, 4)));
     state.years = [...years].filter(Number.isFinite).sort((a, b) => b - a);
@@ -770,12 +741,11 @@
       && ((report.centre || []).some((row) => row.offered > 0) || (report.nki || []).length));
   }
 
+  /** Where the site's today (API) lies against a tertial; ISO dates compare as text. */
   function tertialPhase(row) {
-    const start = parseDay(row.start);
-    const end = parseDay(row.end);
-    if (!start || !end) return "done";
-    if (state.today < start) return "future";
-    if (state.today <= end) return "current";
+    if (!row.start || !row.end || !state.today) return "done";
+    if (state.today < row.start) return "future";
+    if (state.today <= row.end) return "current";
     return "done";
   }
 
@@ -788,15 +758,14 @@
 
   function nkiCell(nkiRows, tertial, dimension) {
     const row = nkiRows.find((r) => r.tertial === tertial && r.team === TOTAL && r.dimension === dimension);
-    const target = Number.isFinite(row?.target) ? row.target : state.nkiTargets[dimension];
     const label = `NKI ${dimension}`;
     if (!row || row.score == null) {
       return el("td", { "data-col": dimension, "data-label": label, "data-met": "" }, el("span", { class: "muted", text: "No survey results" }));
     }
-    const met = Number.isFinite(target) ? (row.met == null ? row.score >= target : Boolean(row.met)) : null;
+    const met = metOf(row);
     return el("td", { "data-col": dimension, "data-label": label, "data-met": met == null ? "" : String(met), class: `verdict-cell ${met === false ? "is-miss" : ""}` },
       el("span", { class: "value", text: score(row.score) }),
-      verdictChip(met, Number.isFinite(target) ? scoreGap(row.score - target) : ""),
+      verdictChip(met, scoreGap(row.gap)),
       el("span", { class: "cell-note", text: `${counts.format(row.responses || 0)} responses` }));
   }
 
@@ -814,23 +783,22 @@
       $("#tertial-teams").replaceChildren();
       return;
     }
-    if (Number.isFinite(report.target_answer_rate)) state.target = report.target_answer_rate;
-    for (const [k, v] of Object.entries(report.nki_targets || {})) if (Number.isFinite(v)) state.nkiTargets[k] = v;
-    $("#th-treatment").textContent = `goal ≥ ${targetText(state.nkiTargets.treatment)}`;
-    $("#th-knowledge").textContent = `goal ≥ ${targetText(state.nkiTargets.knowledge)}`;
+    state.target = report.target_answer_rate;
+    state.nkiTargets = { ...report.nki_targets };
+    renderTargets();
     $("#tertial-caption").textContent = `The centre's tertials of ${report.year} against the goals`;
     const nkiRows = report.nki || [];
     const rows = (report.centre || []).map((row) => {
       const phase = tertialPhase(row);
       const hasCalls = row.offered > 0 && row.answer_rate != null;
-      const met = hasCalls ? (row.met == null ? row.answer_rate >= state.target : Boolean(row.met)) : null;
+      const met = hasCalls ? metOf(row) : null;
       const number = row.tertial.slice(-2);
       const start = parseDay(row.start);
       const end = parseDay(row.end);
       const phaseTag = phase === "current"
         ? el("span", {
           class: "phase phase-current", text: "In progress, figures so far",
-          title: `The tertial runs until ${end ? cal.dayYear.format(end) : "its end"}; today is ${cal.dayYear.format(state.today)}.`,
+          title: `The tertial runs until ${end ? cal.dayYear.format(end) : "its end"}; today is ${cal.dayYear.format(parseDay(state.today))}.`,
         })
         : phase === "future" ? el("span", { class: "phase phase-future", text: "Not started" }) : null;
       const share = row.weeks > 0 ? row.weeks_met / row.weeks : null;
@@ -857,19 +825,13 @@
     body.replaceChildren(...(rows.length ? rows : [el("tr", {}, el("td", { colspan: 6, class: "placeholder", text: "No tertials." }))]));
 
     const withCalls = (report.centre || []).filter((row) => row.offered > 0 && row.answer_rate != null);
-    let offered = 0;
-    let answered = 0;
-    for (const row of withCalls) {
-      offered += row.offered;
-      answered += row.answered;
-    }
+    const year = report.year_total;
     const parts = [];
-    if (offered > 0) {
-      const rate = answered / offered;
-      const met = rate >= state.target;
-      parts.push(el("span", { class: `sum ${met ? "sum-good" : "sum-act"}`, text: `${report.year} so far: ${pct(rate)} (${met ? "met" : "below target"})` }));
+    if (year?.offered > 0 && year.answer_rate != null) {
+      const met = metOf(year);
+      parts.push(el("span", { class: `sum ${met ? "sum-good" : "sum-act"}`, text: `${report.year} so far: ${pct(year.answer_rate)} (${met ? "met" : "below target"})` }));
       const tertialsMet = withCalls.filter((row) => row.met).length;
-      parts.push(el("span", { class: "sum sum-plain", text: `${tertialsMet} of ${withCalls.length} tertials at or above ${pct(state.target).replace(".0 %", " %")}` }));
+      parts.push(el("span", { class: "sum sum-plain", text: `${tertialsMet} of ${withCalls.length} tertials at or above ${targetPct(state.target)}` }));
     } else {
       parts.push(el("span", { class: "sum sum-plain", text: `No calls in ${report.year}` }));
     }
@@ -899,7 +861,7 @@
         ...labels.map((t) => {
           const row = find(team, t);
           if (!row || !(row.offered > 0) || row.answer_rate == null) return el("td", { class: "muted", text: "–" });
-          const met = row.met == null ? row.answer_rate >= state.target : Boolean(row.met);
+          const met = metOf(row);
           return el("td", { class: `team-rate ${met ? "is-met" : "is-miss"}`, "data-met": String(met) },
             el("span", { class: "sym", "aria-hidden": "true", text: met ? "✓" : "▼" }),
             ` ${pct(row.answer_rate)}`, el("span", { class: "sr-only", text: met ? " (met)" : " (below target)" }),
@@ -920,20 +882,11 @@
       });
     }
     $("#tertial-year").addEventListener("change", (event) => selectYear(Number(event.target.value)));
-    let resizeTimer = null;
-    let lastWidth = 0;
-    new ResizeObserver((entries) => {
-      const width = Math.round(entries[0].contentRect.width);
-      if (width === lastWidth) return;
-      lastWidth = width;
-      window.clearTimeout(resizeTimer);
-      resizeTimer = window.setTimeout(() => {
-        if (state.weekly) drawWeeklyChart();
-      }, 120);
-    }).observe($("#weekly-chart .chart-body"));
+    shared.onWidthChange($("#weekly-chart .chart-body"), () => {
+      if (state.weekly) drawWeeklyChart();
+    });
     session.start();
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  shared.whenReady(init);
 })();

@@ -1,9 +1,11 @@
 /* officewell · what the facilities page (/facilities) and the goal page (/goals) share.
  *
  * Plain ES2020, no build step: a classic script, loaded before the page's own script, that defines
- * one global, window.officewellSession: DOM helpers, the time-zone note, the API errors, and the
- * login / authorised fetch / logout of a page. The bearer token lives in sessionStorage under the same
- * keys on both pages, so a tab moving between /facilities and /goals (or reloading) stays logged in.
+ * one global, window.officewellSession: DOM helpers, time-zone formatting and the time-zone note,
+ * chart helpers, the API errors, and the login / authorised fetch / logout of a page. The bearer
+ * token lives in sessionStorage under the same keys on both pages, so a tab moving between
+ * /facilities and /goals (or reloading) stays logged in. The pages compute no server rule (bands,
+ * ISO weeks, targets, who may see what): the API sends them.
  * All data is inserted with textContent / setAttribute, never as HTML.
  */
 (() => {
@@ -12,7 +14,9 @@
   const API = "/api/v1";
   const SVG_NS = "http://www.w3.org/2000/svg";
   const ROLE_LABELS = { facilities: "Facilities", hr: "HR", manager: "Manager", admin: "Administrator" };
-  const STORAGE = { token: "officewell.token", user: "officewell.username", role: "officewell.role" };
+  const STORAGE = {
+    token: "officewell.token", user: "officewell.username", role: "officewell.role", areas: "officewell.areas",
+  };
 
   // ---------------------------------------------------------------- DOM helpers
 
@@ -44,9 +48,35 @@
     return node;
   }
 
+  /** Run `init` once the document is parsed. */
+  function whenReady(init) {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+    else init();
+  }
+
   // ---------------------------------------------------------------- time zone
 
   const BROWSER_TZ = new Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+  /** Formatting in one time zone (`zone`, else the browser's): `timeZone`, the IANA name used;
+   * `format(options)`, an en-GB Intl.DateTimeFormat there; `partsOf(date)`, {year, month (1-12), day,
+   * hour, minute} there. */
+  function timeIn(zone) {
+    const timeZone = resolveTimeZone(zone);
+    const format = (options, locale = "en-GB") => new Intl.DateTimeFormat(locale, { timeZone, ...options });
+    const parts = format({
+      year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", hourCycle: "h23",
+    }, "en-US");
+    function partsOf(date) {
+      const out = {};
+      for (const part of parts.formatToParts(date)) {
+        if (part.type !== "literal") out[part.type] = Number(part.value);
+      }
+      out.hour %= 24;
+      return out;
+    }
+    return { timeZone, format, partsOf };
+  }
 
   /** The IANA name to show times in: `zone` (e.g. Europe/Stockholm) if this browser knows it, else the browser's. */
   function resolveTimeZone(zone) {
@@ -85,6 +115,53 @@
     document.title = name ? `${page} · ${name} · officewell` : `${page} · officewell`;
   }
 
+  // ---------------------------------------------------------------- charts
+
+  /** A number rounded to tenths, for SVG coordinates. */
+  const round1 = (n) => Math.round(n * 10) / 10;
+
+  /** A 1, 2 or 5 times a power of ten that cuts `span` into about `target` steps. */
+  function niceStep(span, target) {
+    const raw = span / Math.max(1, target);
+    const mag = 10 ** Math.floor(Math.log10(raw));
+    const norm = raw / mag;
+    const step = norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10;
+    return step * mag;
+  }
+
+  /**
+   * The hover read-out of a chart drawn `width` × `height` (SVG units) in `root`: moving over `hit` calls
+   * `read(x)` with the pointer's x in SVG units, which fills `tip` and answers the point {x, y} to mark;
+   * `tip` is placed above it (`above` px, at least `margin` px inside the chart), `cursor` shown. Leaving hides both.
+   */
+  function hoverReadout({ root, hit, tip, cursor, width, height, margin, above, read }) {
+    hit.addEventListener("mousemove", (event) => {
+      const box = root.getBoundingClientRect();
+      const at = read(((event.clientX - box.left) / box.width) * width);
+      cursor.setAttribute("visibility", "visible");
+      tip.hidden = false;
+      tip.style.left = `${Math.min(Math.max((at.x / width) * box.width, margin), box.width - margin)}px`;
+      tip.style.top = `${Math.max(0, (at.y / height) * box.height - above)}px`;
+    });
+    hit.addEventListener("mouseleave", () => {
+      cursor.setAttribute("visibility", "hidden");
+      tip.hidden = true;
+    });
+  }
+
+  /** Call `redraw` (debounced) whenever `node`'s width changes: window resizes, panels appearing. */
+  function onWidthChange(node, redraw) {
+    let timer = null;
+    let lastWidth = 0;
+    new ResizeObserver((entries) => {
+      const width = Math.round(entries[0].contentRect.width);
+      if (width === lastWidth) return;
+      lastWidth = width;
+      window.clearTimeout(timer);
+      timer = window.setTimeout(redraw, 120);
+    }).observe(node);
+  }
+
   // ---------------------------------------------------------------- API
 
   class AuthError extends Error {}
@@ -112,7 +189,8 @@
   /**
    * The login of one page. `state` is the page's state ({token, username, role, generation});
    * `views` the selectors hidden along with the session bar while the login form shows;
-   * `onStart(token, username, role)` starts the page; `onEnd()` stops its work at logout;
+   * `onStart({token, username, role, areas})` starts the page (`areas`: what the role may see, as the
+   * API says: "environment", "gateway", "goals"); `onEnd()` stops its work at logout;
    * `onForbidden(path)` may handle a 403 of the current session (true: handled, the call fails as AuthError).
    */
   function create({ state, views, onStart, onEnd, onForbidden }) {
@@ -189,11 +267,8 @@
           return;
         }
         const body = await res.json();
-        sessionStorage.setItem(STORAGE.token, body.access_token);
-        sessionStorage.setItem(STORAGE.user, body.username);
-        sessionStorage.setItem(STORAGE.role, body.role);
         $("#password").value = "";
-        onStart(body.access_token, body.username, body.role);
+        begin({ token: body.access_token, username: body.username, role: body.role, areas: body.areas });
       } catch (_) {
         showLoginError("Cannot reach the server. Check the network connection and try again.");
       } finally {
@@ -202,12 +277,27 @@
       }
     }
 
-    function endSession() {
+    /** Keep the login (for a reload or the other page) and start the page with it. */
+    function begin(login) {
+      sessionStorage.setItem(STORAGE.token, login.token);
+      sessionStorage.setItem(STORAGE.user, login.username);
+      sessionStorage.setItem(STORAGE.role, login.role);
+      sessionStorage.setItem(STORAGE.areas, JSON.stringify(login.areas || []));
+      onStart(login);
+    }
+
+    /** Drop what the page still has on its way and stop its timers; the login stays. */
+    function stopWork() {
       state.generation += 1;
       if (onEnd) onEnd();
+    }
+
+    function endSession() {
+      stopWork();
       state.token = null;
       sessionStorage.removeItem(STORAGE.token);
       sessionStorage.removeItem(STORAGE.role);
+      sessionStorage.removeItem(STORAGE.areas);
     }
 
     function logout() {
@@ -227,23 +317,42 @@
       $("#user-role").textContent = ROLE_LABELS[role] || role || "";
     }
 
+    /** Resume a stored login; one stored without its areas asks the API who it is (/me) first. */
+    async function resume(token) {
+      const username = sessionStorage.getItem(STORAGE.user);
+      const role = sessionStorage.getItem(STORAGE.role);
+      const areas = JSON.parse(sessionStorage.getItem(STORAGE.areas) || "null");
+      if (Array.isArray(areas)) {
+        onStart({ token, username, role, areas });
+        return;
+      }
+      state.token = token;
+      try {
+        const me = await api("/me");
+        begin({ token, username: me.username, role: me.role, areas: me.areas });
+      } catch (err) {
+        if (!(err instanceof AuthError)) showLogin(`Could not resume the session: ${err.message}`);
+      }
+    }
+
     /** Wire the login form and the logout button, then resume a stored login or show the form. */
     function start() {
       $("#login-form").addEventListener("submit", onLogin);
       $("#logout").addEventListener("click", logout);
       const token = sessionStorage.getItem(STORAGE.token);
       state.username = sessionStorage.getItem(STORAGE.user);
-      if (token) onStart(token, state.username, sessionStorage.getItem(STORAGE.role));
+      if (token) resume(token);
       else showLogin();
     }
 
-    return { api, showLogin, endSession, logout, sessionExpired, showUser, start };
+    return { api, showLogin, stopWork, endSession, logout, sessionExpired, showUser, start };
   }
 
   window.officewellSession = {
     API, STORAGE, ROLE_LABELS, BROWSER_TZ,
-    $, el, svg, setAttrs,
-    resolveTimeZone, zoneLabel, renderSiteTz, showSite,
+    $, el, svg, setAttrs, whenReady,
+    resolveTimeZone, timeIn, zoneLabel, renderSiteTz, showSite,
+    round1, niceStep, hoverReadout, onWidthChange,
     AuthError, HttpError, detailOf,
     create,
   };

@@ -1,5 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
@@ -96,13 +97,17 @@ def test_expired_token_is_401(client, services):
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
 
 
-def test_site_has_name_timezone_and_hours(client):
+def test_site_has_name_timezone_and_hours(client, services):
+    # 23:30 UTC on New Year's Eve is already 1 January in Stockholm: the site's date and ISO week count.
+    services.now = lambda: datetime(2025, 12, 31, 23, 30, tzinfo=UTC)
     site = client.get("/api/v1/site", headers=login(client, Role.HR)).json()
     assert site == {
         "id": "kc-main",
         "name": "Kundcenter",
         "timezone": "Europe/Stockholm",
         "working_hours": {"start": "08:00", "end": "17:00", "days": [1, 2, 3, 4, 5]},
+        "today": "2026-01-01",
+        "current_week": {"week": "2026-W01", "start": "2025-12-29", "end": "2026-01-04"},
     }
 
 
@@ -201,6 +206,8 @@ def test_sensor_health_for_facilities(client):
     assert set(health) == {d for d in [f"aq-{i:02d}" for i in range(1, 13)] + ["aq-meeting", "aq-break"]}
     assert health["aq-01"]["status"] == "ok"
     assert health["aq-03"]["problems"] == ["battery 9 %"]
+    assert health["aq-03"]["battery_low"] is True
+    assert health["aq-01"]["battery_low"] is False
     assert health["aq-02"]["problems"] == ["never heard from"]
     assert client.get("/api/v1/sensors/health", headers=login(client, Role.MANAGER)).status_code == 403
 
@@ -222,3 +229,205 @@ def test_api_docs_work_offline(client, page, asset):
     script = client.get(src)
     assert script.status_code == 200
     assert len(script.content) > 500_000
+
+
+# ----- percentiles on one 0–100 scale ------------------------------------------------------------
+
+
+def test_percentiles_are_on_one_0_to_100_scale(client, services):
+    day = datetime(2026, 1, 10, 8, tzinfo=UTC)
+    values = [600.0 + m for m in range(120)]
+    services.store.write(
+        [Reading("kc-main", "z2", "aq-02", day + timedelta(minutes=m), {"co2_ppm": v}) for m, v in enumerate(values)]
+    )
+    asked = [1, 0.5, 50, 95, 99.9]
+    body = client.get(
+        "/api/v1/readings",
+        params={
+            "quantity": "co2_ppm",
+            "zone": "z2",
+            "window": "1d",
+            "start": "2026-01-10T00:00:00Z",
+            "stop": "2026-01-11T00:00:00Z",
+            "percentile": asked,
+        },
+        headers=login(client, Role.FACILITIES),
+    ).json()
+    [window] = body["windows"]
+    got = window["percentiles"]
+    assert list(got) == ["p1", "p0.5", "p50", "p95", "p99.9"]
+    for p, name in zip(asked, got, strict=True):
+        assert got[name] == pytest.approx(np.percentile(values, p)), name
+    assert got["p0.5"] < got["p1"] < got["p50"] < got["p95"] < got["p99.9"] < window["max"]  # p1 is not the maximum
+
+
+@pytest.mark.parametrize("p", [0, 100, -5, 150, "nan"])
+def test_percentiles_outside_the_scale_are_refused_with_the_scale(client, p):
+    response = client.get(
+        "/api/v1/readings",
+        params={"quantity": "co2_ppm", "window": "1h", "percentile": [95, p]},
+        headers=login(client, Role.FACILITIES),
+    )
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert "0–100 scale" in detail
+    assert "between 0 and 100" in detail
+
+
+# ----- bands from the quantity table, by the site-local month ------------------------------------
+
+
+@pytest.fixture
+def seasonal(services):
+    """23.5 °C in z1 over the last days of January and of July 2026 (heating season vs summer)."""
+    readings = [
+        Reading("kc-main", "z1", "aq-01", day + timedelta(hours=h), {"temperature_c": 23.5})
+        for day in (datetime(2026, 1, 30, tzinfo=UTC), datetime(2026, 7, 30, tzinfo=UTC))
+        for h in range(0, 48)
+    ]
+    services.store.write(readings)
+    return services
+
+
+@pytest.mark.parametrize(
+    ("month", "band", "limits", "ranges"),
+    [
+        (
+            1,
+            "acceptable",
+            [20, 21, 23, 24],
+            [("act", None, 20), ("acceptable", 20, 21), ("good", 21, 23), ("acceptable", 23, 24), ("act", 24, None)],
+        ),
+        (
+            7,
+            "good",
+            [20, 21, 25, 26],
+            [("act", None, 20), ("acceptable", 20, 21), ("good", 21, 25), ("acceptable", 25, 26), ("act", 26, None)],
+        ),
+    ],
+)
+def test_windows_and_points_carry_their_band_and_the_limits_in_force(client, seasonal, month, band, limits, ranges):
+    headers = login(client, Role.FACILITIES)
+    start = datetime(2026, month, 30, 6, tzinfo=UTC)
+    params = {"quantity": "temperature_c", "zone": "z1", "start": start.isoformat()}
+    params["stop"] = (start + timedelta(hours=12)).isoformat()
+    windowed = client.get("/api/v1/readings", params={**params, "window": "1h"}, headers=headers).json()
+    assert len(windowed["windows"]) == 12
+    assert {w["band"] for w in windowed["windows"]} == {band}
+    assert windowed["limits"] == limits
+    assert [(r["band"], r["low"], r["high"]) for r in windowed["band_ranges"]] == ranges
+    raw = client.get("/api/v1/readings", params=params, headers=headers).json()
+    assert {p["band"] for p in raw["points"]} == {band}
+    assert raw["limits"] == limits
+
+
+def test_a_window_takes_the_band_of_its_own_local_month(client, seasonal):
+    # 30 April 22:00 UTC is already May in Stockholm: summer bands, where 23.5 °C is good.
+    seasonal.store.write(
+        [
+            Reading("kc-main", "z1", "aq-01", datetime(2026, 4, 30, hour, 30, tzinfo=UTC), {"temperature_c": 23.5})
+            for hour in (21, 22)
+        ]
+    )
+    body = client.get(
+        "/api/v1/readings",
+        params={
+            "quantity": "temperature_c",
+            "zone": "z1",
+            "window": "1h",
+            "start": "2026-04-30T21:00:00Z",
+            "stop": "2026-04-30T23:00:00Z",
+        },
+        headers=login(client, Role.FACILITIES),
+    ).json()
+    assert [w["band"] for w in body["windows"]] == ["acceptable", "good"]
+
+
+def test_quantities_without_bands_have_no_band(client, services):
+    services.store.write([Reading("kc-main", "z1", "aq-01", NOW - timedelta(minutes=1), {"tvoc_ppb": 120.0})])
+    body = client.get(
+        "/api/v1/readings", params={"quantity": "tvoc_ppb", "zone": "z1"}, headers=login(client, Role.FACILITIES)
+    ).json()
+    assert [p["band"] for p in body["points"]] == [None]
+    assert body["limits"] == []
+    assert body["band_ranges"] == []
+
+
+def test_current_bands_and_default_stop_follow_the_api_clock(client, services):
+    headers = login(client, Role.HR)
+    services.now = lambda: datetime(2026, 7, 15, 12, tzinfo=UTC)
+    summer = {q["key"]: q for q in client.get("/api/v1/quantities", headers=headers).json()}
+    assert [b["high"] for b in summer["temperature_c"]["current_bands"]] == [25.0, 26.0]
+    assert len(summer["temperature_c"]["bands"]) == 4  # all rows, all year
+    assert summer["co2_ppm"]["current_bands"] == summer["co2_ppm"]["bands"]
+    body = client.get("/api/v1/readings", params={"quantity": "co2_ppm"}, headers=headers).json()
+    assert body["stop"] == "2026-07-15T12:00:00Z"
+    assert body["limits"] == [800.0, 1000.0]
+    services.now = lambda: datetime(2026, 1, 15, 12, tzinfo=UTC)
+    winter = {q["key"]: q for q in client.get("/api/v1/quantities", headers=headers).json()}
+    assert [b["high"] for b in winter["temperature_c"]["current_bands"]] == [23.0, 24.0]
+
+
+# ----- who may see what, health, and the schema ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "areas"),
+    [
+        (Role.FACILITIES, ["environment", "gateway"]),
+        (Role.HR, ["environment", "goals"]),
+        (Role.MANAGER, ["environment", "goals"]),
+        (Role.ADMIN, ["environment", "gateway", "goals"]),
+    ],
+)
+def test_login_and_me_say_what_the_role_may_see(client, role, areas):
+    token = client.post("/api/v1/auth/token", data={"username": role.value, "password": PASSWORDS[role]}).json()
+    assert token["areas"] == areas
+    me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token['access_token']}"}).json()
+    assert me == {"username": role.value, "role": role.value, "areas": areas}
+    # The areas are what the routes let in: a gateway route answers exactly those who have "gateway".
+    gateway = client.get("/api/v1/dead-letters", headers={"Authorization": f"Bearer {token['access_token']}"})
+    assert (gateway.status_code == 200) == ("gateway" in areas)
+
+
+def test_healthz_says_degraded_with_503_when_the_gateway_threads_died(client, services):
+    gateway = {
+        "connected": True,
+        "received": 5,
+        "readings_committed": 5,
+        "dead_letters": 0,
+        "outbox_depth": 0,
+        "outbox_full": False,
+        "store_error": None,
+        "threads_alive": True,
+    }
+    services.status = lambda: {"gateway": gateway}
+    ok = client.get("/healthz")
+    assert ok.status_code == 200
+    assert ok.json() == {"status": "ok", "site": "kc-main", "gateway": gateway}
+    services.status = lambda: {"gateway": {**gateway, "threads_alive": False}}
+    degraded = client.get("/healthz")
+    assert degraded.status_code == 503
+    assert degraded.json()["status"] == "degraded"
+    services.status = lambda: {}
+    assert client.get("/healthz").json() == {"status": "ok", "site": "kc-main"}
+
+
+def test_every_route_has_a_typed_response_in_the_openapi_schema(client):
+    schema = client.get("/openapi.json").json()
+    untyped = []
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if path == "/metrics":
+                assert "text/plain; version=0.0.4; charset=utf-8" in operation["responses"]["200"]["content"]
+                continue
+            body = operation["responses"]["200"]["content"]["application/json"]["schema"]
+            if not ("$ref" in body or "$ref" in body.get("items", {})):
+                untyped.append(f"{method.upper()} {path}")
+    assert untyped == []
+    components = schema["components"]["schemas"]
+    assert {"WeeklyAnswerRatePublic", "NkiPublic", "TertialReportPublic", "HealthPublic"} <= set(components)
+    weekly = components["WeekRatePublic"]["properties"]
+    assert weekly["week_start"] == {"type": "string", "format": "date", "title": "Week Start"}
+    goals = schema["paths"]["/api/v1/goals/nki"]["get"]["responses"]
+    assert {"401", "403"} <= set(goals)

@@ -8,11 +8,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 
 from tests.conftest import ROOT
 
 ARTIFACTS = ROOT / "test-artifacts"
+# Pages are awaited by condition, never by a fixed sleep; on a loaded 2-core machine a re-render can take
+# longer than Playwright's 5 s default, so every `expect` may wait up to 20 s for its condition.
+expect.set_options(timeout=20_000)
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -208,6 +208,8 @@ def test_facilities_page_live(stack: Stack, browser: Browser) -> None:
         low_battery = health.locator(f'.device-row[data-device="{LOW_BATTERY}"]')
         expect(low_battery).to_have_attribute("data-status", "attention")
         expect(low_battery).to_contain_text("battery 14 %")
+        expect(low_battery.locator(".battery-low")).to_have_text("14 %")  # the API's battery_low, not a JS limit
+        expect(health.locator(".battery-low")).to_have_count(1)
         expect(health.locator('.device-row[data-device="aq-02"]')).to_have_attribute("data-status", "ok")
         expect(page.locator('.zone-card[data-zone="break"] .fault-badge')).to_be_visible()
         expect(page.locator('.zone-card[data-zone="z2"] .fault-badge')).to_be_hidden()
@@ -248,6 +250,14 @@ def test_facilities_page_live(stack: Stack, browser: Browser) -> None:
             expect(series).to_have_attribute("data-points", MANY_POINTS, timeout=10_000)
             assert (series.get_attribute("d") or "").count("L") > 50
         assert page.locator('#charts svg[data-quantity="co2_ppm"] .band-area').count() >= 2
+        # CO2's limits in force (800 and 1000 ppm) are drawn as thresholds; hovering reads a window out.
+        co2_chart = page.locator('.chart[data-chart="co2_ppm"]')
+        expect(co2_chart.locator("text.threshold-label")).to_have_text(["800", "1000"])
+        co2_chart.locator("rect.hit").hover()
+        expect(co2_chart.locator(".chart-tip")).to_be_visible()
+        expect(co2_chart.locator(".chart-tip")).to_contain_text("ppm")
+        page.mouse.move(0, 0)
+        expect(co2_chart.locator(".chart-tip")).to_be_hidden()
 
         # Clicking a card selects it for the charts.
         page.locator('.zone-card[data-zone="z3"]').click()
@@ -272,7 +282,7 @@ def test_facilities_page_live(stack: Stack, browser: Browser) -> None:
 
         # 6. A screenshot for people to look at, and no errors in the console.
         page.mouse.move(0, 0)
-        page.wait_for_timeout(1800)  # let the change highlight fade
+        expect(page.locator(".flash")).to_have_count(0)  # the change highlights have faded
         ARTIFACTS.mkdir(exist_ok=True)
         shot = ARTIFACTS / "facilities.png"
         page.screenshot(path=str(shot), full_page=True)
@@ -298,13 +308,18 @@ def test_facilities_page_live(stack: Stack, browser: Browser) -> None:
 
         # HR sees the zones and the site, but neither dead letters nor sensor health (nor asks for them).
         errors.clear()  # the rejected token above logged its 401s
+        asked: list[str] = []
+        page.on("request", lambda req: asked.append(req.url))
         page.fill("#username", HR_USERNAME)
         page.fill("#password", HR_PASSWORD)
         page.click("#login-form button[type=submit]")
         expect(page.locator("#user-role")).to_have_text("HR")
         expect(page.locator("#site-name")).to_have_text("Kundcenter")
         expect(page.locator('.zone-card[data-zone="z1"] .value[data-quantity="co2_ppm"]')).to_have_text("1234")
-        page.wait_for_timeout(1500)  # a few refreshes
+        for _ in range(2):  # a few refreshes
+            with page.expect_response(lambda res: res.url.endswith("/api/v1/latest")):
+                pass
+        assert [url for url in asked if "/dead-letters" in url or "/sensors/health" in url] == []
         expect(page.locator("#dead-letters")).to_be_hidden()
         expect(page.locator("#sensor-health")).to_be_hidden()
         expect(page.locator(".zone-card .fault-badge:visible")).to_have_count(0)

@@ -1,14 +1,16 @@
 """The goal follow-up page (/goals) in real headless Chromium against the API and a records store.
 
-The store is filled by the real importers with a generated centre up to yesterday (site time); the
-page's figures are compared with what the API answers for the same weeks, periods and tertials.
+The store is filled by the real importers with a generated centre up to the day before a fixed
+"today" (a Wednesday in March, site time), and the API's clock and the browser's are set to that day,
+so the test sees the same weeks whenever it runs. The page's figures are compared with what the API
+answers for the same weeks, periods and tertials.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -22,6 +24,7 @@ from api.security import Role, TokenSigner
 from api.users import MemoryUserDirectory
 from gateway.deadletter_log import MemoryDeadLetterLog
 from gateway.stores import MemoryReadingStore
+from models.targets import GoalTargets
 from records.importers import import_file
 from records.store import RecordsStore
 from sensors.site import Site
@@ -33,13 +36,17 @@ PASSWORDS = {Role.MANAGER: "follow-up-2026", Role.FACILITIES: "ventilation-2026"
 TEAMS = [f"team-{n}" for n in range(1, 13)]
 WEEKS_SHOWN = 52
 HEAT_WEEKS = 13
+# "Today" at the site: mid-week (the current week is in progress) and inside the year's first tertial.
+TODAY = date(2026, 3, 18)
 
 
 @dataclass
 class GoalsStack:
     url: str
     site: Site
-    today: date  # the site's date when the centre was generated
+    today: date  # the site's date for the API and the browser
+    now: datetime  # the instant they both take for now: 10:00 on that day, site time
+    services: Services
 
 
 def months_before(day: date, months: int) -> date:
@@ -50,8 +57,12 @@ def months_before(day: date, months: int) -> date:
 
 @pytest.fixture(scope="module")
 def goals_stack(example_site: Site, tmp_path_factory: pytest.TempPathFactory) -> Iterator[GoalsStack]:
-    """A generated centre (at least 14 months, up to yesterday) imported into a records store, served by uvicorn."""
-    today = datetime.now(example_site.site.tz).date()
+    """A generated centre (at least 14 months, up to yesterday) imported into a records store, served by uvicorn.
+
+    The API's clock stands still at TODAY, 10:00 site time.
+    """
+    today = TODAY
+    now = datetime.combine(today, time(10), example_site.site.tz)
     start = min(date(today.year - 1, 1, 1), months_before(today, 14))
     directory = tmp_path_factory.mktemp("goals-centre")
     centre = generate_centre(example_site, start, today - timedelta(days=1), seed=5, config=GeneratorConfig().quick())
@@ -63,11 +74,17 @@ def goals_stack(example_site: Site, tmp_path_factory: pytest.TempPathFactory) ->
     for role, password in PASSWORDS.items():
         users.add(role.value, role, password)
     services = Services(
-        example_site, MemoryReadingStore(), MemoryDeadLetterLog(), users, TokenSigner("q" * 40), records=store
+        example_site,
+        MemoryReadingStore(),
+        MemoryDeadLetterLog(),
+        users,
+        TokenSigner("q" * 40),
+        records=store,
+        now=lambda: now,
     )
     server = ServerThread(create_app(services)).start()
     try:
-        yield GoalsStack(server.url, example_site, today)
+        yield GoalsStack(server.url, example_site, today, now, services)
     finally:
         server.stop()
         store.close()
@@ -115,7 +132,7 @@ def log_in(page: Page, url: str, role: Role) -> None:
 @pytest.mark.browser
 def test_goals_page_for_a_manager(goals_stack: GoalsStack, browser: Browser) -> None:
     stack = goals_stack
-    today = datetime.now(stack.site.site.tz).date()
+    today = stack.today
     # What the page asks for: the 53 weeks up to today (site time), and what the API answers.
     start = monday(today) - timedelta(weeks=WEEKS_SHOWN)
     weekly = api_get(stack, "/goals/answer-rate/weekly", {"start": start.isoformat(), "end": today.isoformat()})
@@ -131,6 +148,7 @@ def test_goals_page_for_a_manager(goals_stack: GoalsStack, browser: Browser) -> 
     # The browser is in UTC, the site in Stockholm: weeks and dates must be the site's.
     context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-GB", timezone_id="UTC")
     page = context.new_page()
+    page.clock.set_fixed_time(stack.now)
     errors = watch(page)
     try:
         log_in(page, f"{stack.url}/goals", Role.MANAGER)
@@ -151,8 +169,20 @@ def test_goals_page_for_a_manager(goals_stack: GoalsStack, browser: Browser) -> 
             assert met == str(met_of[("total", week)]).lower(), week
             assert tag == ("circle" if met == "true" else "path"), week  # a shape, not only a colour
         assert any(met == "false" for _, met, _ in shown)
+        # This week (the API's, not the browser's) is in progress: drawn hollow.
+        partial = page.locator("#weekly-chart svg .week-point.partial")
+        expect(partial).to_have_count(1)
+        expect(partial).to_have_attribute("data-week", iso_week(today))
+        expect(page.locator(".target-text").first).to_have_text("95 %")
         expect(page.locator("#weekly-chart svg .target-line")).to_have_count(1)
         expect(page.locator("#weekly-chart svg .target-label")).to_have_count(2)
+        # Hovering reads a week out.
+        tip = page.locator("#weekly-chart .chart-tip")
+        page.locator("#weekly-chart svg rect.hit").hover(position={"x": 5, "y": 20})
+        expect(tip).to_be_visible()
+        expect(tip).to_contain_text(expected_weeks[0])
+        page.mouse.move(0, 0)
+        expect(tip).to_be_hidden()
         page.click("label[for=span-13]")
         expect(points).to_have_count(13)
         page.click("label[for=span-52]")
@@ -234,6 +264,14 @@ def test_goals_page_for_a_manager(goals_stack: GoalsStack, browser: Browser) -> 
                     expect(nki_cell).to_have_attribute("data-met", str(found[0]["met"]).lower())
         first = report["centre"][0]
         assert first["offered"] > 0, "the fixture's data cover the first tertial"
+        phases = tertials.evaluate_all("rs => rs.map(r => r.dataset.phase)")
+        assert phases == ["current", "future", "future"]  # today (API) is in T1
+        year_total = report["year_total"]
+        assert year_total["offered"] == sum(t["offered"] for t in report["centre"])
+        expect(page.locator("#tertial-summary")).to_contain_text(
+            f"{year} so far: {pct(year_total['answer_rate'])} ({'met' if year_total['met'] else 'below target'})"
+        )
+        expect(page.locator('.nki-target-text[data-target-of="treatment"]').first).to_have_text("4.3")
 
         # Another year from the selector.
         previous = str(year - 1)
@@ -277,6 +315,7 @@ def test_goals_page_for_a_manager(goals_stack: GoalsStack, browser: Browser) -> 
 def test_goals_page_tells_facilities_it_may_not(goals_stack: GoalsStack, browser: Browser) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-GB")
     page = context.new_page()
+    page.clock.set_fixed_time(goals_stack.now)
     errors = watch(page)
     goal_requests: list[str] = []
     page.on("request", lambda req: goal_requests.append(req.url) if "/api/v1/goals" in req.url else None)
@@ -295,4 +334,44 @@ def test_goals_page_tells_facilities_it_may_not(goals_stack: GoalsStack, browser
         expect(page.locator("#login-form")).to_be_visible()
         assert errors == []
     finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_goals_page_shows_the_targets_the_server_is_set_to(goals_stack: GoalsStack, browser: Browser) -> None:
+    # Other targets in the settings: the page shows them and the API's verdicts, and keeps no defaults of its own.
+    stack = goals_stack
+    stack.services.targets = GoalTargets(answer_rate=0.9, nki={"treatment": 4.0, "knowledge": 4.5})
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-GB")
+    page = context.new_page()
+    page.clock.set_fixed_time(stack.now)
+    errors = watch(page)
+    try:
+        weekly = api_get(stack, "/goals/answer-rate/weekly", {"weeks": "53"})
+        assert weekly["target"] == 0.9
+        nki = api_get(stack, "/goals/nki")
+        assert nki["targets"] == {"treatment": 4.0, "knowledge": 4.5}
+        log_in(page, f"{stack.url}/goals", Role.MANAGER)
+        expect(page.locator("body")).to_have_attribute("data-ready", "true")
+        for node in page.locator(".target-text").all():
+            expect(node).to_have_text("90 %")
+        expect(page.locator("#weekly-chart svg .target-label.strong")).to_have_text("90 %")
+        met_of = {w["week"]: w["met"] for w in weekly["weeks"] if w["team"] == "total"}
+        points = page.locator("#weekly-chart svg .week-point")
+        expect(points).to_have_count(WEEKS_SHOWN)
+        for week, met in points.evaluate_all("ps => ps.map(p => [p.dataset.week, p.dataset.met])"):
+            assert met == str(met_of[week]).lower(), week
+        for dimension, target in (("treatment", "4.0"), ("knowledge", "4.5")):
+            newest = max(
+                (r for r in nki["results"] if r["team"] == "total" and r["dimension"] == dimension),
+                key=lambda r: r["period_start"],
+            )
+            card = page.locator(f'#nki [data-dimension="{dimension}"]')
+            expect(card.locator(".nki-target")).to_have_text(f"target ≥ {target}")
+            expect(card).to_have_attribute("data-met", str(newest["met"]).lower())
+            for node in page.locator(f'.nki-target-text[data-target-of="{dimension}"]').all():
+                expect(node).to_have_text(target)
+        assert errors == []
+    finally:
+        stack.services.targets = GoalTargets()
         context.close()

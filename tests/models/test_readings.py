@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pytest
 
-from models.readings import occupied_mask, window_stats
+from models.readings import occupied_mask, percentile_name, window_stats
 from tests.conftest import UCI_DIR
 from tests.support.uci import load_uci
 
@@ -40,6 +40,32 @@ def test_window_stats_with_percentiles():
     assert out["p50"].tolist() == [29.5, 89.5]
     assert out["p95"].tolist() == pytest.approx([56.05, 116.05])
     assert out["ts"].tolist() == [pd.Timestamp(t0), pd.Timestamp(t0 + timedelta(hours=1))]
+
+
+@pytest.mark.parametrize(
+    ("p", "name"), [(1, "p1"), (0.5, "p0.5"), (50, "p50"), (95, "p95"), (99.9, "p99.9"), (2.25, "p2.25")]
+)
+def test_percentiles_are_named_on_the_0_to_100_scale(p, name):
+    assert percentile_name(p) == name
+
+
+@pytest.mark.parametrize("p", [0, 100, -1, 100.5, float("nan")])
+def test_percentiles_outside_0_to_100_are_refused(p):
+    with pytest.raises(ValueError, match="0–100 scale"):
+        percentile_name(p)
+    with pytest.raises(ValueError, match="0–100 scale"):
+        window_stats(pd.DataFrame({"ts": [], "zone": [], "value": []}), timedelta(hours=1), [p])
+
+
+def test_window_percentiles_1_and_half_are_low_percentiles_not_the_maximum():
+    t0 = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
+    values = [float(m) for m in range(1001)]
+    frame = pd.DataFrame({"ts": [t0 + timedelta(seconds=m) for m in range(1001)], "zone": "z1", "value": values})
+    out = window_stats(frame, timedelta(hours=1), percentiles=(1, 0.5, 50, 95, 99.9))
+    assert list(out.columns[-5:]) == ["p1", "p0.5", "p50", "p95", "p99.9"]
+    row = out.iloc[0]
+    assert (row["p1"], row["p0.5"], row["p50"], row["p95"], row["p99.9"]) == pytest.approx((10, 5, 500, 950, 999))
+    assert row["max"] == 1000
 
 
 def test_uci_office_occupancy_is_mostly_in_working_hours():

@@ -64,6 +64,7 @@ def test_stale_never_seen_and_low_battery():
     assert not health.loc["sensor 3", "stale"]
     assert health.loc["sensor 3", "problems"] == ["battery 12 %"]
     assert health.loc["sensor 3", "status"] == "attention"
+    assert health["battery_low"].to_dict() == {"aq-01": False, "aq-02": False, "sensor 3": True}
 
 
 def test_flatline_but_not_a_dark_room():

@@ -3,7 +3,12 @@ from pathlib import Path
 
 import pytest
 
+from api.users import MemoryUserDirectory
+from gateway.deadletter_log import MemoryDeadLetterLog
+from gateway.stores import MemoryReadingStore
+from models.targets import GoalTargets
 from officewell.settings import SettingsError, build_settings
+from officewell.wiring import services_of
 
 
 @pytest.fixture(autouse=True)
@@ -84,3 +89,53 @@ def test_secrets_do_not_leak_into_repr(monkeypatch):
     settings = build_settings(data_dir=Path("x"))
     assert key not in repr(settings)
     assert settings.secret_key.get_secret_value() == key
+
+
+def test_goal_targets_default_to_the_contract():
+    targets = build_settings().goal_targets
+    assert targets.answer_rate == 0.95
+    assert dict(targets.nki) == {"treatment": 4.3, "knowledge": 4.0}
+
+
+def test_goal_targets_from_the_environment_and_flags(monkeypatch):
+    monkeypatch.setenv("OFFICEWELL_ANSWER_RATE_TARGET", "0.9")
+    monkeypatch.setenv("OFFICEWELL_NKI_TARGET_KNOWLEDGE", "3.8")
+    targets = build_settings(nki_target_treatment=4.5).goal_targets
+    assert targets.answer_rate == 0.9
+    assert dict(targets.nki) == {"treatment": 4.5, "knowledge": 3.8}
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [
+        (
+            "OFFICEWELL_ANSWER_RATE_TARGET",
+            "95",
+            r"answer_rate_target \(OFFICEWELL_ANSWER_RATE_TARGET\): .*less than or equal to 1",
+        ),
+        ("OFFICEWELL_ANSWER_RATE_TARGET", "0", "greater than 0"),
+        ("OFFICEWELL_NKI_TARGET_TREATMENT", "6", r"nki_target_treatment .*less than or equal to 5"),
+        ("OFFICEWELL_NKI_TARGET_KNOWLEDGE", "0.5", r"nki_target_knowledge .*greater than or equal to 1"),
+    ],
+)
+def test_goal_targets_off_their_scale_are_refused(monkeypatch, variable, value, says):
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError, match=says):
+        build_settings()
+
+
+def test_the_api_services_carry_the_targets(monkeypatch, tmp_path, example_site):
+    monkeypatch.setenv("OFFICEWELL_SECRET_KEY", secrets.token_hex(32))
+    monkeypatch.setenv("OFFICEWELL_ANSWER_RATE_TARGET", "0.92")
+    settings = build_settings(data_dir=tmp_path)
+    settings.outbox_path.parent.mkdir(parents=True)  # the gateway's state dir, where device status is read
+    users, letters = MemoryUserDirectory(), MemoryDeadLetterLog()
+    services = services_of(settings, example_site, MemoryReadingStore(), users=users, dead_letters=letters)
+    assert services.targets.answer_rate == 0.92
+    assert services.targets.nki["treatment"] == 4.3
+
+
+@pytest.mark.parametrize(("answer_rate", "nki"), [(1.2, {}), (0.0, {}), (0.95, {"treatment": 5.5})])
+def test_goal_targets_check_their_scale_themselves(answer_rate, nki):
+    with pytest.raises(ValueError, match="target"):
+        GoalTargets(answer_rate=answer_rate, nki=nki)
