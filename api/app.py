@@ -14,7 +14,8 @@ from api.limits import BodyLimitMiddleware
 from api.routes import auth, environment, gateway, goals
 from api.schemas import ErrorPublic, HealthPublic
 from dashboards import STATIC_DIR
-from gateway.errors import StoreUnavailableError
+from gateway.errors import InvalidRequestError, StoreUnavailableError
+from models.errors import ModelInputError
 
 METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 # What a protected route may answer besides its own response, for the OpenAPI schema.
@@ -45,6 +46,12 @@ def create_app(services: Services) -> FastAPI:
         return JSONResponse(
             {"detail": f"The reading store is unavailable: {exc}"}, status_code=503, headers={"Retry-After": "10"}
         )
+
+    @app.exception_handler(InvalidRequestError)
+    @app.exception_handler(ModelInputError)
+    def invalid_request(_request: Request, exc: Exception) -> JSONResponse:
+        """A request the store or a model cannot answer as asked (a bad range, quantity or frame): 422, why."""
+        return JSONResponse({"detail": str(exc)}, status_code=422)
 
     v1 = APIRouter(prefix="/api/v1")
     v1.include_router(auth.router)

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
+from api.errors import WeakSecretError
+
 
 class Role(StrEnum):
     """Who a user is at the centre; decides what the API shows them."""
@@ -81,9 +83,9 @@ class TokenSigner:
     """Issues and checks HMAC-signed bearer tokens carrying the username, role and expiry."""
 
     def __init__(self, secret: str, lifetime_s: int = 8 * 3600) -> None:
-        """Sign with `secret` (at least 32 characters); tokens live `lifetime_s` seconds."""
+        """Sign with `secret` (at least 32 characters, else WeakSecretError); tokens live `lifetime_s` seconds."""
         if len(secret) < 32:
-            raise ValueError("the token secret must be at least 32 characters")
+            raise WeakSecretError("the token secret must be at least 32 characters")
         self._key = secret.encode()
         self.lifetime_s = lifetime_s
 

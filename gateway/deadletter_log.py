@@ -1,4 +1,9 @@
-"""Where dead letters are kept: a port, a SQLite adapter (in the data dir) and an in-memory fake."""
+"""Where dead letters are kept: a port, a SQLite adapter (in the data dir) and an in-memory fake.
+
+This module owns the `dead_letters` table: its schema, how a letter becomes a row and back, the insert
+and the pruning. The outbox writes letters through `insert_letters` inside its own transaction, so that
+they commit together with the batch they came from.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,33 @@ from typing import Protocol
 
 from gateway.deadletter import DeadLetter
 from gateway.errors import StoreUnavailableError
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS dead_letters (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    received_at TEXT NOT NULL, topic TEXT NOT NULL, payload BLOB NOT NULL, payload_size INTEGER NOT NULL,
+    reason TEXT NOT NULL, partial INTEGER NOT NULL
+);
+"""
+_INSERT = (
+    "INSERT INTO dead_letters (received_at, topic, payload, payload_size, reason, partial) VALUES (?, ?, ?, ?, ?, ?)"
+)
+
+
+def insert_letters(conn: sqlite3.Connection, letters: Sequence[DeadLetter]) -> None:
+    """Insert dead letters through `conn`, inside whatever transaction the caller holds (no commit here)."""
+    conn.executemany(
+        _INSERT,
+        [
+            (d.received_at.astimezone(UTC).isoformat(), d.topic, d.payload, d.payload_size, d.reason, int(d.partial))
+            for d in letters
+        ],
+    )
+
+
+def keep_newest_letters(conn: sqlite3.Connection, keep: int) -> None:
+    """Delete all but (about) the newest `keep` dead letters, inside the caller's transaction."""
+    conn.execute("DELETE FROM dead_letters WHERE id <= (SELECT max(id) FROM dead_letters) - ?", (keep,))
 
 
 @dataclass(frozen=True)
@@ -74,11 +106,7 @@ class SQLiteDeadLetterLog:
         self._local = threading.local()
         self._lock = threading.Lock()
         with self._conn() as conn:
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS dead_letters (id INTEGER PRIMARY KEY AUTOINCREMENT, "
-                "received_at TEXT NOT NULL, topic TEXT NOT NULL, payload BLOB NOT NULL, payload_size INTEGER NOT NULL, "
-                "reason TEXT NOT NULL, partial INTEGER NOT NULL)"
-            )
+            conn.executescript(SCHEMA)
 
     def _conn(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
@@ -92,17 +120,9 @@ class SQLiteDeadLetterLog:
         """Insert the letters in one transaction."""
         if not letters:
             return
-        rows = [
-            (d.received_at.astimezone(UTC).isoformat(), d.topic, d.payload, d.payload_size, d.reason, int(d.partial))
-            for d in letters
-        ]
         try:
             with self._lock, self._conn() as conn:
-                conn.executemany(
-                    "INSERT INTO dead_letters (received_at, topic, payload, payload_size, reason, partial) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    rows,
-                )
+                insert_letters(conn, letters)
         except sqlite3.Error as exc:
             raise StoreUnavailableError(f"{self.path}: cannot keep dead letters: {exc}") from exc
 

@@ -25,5 +25,24 @@ class StoreRejectedError(GatewayError):
         self.reason = reason
 
 
+class LineProtocolError(GatewayError, ValueError):
+    """A reading cannot be written as line protocol without changing its meaning; the store adapters refuse it."""
+
+
 class OutboxFullError(GatewayError):
     """The outbox reached its disk quota; the gateway stops acknowledging until the store catches up."""
+
+
+class GatewayConfigError(GatewayError, ValueError):
+    """The gateway's options cannot work together (a persistent session without a client id, say)."""
+
+
+class InvalidRequestError(GatewayError, ValueError):
+    """A call into the gateway was given arguments it cannot act on (a naive time, say); the message says which."""
+
+
+class StoreQueryError(InvalidRequestError):
+    """A store read asks what no store can answer: an unknown quantity, a naive or reversed range, a bad window.
+
+    Raised before anything is sent to the store; the API answers 422 with the message.
+    """

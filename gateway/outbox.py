@@ -15,12 +15,12 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC
 from pathlib import Path
 from typing import TypeVar
 
 from gateway.deadletter import DeadLetter
-from gateway.deadletter_log import SQLiteDeadLetterLog
+from gateway.deadletter_log import SCHEMA as DEAD_LETTER_SCHEMA
+from gateway.deadletter_log import SQLiteDeadLetterLog, insert_letters, keep_newest_letters
 from gateway.device_status import SCHEMA as DEVICE_SCHEMA
 from gateway.device_status import UPSERT, SQLiteDeviceStatus, upsert_rows
 from gateway.errors import OutboxFullError, StoreUnavailableError
@@ -36,9 +36,6 @@ CREATE TABLE IF NOT EXISTS pending (
 """
 # What one pending row costs on disk, near enough: its text plus the fixed-size columns and overhead.
 _ROW_BYTES = "length(site) + length(zone) + length(device) + length(fields) + 48"
-_INSERT_LETTER = (
-    "INSERT INTO dead_letters (received_at, topic, payload, payload_size, reason, partial) VALUES (?, ?, ?, ?, ?, ?)"
-)
 T = TypeVar("T")
 
 
@@ -64,8 +61,8 @@ class Outbox:
         self._conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=FULL")
-        self._conn.executescript(_SCHEMA + DEVICE_SCHEMA)
         # The dead-letter table lives in the same file so that letters commit with their batch.
+        self._conn.executescript(_SCHEMA + DEVICE_SCHEMA + DEAD_LETTER_SCHEMA)
         self.dead_letters = SQLiteDeadLetterLog(self.path)
         self.device_status = SQLiteDeviceStatus(self.path)
         (self._pending_bytes,) = self._conn.execute(f"SELECT coalesce(sum({_ROW_BYTES}), 0) FROM pending").fetchone()  # noqa: S608
@@ -107,13 +104,10 @@ class Outbox:
             conn.executemany(
                 "INSERT INTO pending (site, zone, device, ts_ns, fields, received) VALUES (?, ?, ?, ?, ?, ?)", rows
             )
-            conn.executemany(_INSERT_LETTER, _letter_rows(letters))
+            insert_letters(conn, letters)
             conn.executemany(UPSERT, upsert_rows(seen))
             if prune:
-                conn.execute(
-                    "DELETE FROM dead_letters WHERE id <= (SELECT max(id) FROM dead_letters) - ?",
-                    (self.max_dead_letters,),
-                )
+                keep_newest_letters(conn, self.max_dead_letters)
 
         self._transaction(write)
         self._pending_bytes += added
@@ -143,7 +137,7 @@ class Outbox:
 
         def write(conn: sqlite3.Connection) -> int:
             freed = self._delete(conn, ids)
-            conn.executemany(_INSERT_LETTER, _letter_rows(letters))
+            insert_letters(conn, letters)
             return freed
 
         self._pending_bytes -= self._transaction(write)
@@ -186,10 +180,3 @@ class Outbox:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
-
-
-def _letter_rows(letters: Sequence[DeadLetter]) -> list[tuple[object, ...]]:
-    return [
-        (d.received_at.astimezone(UTC).isoformat(), d.topic, d.payload, d.payload_size, d.reason, int(d.partial))
-        for d in letters
-    ]

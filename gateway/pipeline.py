@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from gateway.deadletter import DeadLetter
+from gateway.errors import InvalidRequestError
 from sensors.decoders import DECODERS, Decoder, Sample
 from sensors.errors import DecodeError
 from sensors.quantities import QUANTITIES
@@ -61,9 +62,9 @@ class Pipeline:
         return [f for d in self.decoders for f in d.topic_filters(self.site.id)]
 
     def handle(self, topic: str, payload: bytes, received_at: datetime) -> Outcome:
-        """Turn one message into readings and dead letters; never raises for bad input."""
+        """Turn one message into readings and dead letters; never raises for bad input (only for a naive clock)."""
         if received_at.tzinfo is None:
-            raise ValueError("received_at must be timezone-aware")
+            raise InvalidRequestError(f"received_at must be timezone-aware, got {received_at!r}")
 
         def dead(reason: str) -> Outcome:
             return Outcome(dead_letters=(DeadLetter.of(received_at, topic, payload, reason),))

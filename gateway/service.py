@@ -22,7 +22,7 @@ from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
 
 from gateway.deadletter import DeadLetter
-from gateway.errors import OutboxFullError, StoreUnavailableError
+from gateway.errors import GatewayConfigError, OutboxFullError, StoreUnavailableError
 from gateway.flusher import Flusher
 from gateway.metrics import GatewayMetrics
 from gateway.mqtt import BrokerAddress, ProtocolVersion, make_client
@@ -88,7 +88,7 @@ class Gateway:
         """Prepare the gateway; nothing connects until start()."""
         self.options = options or GatewayOptions()
         if self.options.persistent_session and not self.options.client_id:
-            raise ValueError("a persistent session needs a stable client id (settings: mqtt_client_id)")
+            raise GatewayConfigError("a persistent session needs a stable client id (settings: mqtt_client_id)")
         self.pipeline = pipeline
         self.store = store
         self.outbox = outbox

@@ -35,6 +35,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from models.errors import ModelInputError
+
 SHORT_TERM_MAX_DAYS = 14  # the employer's sick-pay period (sjuklönelagen 7 §)
 CONTINUATION_DAYS = 5  # falling ill again within 5 days continues the spell (sjuklönelagen 7 § 3 st.)
 DAYS_PER_YEAR = 365.25
@@ -176,7 +178,7 @@ def period_starts(dates: pd.Series, freq: Freq) -> pd.Series:
     elif freq == "YS":
         month = stamps.dt.month * 0 + 1
     else:
-        raise ValueError(f"freq must be one of W-MON, MS, QS, tertial, YS; got {freq!r}")
+        raise ModelInputError(f"freq must be one of W-MON, MS, QS, tertial, YS; got {freq!r}")
     return pd.to_datetime(pd.DataFrame({"year": stamps.dt.year, "month": month, "day": 1}))
 
 
@@ -398,7 +400,7 @@ def suppress_small_groups(
     keys = [group_col, size_col, *by]
     missing = [c for c in keys if c not in frame.columns]
     if missing:
-        raise ValueError(f"frame lacks columns {missing}")
+        raise ModelInputError(f"frame lacks columns {missing}")
     values = list(value_cols) if value_cols is not None else [c for c in frame.columns if c not in keys]
     out = frame.reset_index(drop=True)  # positions as labels: the caller's index may repeat
     size = pd.to_numeric(out[size_col], errors="coerce")
@@ -455,7 +457,7 @@ def _absence_rows(absences: pd.DataFrame) -> pd.DataFrame:
     """employee, team, reason, extent_pct and start/end as day numbers, checked."""
     missing = [c for c in ("employee", "team", "start_date", "end_date", "reason") if c not in absences.columns]
     if missing:
-        raise ValueError(f"absences lack columns {missing}")
+        raise ModelInputError(f"absences lack columns {missing}")
     extent = (
         pd.to_numeric(absences["extent_pct"], errors="coerce") if "extent_pct" in absences else None
     )  # the column is optional in the file, default 100 % (contracts §5)
@@ -472,11 +474,11 @@ def _absence_rows(absences: pd.DataFrame) -> pd.DataFrame:
         }
     )
     if (rows["start"] == _NAT).any() or (rows["end"] == _NAT).any():
-        raise ValueError("absences need both start_date and end_date on every row")
+        raise ModelInputError("absences need both start_date and end_date on every row")
     if (rows["end"] < rows["start"]).any():
-        raise ValueError("an absence ends before it starts")
+        raise ModelInputError("an absence ends before it starts")
     if not rows["extent_pct"].between(0, 100, inclusive="right").all():
-        raise ValueError("extent_pct must be in (0, 100]")
+        raise ModelInputError("extent_pct must be in (0, 100]")
     return rows
 
 
@@ -484,7 +486,7 @@ def _staff_rows(staff: pd.DataFrame) -> pd.DataFrame:
     """employee, team, fte and start/end day numbers; an ongoing employment runs to the end of time."""
     missing = [c for c in ("employee", "team", "start_date", "end_date", "fte") if c not in staff.columns]
     if missing:
-        raise ValueError(f"staff lacks columns {missing}")
+        raise ModelInputError(f"staff lacks columns {missing}")
     end = _day_numbers(staff["end_date"])
     return pd.DataFrame(
         {
@@ -507,11 +509,11 @@ def _in_window(days: pd.DataFrame, first: int, last: int, freq: Freq) -> pd.Data
 def _window(absences: pd.DataFrame, start: date | None, end: date | None) -> tuple[int, int]:
     rows = _absence_rows(absences)
     if (start is None or end is None) and rows.empty:
-        raise ValueError("no absences to take the window from: pass start and end")
+        raise ModelInputError("no absences to take the window from: pass start and end")
     first = _day_number(start) if start is not None else int(rows["start"].min())
     last = _day_number(end) if end is not None else int(rows["end"].max())
     if last < first:
-        raise ValueError(f"end {end} is before start {start}")
+        raise ModelInputError(f"end {end} is before start {start}")
     return first, last
 
 

@@ -28,6 +28,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import gammainc, gammaln, psi
 
+from models.errors import ModelInputError
+
 SECONDS_PER_HOUR = 3600.0
 # Summing the tail term by term costs one array element per term; beyond this many the closed form
 # through the incomplete gamma function is used instead (only for extreme loads or patience).
@@ -52,7 +54,7 @@ def erlang_a(calls_per_hour: float, handle_time_s: float, patience_s: float, age
     """Erlang A measures for `agents` agents; patience_s = inf gives Erlang C, 0 gives Erlang B."""
     _check(calls_per_hour, handle_time_s, agents)
     if not patience_s >= 0:  # also rejects NaN
-        raise ValueError(f"patience_s must be >= 0 (inf: nobody hangs up), got {patience_s!r}")
+        raise ModelInputError(f"patience_s must be >= 0 (inf: nobody hangs up), got {patience_s!r}")
     if math.isinf(patience_s):
         return erlang_c(calls_per_hour, handle_time_s, agents)
     if agents == 0:
@@ -158,11 +160,11 @@ class _Tail:
 
 def _check(calls_per_hour: float, handle_time_s: float, agents: int) -> None:
     if not (calls_per_hour >= 0 and math.isfinite(calls_per_hour)):
-        raise ValueError(f"calls_per_hour must be finite and >= 0, got {calls_per_hour!r}")
+        raise ModelInputError(f"calls_per_hour must be finite and >= 0, got {calls_per_hour!r}")
     if not (handle_time_s > 0 and math.isfinite(handle_time_s)):
-        raise ValueError(f"handle_time_s must be finite and > 0, got {handle_time_s!r}")
+        raise ModelInputError(f"handle_time_s must be finite and > 0, got {handle_time_s!r}")
     if isinstance(agents, bool) or int(agents) != agents or agents < 0:
-        raise ValueError(f"agents must be a whole number >= 0, got {agents!r}")
+        raise ModelInputError(f"agents must be a whole number >= 0, got {agents!r}")
 
 
 def _erlang_b_terms(log_a: float, n: int) -> tuple[float, float]:

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from models.absence import team_sort_key
+from models.errors import ModelInputError
 from models.targets import NKI_TARGETS, TARGET_ANSWER_RATE
 
 TOTAL = "total"
@@ -62,7 +63,7 @@ def tertial_bounds(label: str) -> tuple[date, date]:
         year, number = int(year_text), int(part)
         first_month = TERTIAL_FIRST_MONTH[number]
     except (ValueError, KeyError) as exc:
-        raise ValueError(f"not a tertial label: {label!r} (expected e.g. 2026-T1)") from exc
+        raise ModelInputError(f"not a tertial label: {label!r} (expected e.g. 2026-T1)") from exc
     first = date(year, first_month, 1)
     last = (pd.Timestamp(first) + pd.DateOffset(months=4) - pd.Timedelta(days=1)).date()
     return first, last
@@ -223,7 +224,7 @@ def _local_calls(calls: pd.DataFrame, tz: str) -> pd.DataFrame:
     """team, offered, answered and the local calendar day of each interval (naive input = site time)."""
     missing = [c for c in ("interval_start", "team", "offered", "answered") if c not in calls.columns]
     if missing:
-        raise ValueError(f"calls lack columns {missing}")
+        raise ModelInputError(f"calls lack columns {missing}")
     starts = pd.to_datetime(calls["interval_start"])
     if starts.dt.tz is None:
         # contracts §5: an export without an offset is in local site time.
@@ -231,7 +232,7 @@ def _local_calls(calls: pd.DataFrame, tz: str) -> pd.DataFrame:
     local = starts.dt.tz_convert(tz).dt.tz_localize(None)
     team = calls["team"].astype(str)
     if team.eq(TOTAL).any():
-        raise ValueError(f"a team may not be called {TOTAL!r}: that label means the whole centre")
+        raise ModelInputError(f"a team may not be called {TOTAL!r}: that label means the whole centre")
     return pd.DataFrame(
         {
             "team": team.to_numpy(),
@@ -278,7 +279,7 @@ def _met(passed: pd.Series, value: pd.Series) -> pd.Series:
 def _nki_rows(nki: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in ("period_start", "period_end", "team", "dimension", "score", "responses") if c not in nki]
     if missing:
-        raise ValueError(f"nki lacks columns {missing}")
+        raise ModelInputError(f"nki lacks columns {missing}")
     team = nki["team"].astype(object).where(nki["team"].notna(), "")
     team = team.map(lambda t: TOTAL if str(t).strip() == "" else str(t))
     return pd.DataFrame(

@@ -19,6 +19,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from models.absence import absence_days, team_sort_key
+from models.errors import ModelInputError
 from models.holidays import WEEKDAYS
 
 DAILY_COLUMNS = ["date", "team", "people", "rostered_fte", "absent_fte", "available_fte"]
@@ -96,7 +97,7 @@ def opening_intervals(
 def interval_offsets(open_time: time, close_time: time, interval_minutes: int = 15) -> list[timedelta]:
     """Offsets from local midnight of the intervals that fit wholly between open_time and close_time."""
     if interval_minutes <= 0:
-        raise ValueError("interval_minutes must be positive")
+        raise ModelInputError("interval_minutes must be positive")
     step = timedelta(minutes=interval_minutes)
     offsets = []
     t = timedelta(hours=open_time.hour, minutes=open_time.minute)

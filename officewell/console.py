@@ -29,11 +29,12 @@ def known_errors(*extra: type[Exception]) -> tuple[type[Exception], ...]:
     `officewell --help` does not load the stores and the records database.
     """
     from gateway.errors import GatewayError
+    from models.errors import ModelsError
     from officewell.errors import OfficewellError
     from records.errors import RecordsError
     from sensors.errors import SensorsError
 
-    return (OfficewellError, SensorsError, GatewayError, RecordsError, *extra)
+    return (OfficewellError, SensorsError, GatewayError, RecordsError, ModelsError, *extra)
 
 
 def print_json(document: Any) -> None:

@@ -7,3 +7,7 @@ class OfficewellError(Exception):
 
 class SettingsError(OfficewellError):
     """The settings are incomplete, unknown or unsafe; the message says which and how to fix it."""
+
+
+class SimulationError(OfficewellError):
+    """The office simulator or the centre generator refused what it was asked; the message says what."""

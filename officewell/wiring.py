@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from api.deps import Services
+from api.errors import WeakSecretError
 from api.security import TokenSigner
 from api.users import FileUserDirectory, UserDirectory
 from gateway.deadletter_log import DeadLetterLog, SQLiteDeadLetterLog
@@ -68,12 +69,16 @@ def services_of(
     """The API's services; needs a token secret."""
     if settings.secret_key is None:
         raise SettingsError("no token secret: set OFFICEWELL_SECRET_KEY to at least 32 random characters")
+    try:
+        tokens = TokenSigner(settings.secret_key.get_secret_value())
+    except WeakSecretError as exc:
+        raise SettingsError(f"OFFICEWELL_SECRET_KEY: {exc}") from exc
     return Services(
         site=site,
         store=store,
         dead_letters=dead_letters or SQLiteDeadLetterLog(settings.outbox_path),
         users=users or FileUserDirectory(settings.users_path),
-        tokens=TokenSigner(settings.secret_key.get_secret_value()),
+        tokens=tokens,
         status=status or (lambda: {}),
         metrics=metrics,
         device_status=SQLiteDeviceStatus(settings.outbox_path),

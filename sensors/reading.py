@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 
+from sensors.errors import InvalidReadingError
+
 
 def _frozen(values: Mapping[str, float]) -> Mapping[str, float]:
     return MappingProxyType(dict(values))
@@ -29,7 +31,7 @@ class Reading:
         """Reject naive timestamps and freeze the values (a read-only view is taken as it is)."""
         tz = self.ts.tzinfo
         if tz is None or (tz is not UTC and self.ts.utcoffset() is None):
-            raise ValueError(f"Reading.ts must be timezone-aware, got {self.ts!r}")
+            raise InvalidReadingError(f"Reading.ts must be timezone-aware, got {self.ts!r}")
         # Backfills build hundreds of thousands of readings: skip the copy when handed a read-only view.
         if type(self.values) is not MappingProxyType:
             object.__setattr__(self, "values", _frozen(self.values))

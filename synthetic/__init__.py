@@ -7,3 +7,7 @@ imports it. Only the demo, `officewell simulate`, the tests and the benchmarks d
 - `synthetic.office`: a deterministic office of sound, light and air, minute by minute per device.
 - `synthetic.centre`: a realistic customer service centre (staff, absences, calls, NKI) with planted effects.
 """
+
+from synthetic.errors import NotInSiteError, SyntheticError, SyntheticInputError
+
+__all__ = ["NotInSiteError", "SyntheticError", "SyntheticInputError"]

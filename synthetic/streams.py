@@ -6,11 +6,13 @@ import zlib
 
 import numpy as np
 
+from synthetic.errors import SyntheticInputError
+
 
 def check_seed(seed: int) -> int:
     """Refuse seeds a SeedSequence cannot take."""
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+        raise SyntheticInputError(f"seed must be a non-negative integer, got {seed!r}")
     return seed
 
 

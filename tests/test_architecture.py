@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import ast
+import importlib
+import subprocess
+import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -67,3 +71,34 @@ def test_only_the_demo_and_simulate_use_synthetic_data() -> None:
 def test_models_do_no_io() -> None:
     bad = {str(p.relative_to(ROOT)): sorted(imported_roots(p) & IO_MODULES) for p in modules("models")}
     assert {k: v for k, v in bad.items() if v} == {}
+
+
+# Packages used from outside, with a curated __all__ of what others import.
+PUBLIC = (
+    "sensors",
+    "gateway",
+    "gateway.stores",
+    "models",
+    "records",
+    "synthetic",
+    "synthetic.office",
+    "synthetic.centre",
+)
+# Importing these stays cheap: their heavier names load on first use.
+LIGHT = ("sensors", "gateway", "models", "synthetic")
+
+
+@pytest.mark.parametrize("package", PUBLIC)
+def test_every_public_name_is_there(package: str) -> None:
+    module = importlib.import_module(package)
+    missing = [name for name in module.__all__ if not hasattr(module, name)]
+    submodules = [name for name in module.__all__ if isinstance(getattr(module, name, None), types.ModuleType)]
+    assert (missing, submodules) == ([], [])
+    assert len(set(module.__all__)) == len(module.__all__)
+
+
+def test_importing_a_package_loads_no_heavy_library() -> None:
+    heavy = ("pandas", "pydantic", "paho")
+    probe = f"import sys; import {', '.join(LIGHT)}; print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert loaded.stdout.strip() == "[]"

@@ -9,7 +9,7 @@ from gateway.errors import StoreURLError
 from gateway.stores.influx_v1 import InfluxV1ReadingStore
 from gateway.stores.influx_v2 import InfluxV2ReadingStore
 from gateway.stores.memory import MemoryReadingStore
-from gateway.stores.port import LatestValue, ReadingStore
+from gateway.stores.port import RAW_COLUMNS, WINDOW_COLUMNS, LatestValue, ReadingStore
 from gateway.stores.sqlite import SQLiteReadingStore
 from gateway.stores.urls import parse_influx_v1, parse_influx_v2
 
@@ -39,6 +39,8 @@ def embedded_store_url(data_dir: Path) -> str:
 
 
 __all__ = [
+    "RAW_COLUMNS",
+    "WINDOW_COLUMNS",
     "InfluxV1ReadingStore",
     "InfluxV2ReadingStore",
     "LatestValue",

@@ -8,16 +8,15 @@ parameter (`params.*`), never inside the query text.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-import pandas as pd
-
-from gateway.stores.frames import RawRow, WindowRow, check_quantity, from_ns, raw_frame, window_frame, window_ns
+from gateway.stores.frames import RawRow, RowSource, Selection, WindowRow
 from gateway.stores.lineprotocol import MEASUREMENT
-from gateway.stores.port import LatestValue, check_range
+from gateway.stores.port import LatestValue
 from gateway.stores.urls import InfluxV2Target
+from sensors.reading import from_epoch_ns
 
 # range() needs bounds; these cover every timestamp a reading can have.
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
@@ -72,7 +71,7 @@ class QueryApi(Protocol):
         ...
 
 
-class FluxReader:
+class FluxReader(RowSource):
     """The read half of the influxdb2 store on InfluxDB 2.x."""
 
     def __init__(self, query_api: QueryApi, target: InfluxV2Target) -> None:
@@ -83,57 +82,46 @@ class FluxReader:
     def latest(self, site: str) -> list[LatestValue]:
         """Per zone and quantity, the most recent value (`last()` per series, then per zone and field)."""
         found = [
-            LatestValue(rec["zone"], rec["field"], float(rec["value"]), from_ns(int(rec["ts"])), rec["device"])
-            for rec in self._records(LATEST_FLUX, site, EARLIEST, LATEST)
+            LatestValue(rec["zone"], rec["field"], float(rec["value"]), from_epoch_ns(int(rec["ts"])), rec["device"])
+            for rec in self._query(LATEST_FLUX, site, EARLIEST, LATEST)
         ]
         return sorted(found, key=lambda lv: (lv.zone, lv.quantity))
 
-    def series(
-        self, site: str, quantity: str, start: datetime, stop: datetime, zones: Sequence[str] | None = None
-    ) -> pd.DataFrame:
-        """Raw values of one quantity in [start, stop) (Flux ranges are half-open too)."""
-        check_range(start, stop)
-        flux = _SOURCE + _ONE_FIELD + (_IN_ZONES if zones else "") + SERIES_TAIL
-        extra = {"field": check_quantity(quantity), **({"zones": list(zones)} if zones else {})}
-        rows: list[RawRow] = [
+    def raw_rows(self, selection: Selection) -> list[RawRow]:
+        """The stored values of the selection (Flux ranges are half-open too)."""
+        return [
             (int(rec["ts"]), rec["zone"], rec["device"], float(rec["value"]))
-            for rec in self._records(flux, site, start, stop, extra)
+            for rec in self._selected(SERIES_TAIL, selection)
         ]
-        return raw_frame(rows)
 
-    def windows(
-        self,
-        site: str,
-        quantity: str,
-        start: datetime,
-        stop: datetime,
-        window: timedelta,
-        zones: Sequence[str] | None = None,
-    ) -> pd.DataFrame:
-        """Per zone and epoch-aligned window: mean, min, max and count, aggregated by InfluxDB."""
-        check_range(start, stop)
-        width = window_ns(window)
-        flux = _SOURCE + _ONE_FIELD + (_IN_ZONES if zones else "") + WINDOWS_TAIL
-        extra = {"field": check_quantity(quantity), "every": window, **({"zones": list(zones)} if zones else {})}
-        rows: list[WindowRow] = [
+    def window_rows(self, selection: Selection, width_ns: int) -> list[WindowRow]:
+        """Mean, min, max and count per zone and epoch-aligned window, aggregated by InfluxDB."""
+        # The width is whole microseconds (window_ns), so this timedelta is exactly the window asked for.
+        every = timedelta(microseconds=width_ns // 1000)
+        return [
             (
-                (int(rec["start"]) // width) * width,
+                (int(rec["start"]) // width_ns) * width_ns,
                 rec["zone"],
                 float(rec["total"]) / int(rec["n"]),
                 float(rec["lo"]),
                 float(rec["hi"]),
                 int(rec["n"]),
             )
-            for rec in self._records(flux, site, start, stop, extra)
+            for rec in self._selected(WINDOWS_TAIL, selection, every=every)
             if int(rec["n"]) > 0
         ]
-        return window_frame(rows)
 
     def count(self, site: str) -> int:
         """Distinct zone/device/time of a site, whatever fields each point has."""
-        return sum(int(rec["_value"]) for rec in self._records(_SOURCE + COUNT_TAIL, site, EARLIEST, LATEST))
+        return sum(int(rec["_value"]) for rec in self._query(_SOURCE + COUNT_TAIL, site, EARLIEST, LATEST))
 
-    def _records(
+    def _selected(self, tail: str, selection: Selection, **extra: Any) -> Iterator[dict[str, Any]]:
+        """Records of the selection's quantity (and zones, if any) piped into `tail`."""
+        flux = _SOURCE + _ONE_FIELD + (_IN_ZONES if selection.zones else "") + tail
+        params = {"field": selection.quantity, **({"zones": list(selection.zones)} if selection.zones else {}), **extra}
+        return self._query(flux, selection.site, selection.start, selection.stop, params)
+
+    def _query(
         self, flux: str, site: str, start: datetime, stop: datetime, extra: dict[str, Any] | None = None
     ) -> Iterator[dict[str, Any]]:
         params = {"bucket": self.target.bucket, "site": site, "start": start, "stop": stop, **(extra or {})}

@@ -23,22 +23,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
-import pandas as pd
 
 from gateway.errors import StoreRejectedError, StoreUnavailableError, StoreURLError
 from gateway.stores import influxql as q
-from gateway.stores.frames import RawRow, WindowRow, check_quantity, from_ns, raw_frame, window_frame, window_ns
+from gateway.stores.frames import RawRow, RowSource, Selection, WindowRow
 from gateway.stores.httpcall import call, new_client, reason_of
-from gateway.stores.lineprotocol import MEASUREMENT, LineProtocolError, to_lines
-from gateway.stores.port import LatestValue, check_range
+from gateway.stores.lineprotocol import MEASUREMENT, write_body
+from gateway.stores.port import LatestValue
 from gateway.stores.probe import ServerInfo, probe
 from gateway.stores.urls import InfluxV1Target, parse_influx_v1
 from sensors.quantities import QUANTITY_KEYS
-from sensors.reading import Reading, epoch_ns
+from sensors.reading import Reading, from_epoch_ns
 
 # The widest time range InfluxDB 1.x accepts (influxql.MinNanoTime / MaxNanoTime).
 MIN_TIME_NS = -9_223_372_036_854_775_806
@@ -48,7 +46,7 @@ MAX_TIME_NS = 9_223_372_036_854_775_806
 Row = tuple[int, dict[str, str], dict[str, Any]]
 
 
-class InfluxV1ReadingStore:
+class InfluxV1ReadingStore(RowSource):
     """Readings in an InfluxDB database over the HTTP v1 API; safe to share between threads."""
 
     def __init__(self, target: InfluxV1Target) -> None:
@@ -81,10 +79,7 @@ class InfluxV1ReadingStore:
         """
         if not readings:
             return
-        try:
-            body = to_lines(readings)
-        except LineProtocolError as exc:
-            raise StoreRejectedError(str(exc)) from exc
+        body = write_body(readings)
         params = {"db": self.target.database, "precision": "ns"}
         if self.target.retention_policy:
             params["rp"] = self.target.retention_policy
@@ -111,51 +106,36 @@ class InfluxV1ReadingStore:
             if row.get("value") is None:
                 continue
             key = QUANTITY_KEYS[statement_id]
-            found.append(LatestValue(tags["zone"], key, float(row["value"]), from_ns(row["time"]), row["device"]))
+            found.append(LatestValue(tags["zone"], key, float(row["value"]), from_epoch_ns(row["time"]), row["device"]))
         return sorted(found, key=lambda lv: (lv.zone, lv.quantity))
 
-    def series(
-        self, site: str, quantity: str, start: datetime, stop: datetime, zones: Sequence[str] | None = None
-    ) -> pd.DataFrame:
-        """Raw values of one quantity in [start, stop), oldest first."""
-        check_range(start, stop)
-        field = q.ident(check_quantity(quantity))
+    def raw_rows(self, selection: Selection) -> list[RawRow]:
+        """The stored values of the selection."""
+        field = q.ident(selection.quantity)
         statement = (
             f"SELECT {field} AS {q.ident('value')} FROM {self._from} "  # noqa: S608
-            f"WHERE {self._where(site, start, stop, zones)} GROUP BY {q.ident('zone')}, {q.ident('device')}"
+            f"WHERE {self._where(selection)} GROUP BY {q.ident('zone')}, {q.ident('device')}"
         )
-        rows: list[RawRow] = [
+        return [
             (row["time"], tags["zone"], tags["device"], float(row["value"]))
             for _, tags, row in self._select(statement)
             if row.get("value") is not None
         ]
-        return raw_frame(rows)
 
-    def windows(
-        self,
-        site: str,
-        quantity: str,
-        start: datetime,
-        stop: datetime,
-        window: timedelta,
-        zones: Sequence[str] | None = None,
-    ) -> pd.DataFrame:
-        """Per zone and epoch-aligned window: mean, min, max and count, aggregated by InfluxDB."""
-        check_range(start, stop)
-        field = q.ident(check_quantity(quantity))
-        width = window_ns(window)
+    def window_rows(self, selection: Selection, width_ns: int) -> list[WindowRow]:
+        """Mean, min, max and count per zone and epoch-aligned window, aggregated by InfluxDB."""
+        field = q.ident(selection.quantity)
         statement = (
             f"SELECT mean({field}) AS {q.ident('mean')}, min({field}) AS {q.ident('min')}, "  # noqa: S608
             f"max({field}) AS {q.ident('max')}, count({field}) AS {q.ident('count')} FROM {self._from} "
-            f"WHERE {self._where(site, start, stop, zones)} "
-            f"GROUP BY time({q.duration(width)}), {q.ident('zone')} fill(none)"
+            f"WHERE {self._where(selection)} "
+            f"GROUP BY time({q.duration(width_ns)}), {q.ident('zone')} fill(none)"
         )
-        rows: list[WindowRow] = [
+        return [
             (row["time"], tags["zone"], row["mean"], row["min"], row["max"], int(row["count"]))
             for _, tags, row in self._select(statement)
             if row.get("count")
         ]
-        return window_frame(rows)
 
     def count(self, site: str) -> int:
         """How many points (distinct zone/device/time) a site has, whatever fields each point has."""
@@ -178,10 +158,10 @@ class InfluxV1ReadingStore:
 
     # -- helpers --------------------------------------------------------------------------------
 
-    def _where(self, site: str, start: datetime, stop: datetime, zones: Sequence[str] | None) -> str:
-        where = f"{q.tag_equals('site', site)} AND {q.time_range(epoch_ns(start), epoch_ns(stop))}"
-        if zones:
-            where += f" AND {q.tag_in('zone', list(zones))}"
+    def _where(self, selection: Selection) -> str:
+        where = f"{q.tag_equals('site', selection.site)} AND {q.time_range(selection.start_ns, selection.stop_ns)}"
+        if selection.zones:
+            where += f" AND {q.tag_in('zone', selection.zones)}"
         return where
 
     def _measurement(self) -> str:

@@ -21,12 +21,10 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timedelta
 from typing import Protocol
 
-import pandas as pd
 import urllib3
 from influxdb_client import InfluxDBClient
 from influxdb_client.client.write_api import SYNCHRONOUS
@@ -34,8 +32,9 @@ from influxdb_client.rest import ApiException
 
 from gateway.errors import StoreRejectedError, StoreUnavailableError, StoreURLError
 from gateway.stores.flux import FluxReader
+from gateway.stores.frames import RawRow, RowSource, Selection, WindowRow
 from gateway.stores.httpcall import new_client
-from gateway.stores.lineprotocol import LineProtocolError, to_lines
+from gateway.stores.lineprotocol import write_body
 from gateway.stores.port import LatestValue
 from gateway.stores.probe import ServerInfo, probe
 from gateway.stores.urls import InfluxV2Target, parse_influx_v2
@@ -48,28 +47,18 @@ _TIMEOUT_MS = 30_000
 
 
 class Reader(Protocol):
-    """The read half of the port, as each server kind implements it."""
+    """The read half of the port as rows, as each server kind implements it."""
 
     def latest(self, site: str) -> list[LatestValue]:
         """Per zone and quantity, the most recent value."""
         ...
 
-    def series(
-        self, site: str, quantity: str, start: datetime, stop: datetime, zones: Sequence[str] | None = None
-    ) -> pd.DataFrame:
-        """Raw values of one quantity."""
+    def raw_rows(self, selection: Selection) -> Iterable[RawRow]:
+        """The stored values of the selection."""
         ...
 
-    def windows(
-        self,
-        site: str,
-        quantity: str,
-        start: datetime,
-        stop: datetime,
-        window: timedelta,
-        zones: Sequence[str] | None = None,
-    ) -> pd.DataFrame:
-        """Windowed aggregates of one quantity."""
+    def window_rows(self, selection: Selection, width_ns: int) -> Iterable[WindowRow]:
+        """Mean, min, max and count per zone and epoch-aligned window."""
         ...
 
     def count(self, site: str) -> int:
@@ -77,7 +66,7 @@ class Reader(Protocol):
         ...
 
 
-class InfluxV2ReadingStore:
+class InfluxV2ReadingStore(RowSource):
     """Readings in an InfluxDB 2.x bucket (or a VictoriaMetrics) over the v2 API; safe to share between threads."""
 
     def __init__(self, target: InfluxV2Target, token: str) -> None:
@@ -106,10 +95,7 @@ class InfluxV2ReadingStore:
         """Write readings in one request; StoreRejectedError carries the server's reason for refused data."""
         if not readings:
             return
-        try:
-            body = to_lines(readings)
-        except LineProtocolError as exc:
-            raise StoreRejectedError(str(exc)) from exc
+        body = write_body(readings)
         with _mapped_errors(self.target.where, "write", rejectable=True):
             # A str record is sent as-is, at the API's default precision: nanoseconds, like to_lines().
             self._write_api.write(bucket=self.target.bucket, org=self.target.org, record=body)
@@ -119,25 +105,15 @@ class InfluxV2ReadingStore:
         with _mapped_errors(self.target.where, "read"):
             return self._reader.latest(site)
 
-    def series(
-        self, site: str, quantity: str, start: datetime, stop: datetime, zones: Sequence[str] | None = None
-    ) -> pd.DataFrame:
-        """Raw values of one quantity in [start, stop): columns RAW_COLUMNS, `ts` tz-aware UTC, sorted."""
+    def raw_rows(self, selection: Selection) -> list[RawRow]:
+        """The stored values of the selection, read the way the server allows."""
         with _mapped_errors(self.target.where, "read"):
-            return self._reader.series(site, quantity, start, stop, zones)
+            return list(self._reader.raw_rows(selection))
 
-    def windows(
-        self,
-        site: str,
-        quantity: str,
-        start: datetime,
-        stop: datetime,
-        window: timedelta,
-        zones: Sequence[str] | None = None,
-    ) -> pd.DataFrame:
-        """Per zone and epoch-aligned window, mean/min/max/count: columns WINDOW_COLUMNS."""
+    def window_rows(self, selection: Selection, width_ns: int) -> list[WindowRow]:
+        """Mean, min, max and count per zone and epoch-aligned window, read the way the server allows."""
         with _mapped_errors(self.target.where, "read"):
-            return self._reader.windows(site, quantity, start, stop, window, zones)
+            return list(self._reader.window_rows(selection, width_ns))
 
     def count(self, site: str) -> int:
         """How many points (distinct site/zone/device/ts) the store holds for a site."""

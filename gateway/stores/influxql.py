@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from gateway.errors import StoreQueryError
+
 _IDENT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n"})
 _LITERAL_ESCAPES = str.maketrans({"\\": "\\\\", "'": "\\'", "\n": "\\n"})
 
@@ -26,7 +28,7 @@ def tag_equals(key: str, value: str) -> str:
 def tag_in(key: str, values: Sequence[str]) -> str:
     """`("key" = 'a' OR "key" = 'b')`; InfluxQL has no IN."""
     if not values:
-        raise ValueError("tag_in needs at least one value")
+        raise StoreQueryError("tag_in needs at least one value")
     return "(" + " OR ".join(tag_equals(key, v) for v in values) + ")"
 
 
@@ -38,5 +40,5 @@ def time_range(start_ns: int, stop_ns: int) -> str:
 def duration(ns: int) -> str:
     """A duration literal in nanoseconds, e.g. `300000000000ns`."""
     if ns <= 0:
-        raise ValueError("a duration must be positive")
+        raise StoreQueryError("a duration must be positive")
     return f"{int(ns)}ns"

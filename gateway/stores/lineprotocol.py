@@ -5,16 +5,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+from gateway.errors import LineProtocolError, StoreRejectedError
 from sensors.reading import Reading
 
 MEASUREMENT = "environment"
 TAG_KEYS = ("device", "site", "zone")  # sorted: the order InfluxDB indexes fastest
 
 _TAG_ESCAPES = str.maketrans({",": r"\,", "=": r"\=", " ": r"\ "})
-
-
-class LineProtocolError(ValueError):
-    """A reading cannot be written as line protocol without changing its meaning."""
 
 
 def escape_tag(value: str) -> str:
@@ -60,3 +57,11 @@ def to_line(reading: Reading) -> str:
 def to_lines(readings: Iterable[Reading]) -> str:
     """Readings as a line-protocol body, one line each; raises LineProtocolError naming the first bad one."""
     return "\n".join(to_line(r) for r in readings)
+
+
+def write_body(readings: Iterable[Reading]) -> str:
+    """The body of a store write (to_lines); a reading line protocol cannot carry is a StoreRejectedError."""
+    try:
+        return to_lines(readings)
+    except LineProtocolError as exc:
+        raise StoreRejectedError(str(exc)) from exc

@@ -12,6 +12,7 @@ import pandas as pd
 from sensors.reading import Reading
 
 Aggregate = Literal["mean", "min", "max", "count"]
+Zones = Sequence[str] | None  # the zone ids a read keeps; None or empty keeps every zone
 
 # Column layout of every frame the port returns; adapters must match it exactly.
 RAW_COLUMNS = ["ts", "zone", "device", "value"]
@@ -44,20 +45,12 @@ class ReadingStore(Protocol):
         """Per zone and quantity, the most recent value."""
         ...
 
-    def series(
-        self, site: str, quantity: str, start: datetime, stop: datetime, zones: Sequence[str] | None = None
-    ) -> pd.DataFrame:
+    def series(self, site: str, quantity: str, start: datetime, stop: datetime, zones: Zones = None) -> pd.DataFrame:
         """Raw values of one quantity in [start, stop): columns RAW_COLUMNS, `ts` tz-aware UTC, sorted."""
         ...
 
     def windows(
-        self,
-        site: str,
-        quantity: str,
-        start: datetime,
-        stop: datetime,
-        window: timedelta,
-        zones: Sequence[str] | None = None,
+        self, site: str, quantity: str, start: datetime, stop: datetime, window: timedelta, zones: Zones = None
     ) -> pd.DataFrame:
         """Per zone and window (aligned to the epoch), mean/min/max/count: columns WINDOW_COLUMNS."""
         ...
@@ -69,37 +62,3 @@ class ReadingStore(Protocol):
     def close(self) -> None:
         """Release connections and files."""
         ...
-
-
-def empty_raw() -> pd.DataFrame:
-    """An empty frame with the raw columns and types."""
-    return pd.DataFrame(
-        {
-            "ts": pd.Series([], dtype="datetime64[ns, UTC]"),
-            "zone": pd.Series([], dtype=object),
-            "device": pd.Series([], dtype=object),
-            "value": pd.Series([], dtype=float),
-        }
-    )
-
-
-def empty_windows() -> pd.DataFrame:
-    """An empty frame with the window columns and types."""
-    return pd.DataFrame(
-        {
-            "ts": pd.Series([], dtype="datetime64[ns, UTC]"),
-            "zone": pd.Series([], dtype=object),
-            "mean": pd.Series([], dtype=float),
-            "min": pd.Series([], dtype=float),
-            "max": pd.Series([], dtype=float),
-            "count": pd.Series([], dtype="int64"),
-        }
-    )
-
-
-def check_range(start: datetime, stop: datetime) -> None:
-    """Refuse naive or reversed time ranges."""
-    if start.tzinfo is None or stop.tzinfo is None:
-        raise ValueError("start and stop must be timezone-aware")
-    if stop < start:
-        raise ValueError(f"stop {stop.isoformat()} is before start {start.isoformat()}")

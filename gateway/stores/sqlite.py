@@ -5,20 +5,11 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Sequence
-from datetime import datetime, timedelta
 from pathlib import Path
 
-import pandas as pd
-
 from gateway.errors import StoreUnavailableError
-from gateway.stores.port import (
-    RAW_COLUMNS,
-    WINDOW_COLUMNS,
-    LatestValue,
-    check_range,
-    empty_raw,
-    empty_windows,
-)
+from gateway.stores.frames import RawRow, RowSource, Selection, WindowRow, check_quantity
+from gateway.stores.port import LatestValue
 from sensors.quantities import QUANTITY_KEYS
 from sensors.reading import Reading, epoch_ns, from_epoch_ns
 
@@ -35,14 +26,7 @@ CREATE TABLE IF NOT EXISTS latest (
 """
 
 
-def _column(quantity: str) -> str:
-    # Quantity keys become column names: only keys of the quantity table may reach SQL.
-    if quantity not in QUANTITY_KEYS:
-        raise ValueError(f"unknown quantity {quantity!r}; known: {', '.join(QUANTITY_KEYS)}")
-    return quantity
-
-
-class SQLiteReadingStore:
+class SQLiteReadingStore(RowSource):
     """Readings in a SQLite file (WAL mode), safe to share between the gateway's and the API's threads."""
 
     def __init__(self, path: Path) -> None:
@@ -58,11 +42,11 @@ class SQLiteReadingStore:
             have = {row[1] for row in conn.execute("PRAGMA table_info(environment)")}
             for key in QUANTITY_KEYS:
                 if key not in have:
-                    conn.execute(f"ALTER TABLE environment ADD COLUMN {_column(key)} REAL")
+                    conn.execute(f"ALTER TABLE environment ADD COLUMN {check_quantity(key)} REAL")
         cols = ", ".join(QUANTITY_KEYS)
         marks = ", ".join("?" for _ in QUANTITY_KEYS)
         merge = ", ".join(f"{k} = coalesce(excluded.{k}, environment.{k})" for k in QUANTITY_KEYS)
-        # Column names come from the quantity table only, never from input.
+        # Column names come from the quantity table only, never from input (check_quantity guards the reads).
         self._insert = (
             f"INSERT INTO environment (site, zone, device, ts_ns, {cols}) VALUES (?, ?, ?, ?, {marks}) "  # noqa: S608
             f"ON CONFLICT (site, zone, ts_ns, device) DO UPDATE SET {merge}"
@@ -123,60 +107,34 @@ class SQLiteReadingStore:
         )
         return [LatestValue(z, q, v, from_epoch_ns(t), d) for z, q, v, t, d in rows]
 
-    def series(
-        self, site: str, quantity: str, start: datetime, stop: datetime, zones: Sequence[str] | None = None
-    ) -> pd.DataFrame:
-        """Raw values of one quantity in [start, stop), oldest first."""
-        check_range(start, stop)
-        col = _column(quantity)
-        where, params = self._where(site, start, stop, zones)
-        rows = (
+    def raw_rows(self, selection: Selection) -> list[RawRow]:
+        """The stored values of the selection."""
+        col = selection.quantity  # a key of the quantity table: a Selection is checked when made
+        where, params = self._where(selection)
+        rows: list[RawRow] = (
             self._conn()
             .execute(
-                f"SELECT ts_ns, zone, device, {col} FROM environment WHERE {where} AND {col} IS NOT NULL "  # noqa: S608
-                "ORDER BY ts_ns, zone, device",
+                f"SELECT ts_ns, zone, device, {col} FROM environment WHERE {where} AND {col} IS NOT NULL",  # noqa: S608
                 params,
             )
             .fetchall()
         )
-        if not rows:
-            return empty_raw()
-        frame = pd.DataFrame(rows, columns=["ts_ns", "zone", "device", "value"])
-        frame.insert(0, "ts", pd.to_datetime(frame.pop("ts_ns"), unit="ns", utc=True))
-        return frame[RAW_COLUMNS]
+        return rows
 
-    def windows(
-        self,
-        site: str,
-        quantity: str,
-        start: datetime,
-        stop: datetime,
-        window: timedelta,
-        zones: Sequence[str] | None = None,
-    ) -> pd.DataFrame:
-        """Per zone and epoch-aligned window: mean, min, max and count of one quantity."""
-        check_range(start, stop)
-        col = _column(quantity)
-        width = int(window.total_seconds() * 1e9)
-        if width <= 0:
-            raise ValueError("window must be positive")
-        where, params = self._where(site, start, stop, zones)
-        rows = (
+    def window_rows(self, selection: Selection, width_ns: int) -> list[WindowRow]:
+        """Mean, min, max and count per zone and epoch-aligned window, aggregated by SQLite."""
+        col = selection.quantity
+        where, params = self._where(selection)
+        rows: list[WindowRow] = (
             self._conn()
             .execute(
-                f"SELECT (ts_ns / {width}) * {width} AS bucket, zone, avg({col}), min({col}), max({col}), "  # noqa: S608
-                f"count({col}) FROM environment WHERE {where} AND {col} IS NOT NULL "
-                "GROUP BY zone, bucket ORDER BY bucket, zone",
+                f"SELECT (ts_ns / {width_ns}) * {width_ns} AS bucket, zone, avg({col}), min({col}), "  # noqa: S608
+                f"max({col}), count({col}) FROM environment WHERE {where} AND {col} IS NOT NULL GROUP BY zone, bucket",
                 params,
             )
             .fetchall()
         )
-        if not rows:
-            return empty_windows()
-        frame = pd.DataFrame(rows, columns=["bucket", "zone", "mean", "min", "max", "count"])
-        frame.insert(0, "ts", pd.to_datetime(frame.pop("bucket"), unit="ns", utc=True))
-        frame["count"] = frame["count"].astype("int64")
-        return frame[WINDOW_COLUMNS]
+        return rows
 
     def count(self, site: str) -> int:
         """How many points the store holds for a site."""
@@ -191,10 +149,10 @@ class SQLiteReadingStore:
         self._local = threading.local()
 
     @staticmethod
-    def _where(site: str, start: datetime, stop: datetime, zones: Sequence[str] | None) -> tuple[str, list[object]]:
+    def _where(selection: Selection) -> tuple[str, list[object]]:
         where = "site = ? AND ts_ns >= ? AND ts_ns < ?"
-        params: list[object] = [site, epoch_ns(start), epoch_ns(stop)]
-        if zones:
-            where += f" AND zone IN ({', '.join('?' for _ in zones)})"
-            params.extend(zones)
+        params: list[object] = [selection.site, selection.start_ns, selection.stop_ns]
+        if selection.zones:
+            where += f" AND zone IN ({', '.join('?' for _ in selection.zones)})"
+            params.extend(selection.zones)
         return where, params

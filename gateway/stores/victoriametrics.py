@@ -20,21 +20,19 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator, Sequence
-from datetime import datetime, timedelta
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import pandas as pd
 
 from gateway.errors import StoreUnavailableError
-from gateway.stores.frames import RawRow, aggregate, check_quantity, from_ns, raw_frame, window_ns
+from gateway.stores.frames import RawRow, RowSource, Selection
 from gateway.stores.httpcall import call, reason_of
 from gateway.stores.lineprotocol import MEASUREMENT
-from gateway.stores.port import LatestValue, check_range
+from gateway.stores.port import LatestValue
 from gateway.stores.urls import InfluxV2Target
 from sensors.quantities import QUANTITY_KEYS
-from sensors.reading import epoch_ns
+from sensors.reading import from_epoch_ns
 
 LATEST_LOOKBACK = "3650d"  # a window reaching back to 1970 makes VictoriaMetrics 1.79 answer nothing
 _EXPORT_END_S = 4_102_444_800  # 2100-01-01: "until the end of data" for export
@@ -61,8 +59,8 @@ def selector(name: str | None, labels: dict[str, str]) -> str:
     return name + "{" + ",".join(matchers) + "}"
 
 
-class VictoriaMetricsReader:
-    """The read half of the influxdb2 store when the server is VictoriaMetrics."""
+class VictoriaMetricsReader(RowSource):
+    """The read half of the influxdb2 store when the server is VictoriaMetrics; windows are aggregated here."""
 
     def __init__(self, http: httpx.Client, target: InfluxV2Target) -> None:
         """Use the store's HTTP client; `target` names the server and the bucket."""
@@ -93,26 +91,7 @@ class VictoriaMetricsReader:
             candidate = (ts_ns, device, part["value"])
             if candidate > best.get((zone, quantity), (-(2**63), "", 0.0)):
                 best[(zone, quantity)] = candidate
-        return [LatestValue(z, q, v, from_ns(t), d) for (z, q), (t, d, v) in sorted(best.items())]
-
-    def series(
-        self, site: str, quantity: str, start: datetime, stop: datetime, zones: Sequence[str] | None = None
-    ) -> pd.DataFrame:
-        """Raw values of one quantity in [start, stop), oldest first."""
-        return raw_frame(self._rows(site, quantity, start, stop, zones))
-
-    def windows(
-        self,
-        site: str,
-        quantity: str,
-        start: datetime,
-        stop: datetime,
-        window: timedelta,
-        zones: Sequence[str] | None = None,
-    ) -> pd.DataFrame:
-        """Epoch-aligned windows, aggregated here from the exact raw samples."""
-        width = window_ns(window)
-        return aggregate(self._rows(site, quantity, start, stop, zones), width)
+        return [LatestValue(z, q, v, from_epoch_ns(t), d) for (z, q), (t, d, v) in sorted(best.items())]
 
     def count(self, site: str) -> int:
         """Distinct zone/device/time over every quantity field of a site."""
@@ -123,14 +102,12 @@ class VictoriaMetricsReader:
         }
         return len(points)
 
-    def _rows(
-        self, site: str, quantity: str, start: datetime, stop: datetime, zones: Sequence[str] | None
-    ) -> list[RawRow]:
-        check_range(start, stop)
-        name = metric_name(check_quantity(quantity))
-        lo, hi = epoch_ns(start), epoch_ns(stop)
-        if zones:
-            matchers = [selector(name, {"site": site, "zone": zone}) for zone in zones]
+    def raw_rows(self, selection: Selection) -> list[RawRow]:
+        """The exact raw samples of the selection, a duplicate sample counted once."""
+        name = metric_name(selection.quantity)
+        site, lo, hi = selection.site, selection.start_ns, selection.stop_ns
+        if selection.zones:
+            matchers = [selector(name, {"site": site, "zone": zone}) for zone in selection.zones]
         else:
             matchers = [selector(name, {"site": site})]
         rows: dict[tuple[str, str, int], float] = {}

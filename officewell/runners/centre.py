@@ -6,9 +6,11 @@ import logging
 from datetime import date, timedelta
 from pathlib import Path
 
+from officewell.errors import SimulationError
 from records.importers import import_file
 from records.store import RecordsStore
 from sensors.site import Site
+from synthetic import SyntheticError
 from synthetic.centre import generate_centre
 
 log = logging.getLogger(__name__)
@@ -19,8 +21,14 @@ KINDS = ("staff", "absences", "calls", "nki")
 def import_demo_centre(
     store: RecordsStore, site: Site, directory: Path, today: date, days: int = 400, seed: int = 42
 ) -> dict[str, int]:
-    """Generate `days` of centre history up to yesterday, write the contract CSVs, import them; rows per kind."""
-    centre = generate_centre(site, today - timedelta(days=days), today - timedelta(days=1), seed=seed)
+    """Generate `days` of centre history up to yesterday, write the contract CSVs, import them; rows per kind.
+
+    Raises SimulationError when the generator refuses the site (no zone with teams, say) or the seed.
+    """
+    try:
+        centre = generate_centre(site, today - timedelta(days=days), today - timedelta(days=1), seed=seed)
+    except SyntheticError as exc:
+        raise SimulationError(f"cannot generate a centre for site {site.id!r}: {exc}") from exc
     files = centre.write_csv(directory)
     rows = {}
     for kind in KINDS:

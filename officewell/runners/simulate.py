@@ -9,9 +9,10 @@ from datetime import date, datetime, timedelta
 
 from gateway.mqtt import BrokerAddress, make_client
 from gateway.stores import ReadingStore
+from officewell.errors import SimulationError
 from sensors.site import Site
-from synthetic.office import OfficeSimulator
-from synthetic.office.publisher import publish_live
+from synthetic import SyntheticError
+from synthetic.office import OfficeSimulator, publish_live
 
 Progress = Callable[[int, int], None]
 
@@ -20,9 +21,15 @@ DRIFT_LEAD = timedelta(days=14)
 
 
 def simulator_for(site: Site, seed: int, history_start: datetime) -> OfficeSimulator:
-    """The office simulator of a site, its drifting CO2 sensor drifting from two weeks before the history."""
+    """The office simulator of a site, its drifting CO2 sensor drifting from two weeks before the history.
+
+    Raises SimulationError when the simulator refuses the site or the seed.
+    """
     epoch: date = (history_start - DRIFT_LEAD).date()
-    return OfficeSimulator(site, seed=seed, epoch=epoch)
+    try:
+        return OfficeSimulator(site, seed=seed, epoch=epoch)
+    except SyntheticError as exc:
+        raise SimulationError(f"cannot simulate site {site.id!r}: {exc}") from exc
 
 
 def backfill(
@@ -52,7 +59,10 @@ def backfill(
         if progress is not None:
             progress(done, max(expected, done))
 
-    return simulator.backfill(store, start, stop, progress=step)
+    try:
+        return simulator.backfill(store, start, stop, progress=step)
+    except SyntheticError as exc:
+        raise SimulationError(f"cannot simulate {start} to {stop}: {exc}") from exc
 
 
 def publish(
@@ -64,13 +74,15 @@ def publish(
 ) -> int:
     """Publish every device's current values in the native format until `stop` is set; return messages sent.
 
-    Raises OSError when the broker cannot be reached.
+    Raises OSError when the broker cannot be reached, SimulationError for an interval the publisher refuses.
     """
     client = make_client(broker, f"officewell-sim-{secrets.token_hex(3)}")
     client.connect(broker.host, broker.port)
     client.loop_start()
     try:
         return publish_live(simulator, client, simulator.site, interval_s=interval_s, stop_event=stop)
+    except SyntheticError as exc:
+        raise SimulationError(f"cannot publish: {exc}") from exc
     finally:
         client.disconnect()
         client.loop_stop()

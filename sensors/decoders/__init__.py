@@ -9,6 +9,7 @@ from sensors.decoders.native import NativeDecoder
 from sensors.decoders.tasmota import TasmotaDecoder
 from sensors.decoders.ttn import TheThingsStackDecoder
 from sensors.decoders.zigbee2mqtt import Zigbee2MqttDecoder
+from sensors.errors import UnknownFormatError
 
 # Explicit, not discovered: adding a format is adding a line here and a module beside it. The keys are the
 # `format` names of the site file. These instances are site-independent; `bind(site)` gives the one to use.
@@ -23,11 +24,11 @@ DECODERS: dict[str, Decoder] = {
 
 
 def decoder_for(format_name: str) -> Decoder:
-    """The decoder registered under a format name; KeyError names the known formats."""
+    """The decoder registered under a format name; UnknownFormatError names the known formats."""
     try:
         return DECODERS[format_name]
     except KeyError:
-        raise KeyError(f"no decoder for format {format_name!r}; known: {', '.join(DECODERS)}") from None
+        raise UnknownFormatError(f"no decoder for format {format_name!r}; known: {', '.join(DECODERS)}") from None
 
 
 __all__ = ["DECODERS", "Decoder", "Sample", "decoder_for"]

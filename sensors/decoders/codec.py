@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sensors.decoders.fields import FieldError, Fields, read_number
+from sensors.decoders.fields import Fields, read_number
+from sensors.errors import FieldError
 from sensors.quantities import QUANTITY_KEYS
 
 # Codec output key (compared case-insensitively) -> quantity, in priority order: officewell's own keys first,

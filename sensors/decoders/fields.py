@@ -8,14 +8,11 @@ from datetime import datetime
 
 from sensors.decoders.base import Sample
 from sensors.decoders.jsonpayload import describe
-from sensors.decoders.units import UnitError, convert
+from sensors.decoders.units import convert
+from sensors.errors import FieldError, UnitError
 
 # "<number>" or "<number> <unit>", as some codecs send ("21.5 °C", "3.4 V").
 _NUMBER_TEXT = re.compile(r"\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*(\S.{0,19}?)?\s*", re.ASCII)
-
-
-class FieldError(ValueError):
-    """A value is not a number officewell can read; the message says why."""
 
 
 def read_number(raw: object) -> tuple[float, str | None]:

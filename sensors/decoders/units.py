@@ -6,13 +6,10 @@ import math
 from collections.abc import Callable
 from fractions import Fraction
 
+from sensors.errors import UnitError
 from sensors.quantities import QUANTITIES
 
 Conversion = Callable[[Fraction], Fraction]
-
-
-class UnitError(ValueError):
-    """A value's unit cannot be turned into its quantity's unit; the message says why."""
 
 
 def _same(x: Fraction) -> Fraction:

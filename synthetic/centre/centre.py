@@ -19,6 +19,7 @@ from synthetic.centre.effects import PlantedEffects
 from synthetic.centre.environment import ENVIRONMENT_COLUMNS, month_starts, zone_environment
 from synthetic.centre.nki import draw_nki
 from synthetic.centre.staff import Employment, build_roster, capacity, seats
+from synthetic.errors import SyntheticInputError
 from synthetic.streams import check_seed
 
 STAFF_COLUMNS = ["employee_id", "team", "start_date", "end_date", "fte"]
@@ -101,7 +102,7 @@ def generate_centre(
     """
     check_seed(seed)
     if end < start:
-        raise ValueError(f"end {end} is before start {start}")
+        raise SyntheticInputError(f"end {end} is before start {start}")
     first = start - timedelta(days=config.burn_in_days)
     teams, zone_of = _teams(site)
     open_days = opening_days(first, end, site.site.working_hours.days)
@@ -162,7 +163,7 @@ def _teams(site: Site) -> tuple[list[str], dict[str, str]]:
             teams.append(seat.team)
             zone_of[seat.team] = seat.zone
     if not teams:
-        raise ValueError(f"site {site.id!r} has no zone with teams: nothing to generate")
+        raise SyntheticInputError(f"site {site.id!r} has no zone with teams: nothing to generate")
     return teams, zone_of
 
 
@@ -172,7 +173,7 @@ def _hazard(
     """The planted multiplier of each team in each month, from its zone's environment (NaN: no effect)."""
     missing = [c for c in ENVIRONMENT_COLUMNS[:5] if c not in environment.columns]
     if missing:
-        raise ValueError(f"environment lacks columns {missing}")
+        raise SyntheticInputError(f"environment lacks columns {missing}")
     env = environment[ENVIRONMENT_COLUMNS[:5]].assign(month=pd.to_datetime(environment["month"]))
     grid = pd.DataFrame(
         [(team, zone_of[team], pd.Timestamp(month)) for team in teams for month in months],

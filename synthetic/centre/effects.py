@@ -27,6 +27,8 @@ from dataclasses import dataclass, fields
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from synthetic.errors import SyntheticInputError
+
 CO2_GENERATION_LPS = 0.0052  # per seated adult, as in synthetic.office.physics
 
 
@@ -66,9 +68,9 @@ class PlantedEffects:
         for f in fields(self):
             value = getattr(self, f.name)
             if not math.isfinite(value):
-                raise ValueError(f"{f.name} must be finite, got {value!r}")
+                raise SyntheticInputError(f"{f.name} must be finite, got {value!r}")
             if f.name.endswith(("_rr_per_100ppm", "_rr_per_c", "_rr_per_dba")) and value <= 0:
-                raise ValueError(f"{f.name} is a rate ratio and must be > 0, got {value!r}")
+                raise SyntheticInputError(f"{f.name} is a rate ratio and must be > 0, got {value!r}")
 
     def multiplier(self, co2_ppm: ArrayLike, temperature_c: ArrayLike, sound_dba: ArrayLike) -> NDArray[np.float64]:
         """The hazard multiplier for these environments; a missing (NaN) quantity contributes no effect."""

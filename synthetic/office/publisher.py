@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from sensors.decoders.native import native_topic
 from sensors.quantities import QUANTITIES
 from sensors.site import SEGMENT, Site
+from synthetic.errors import SyntheticInputError
 from synthetic.office.simulator import OfficeSimulator
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ class MqttClient(Protocol):
 def native_payload(ts: datetime, seq: int, values: dict[str, float]) -> bytes:
     """The native JSON payload of one reading: `ts` in UTC with a Z, `seq`, and values at the devices' resolution."""
     if ts.tzinfo is None or ts.utcoffset() is None:
-        raise ValueError(f"ts must be timezone-aware, got {ts!r}")
+        raise SyntheticInputError(f"ts must be timezone-aware, got {ts!r}")
     body: dict[str, object] = {"ts": ts.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "seq": seq}
     for key, value in values.items():
         body[key] = round(value, QUANTITIES[key].reported_decimals if key in QUANTITIES else 2)
@@ -51,7 +52,7 @@ def publish_live(
     messages were handed to the client.
     """
     if interval_s <= 0:
-        raise ValueError(f"interval_s must be positive, got {interval_s}")
+        raise SyntheticInputError(f"interval_s must be positive, got {interval_s}")
     # The native topic carries the device id as a segment; ids that cannot be one are not publishable.
     devices = [d for d in site.devices if SEGMENT.fullmatch(d.id)]
     for skipped in sorted({d.id for d in site.devices} - {d.id for d in devices}):

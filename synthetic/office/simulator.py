@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from sensors.reading import Reading
 from sensors.site import Site, Zone
+from synthetic.errors import NotInSiteError, SyntheticInputError
 from synthetic.office.grid import DayGrid, FloatArray, between_days, day_grid
 from synthetic.office.occupancy import Schedule, ZoneOccupancy, zone_occupancy
 from synthetic.office.outdoor import Outdoor, WeatherDraws, outdoor_day, weather_draws
@@ -137,7 +138,7 @@ class OfficeSimulator:
         ids = [d.id for d in site.devices]
         repeated = sorted({i for i in ids if ids.count(i) > 1})
         if repeated:
-            raise ValueError(f"the simulator names devices by id, and these ids repeat: {', '.join(repeated)}")
+            raise SyntheticInputError(f"the simulator names devices by id, and these ids repeat: {', '.join(repeated)}")
         self.drifting_device = self._choose_drifting(drifting_device)
         self._zone_index = {z.id: i for i, z in enumerate(site.zones)}
         self._calibrations: dict[str, Calibration] = {
@@ -159,7 +160,7 @@ class OfficeSimulator:
         if wanted == "auto":
             return next((d.id for d in devices if d.zone == "z7"), devices[0].id)
         if all(d.id != wanted for d in devices):
-            raise ValueError(f"drifting_device {wanted!r} is not a device of site {self.site.id!r}")
+            raise SyntheticInputError(f"drifting_device {wanted!r} is not a device of site {self.site.id!r}")
         return wanted
 
     # ----- public API -------------------------------------------------------------------------
@@ -214,9 +215,9 @@ class OfficeSimulator:
     def values_at(self, device_id: str, at: datetime) -> dict[str, float]:
         """The device's values in the minute holding `at`; empty while the device is in a dropout."""
         if at.tzinfo is None or at.utcoffset() is None:
-            raise ValueError(f"at must be timezone-aware, got {at!r}")
+            raise SyntheticInputError(f"at must be timezone-aware, got {at!r}")
         if all(d.id != device_id for d in self.site.devices):
-            raise KeyError(f"no device {device_id!r} in site {self.site.id!r}")
+            raise NotInSiteError(f"no device {device_id!r} in site {self.site.id!r}")
         minute = pd.Timestamp(at).tz_convert("UTC").floor("min")
         result = self._day(_local_date(at, self.site))
         row = result.arrays[device_id][int(result.grid.index.searchsorted(minute))]
@@ -383,7 +384,7 @@ class OfficeSimulator:
     def _zone(self, zone_id: str) -> Zone:
         zone = self.site.zone(zone_id)
         if zone is None:
-            raise KeyError(f"no zone {zone_id!r} in site {self.site.id!r}")
+            raise NotInSiteError(f"no zone {zone_id!r} in site {self.site.id!r}")
         return zone
 
     def _build_readings(self, result: _DayResult, lo: int, hi: int) -> list[Reading]:
@@ -412,9 +413,9 @@ class OfficeSimulator:
 
 def _check_range(start: datetime, stop: datetime) -> None:
     if start.tzinfo is None or start.utcoffset() is None or stop.tzinfo is None or stop.utcoffset() is None:
-        raise ValueError("start and stop must be timezone-aware")
+        raise SyntheticInputError("start and stop must be timezone-aware")
     if stop < start:
-        raise ValueError(f"stop {stop.isoformat()} is before start {start.isoformat()}")
+        raise SyntheticInputError(f"stop {stop.isoformat()} is before start {start.isoformat()}")
 
 
 def _local_date(at: datetime, site: Site) -> date:

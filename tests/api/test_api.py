@@ -1,4 +1,4 @@
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import numpy as np
 import pytest
@@ -12,6 +12,7 @@ from gateway.deadletter import DeadLetter
 from gateway.deadletter_log import MemoryDeadLetterLog
 from gateway.device_status import DeviceStatus, MemoryDeviceStatus
 from gateway.stores import MemoryReadingStore
+from models.staffing import interval_offsets
 from sensors.reading import Reading
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -431,3 +432,26 @@ def test_every_route_has_a_typed_response_in_the_openapi_schema(client):
     assert weekly["week_start"] == {"type": "string", "format": "date", "title": "Week Start"}
     goals = schema["paths"]["/api/v1/goals/nki"]["get"]["responses"]
     assert {"401", "403"} <= set(goals)
+
+
+def test_input_errors_of_the_stores_and_the_models_are_422_with_the_reason(services):
+    app = create_app(services)
+
+    @app.get("/test/store-query")
+    def store_query() -> None:
+        services.store.windows("kc-main", "co2_ppm", NOW, NOW + timedelta(hours=1), timedelta(0))
+
+    @app.get("/test/model-input")
+    def model_input() -> None:
+        interval_offsets(time(8), time(17), interval_minutes=0)
+
+    @app.get("/test/built-in")
+    def built_in() -> None:
+        raise ValueError("a bug, not a bad request")
+
+    client = TestClient(app, raise_server_exceptions=False)
+    assert client.get("/test/store-query").json() == {"detail": "window must be positive, got 0:00:00"}
+    assert client.get("/test/store-query").status_code == 422
+    response = client.get("/test/model-input")
+    assert (response.status_code, response.json()) == (422, {"detail": "interval_minutes must be positive"})
+    assert client.get("/test/built-in").status_code == 500  # only the packages' own input errors are the client's

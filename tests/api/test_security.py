@@ -1,5 +1,6 @@
 import pytest
 
+from api.errors import WeakSecretError
 from api.security import Principal, Role, TokenSigner, hash_password, verify_password
 from api.users import FileUserDirectory
 
@@ -23,7 +24,7 @@ def test_tokens_round_trip_and_resist_tampering():
 
 
 def test_short_secrets_are_refused():
-    with pytest.raises(ValueError, match="at least 32"):
+    with pytest.raises(WeakSecretError, match="at least 32"):
         TokenSigner("short")
 
 

@@ -1,8 +1,9 @@
 """The durable outbox and its flusher, with the store port's in-memory fake standing in for a store."""
 
+import sqlite3
 import threading
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -131,8 +132,6 @@ def test_metrics_render_in_prometheus_format(tmp_path):
 
 
 def test_a_failed_outbox_write_rolls_back_and_the_outbox_keeps_working(tmp_path):
-    import sqlite3
-
     path = tmp_path / "outbox.db"
     outbox = Outbox(path)
     outbox.commit(readings(3), [])
@@ -186,3 +185,55 @@ def test_the_flusher_survives_an_unexpected_error(tmp_path):
     flusher.wake.set()
     thread.join(10)
     assert store.count("kc-main") == 5
+
+
+def _abort_inserts_into(path, table: str) -> None:
+    """Stand in for a failure (a full disk) at one table, inside the outbox's transaction."""
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            f"CREATE TRIGGER abort_{table} BEFORE INSERT ON {table} BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+        )
+
+
+def _allow_inserts_into(path, table: str) -> None:
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"DROP TRIGGER abort_{table}")
+
+
+def test_readings_and_their_dead_letters_commit_together_or_not_at_all(tmp_path):
+    path = tmp_path / "outbox.db"
+    outbox = Outbox(path)
+    letter = DeadLetter.of(T0, "officewell/kc-main/z1/aq-01", b'{"co2_ppm": "x"}', "co2_ppm: expected a number")
+    for table in ("dead_letters", "pending"):  # the letters fail after the readings went in, then the other way
+        _abort_inserts_into(path, table)
+        with pytest.raises(StoreUnavailableError, match="disk full"):
+            outbox.commit(readings(3), [letter])
+        assert (outbox.depth(), outbox.used_bytes(), outbox.dead_letters.count()) == (0, 0, 0)
+        _allow_inserts_into(path, table)
+    outbox.commit(readings(3), [letter])
+    assert (outbox.depth(), outbox.dead_letters.count()) == (3, 1)
+
+
+def test_a_rejection_keeps_its_readings_unless_their_dead_letters_are_kept(tmp_path):
+    path = tmp_path / "outbox.db"
+    outbox = Outbox(path)
+    outbox.commit(readings(2), [])
+    batch = outbox.take()
+    letter = DeadLetter.of(T0, "store:kc-main/z1/aq-01", b"{}", "store rejected: field type conflict")
+    _abort_inserts_into(path, "dead_letters")
+    with pytest.raises(StoreUnavailableError, match="disk full"):
+        outbox.reject(batch.ids, [letter])
+    assert (outbox.depth(), outbox.dead_letters.count()) == (2, 0)  # nothing lost, nothing half-written
+    _allow_inserts_into(path, "dead_letters")
+    outbox.reject(batch.ids, [letter])
+    assert (outbox.depth(), outbox.used_bytes(), outbox.dead_letters.count()) == (0, 0, 1)
+
+
+def test_the_outbox_and_the_log_write_one_row_format(tmp_path):
+    path = tmp_path / "outbox.db"
+    outbox = Outbox(path)
+    letter = DeadLetter.of(datetime(2026, 11, 24, 9, 0, tzinfo=timezone(timedelta(hours=1))), "t", b"\xff{", "why")
+    outbox.commit([], [letter])
+    SQLiteDeadLetterLog(path).add([letter])
+    first, second = (stored.letter for stored in outbox.dead_letters.recent())
+    assert first == second == DeadLetter(T0, "t", b"\xff{", "why", False, 2)

@@ -2,6 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from gateway.errors import InvalidRequestError
 from gateway.pipeline import MAX_PAYLOAD_BYTES, Limits, Pipeline
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
@@ -88,7 +89,7 @@ def test_limits_are_configurable(example_site):
 
 
 def test_naive_receipt_time_is_a_programming_error(pipeline):
-    with pytest.raises(ValueError, match="timezone-aware"):
+    with pytest.raises(InvalidRequestError, match="timezone-aware"):
         pipeline.handle(TOPIC, b"{}", datetime(2026, 1, 1))  # noqa: DTZ001
 
 

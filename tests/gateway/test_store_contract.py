@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 import pytest
 
+from gateway.errors import StoreQueryError, StoreURLError
 from gateway.stores import MemoryReadingStore, ReadingStore, SQLiteReadingStore, open_store
 from gateway.stores.port import RAW_COLUMNS, WINDOW_COLUMNS
 from sensors.reading import Reading
@@ -145,17 +146,26 @@ def test_empty_results_have_the_right_columns(store):
 
 
 def test_unknown_quantity_and_naive_times_are_refused(store):
-    with pytest.raises(ValueError, match="unknown quantity"):
+    with pytest.raises(StoreQueryError, match="unknown quantity"):
         store.series("kc-main", "co2; DROP TABLE environment", T0, T0 + timedelta(hours=1))
-    with pytest.raises(ValueError, match="timezone-aware"):
+    with pytest.raises(StoreQueryError, match="timezone-aware"):
         store.series("kc-main", "co2_ppm", T0.replace(tzinfo=None), T0 + timedelta(hours=1))
+
+
+def test_reversed_ranges_and_empty_windows_are_refused_alike(store):
+    with pytest.raises(StoreQueryError, match="is before start"):
+        store.series("kc-main", "co2_ppm", T0 + timedelta(hours=1), T0)
+    with pytest.raises(StoreQueryError, match="is before start"):
+        store.windows("kc-main", "co2_ppm", T0 + timedelta(hours=1), T0, timedelta(minutes=5))
+    with pytest.raises(StoreQueryError, match="window must be positive"):
+        store.windows("kc-main", "co2_ppm", T0, T0 + timedelta(hours=1), timedelta(0))
 
 
 def test_open_store_by_url(tmp_path):
     s = open_store(f"sqlite:///{tmp_path}/x/readings.db")
     assert isinstance(s, SQLiteReadingStore)
     s.close()
-    with pytest.raises(ValueError, match="unknown store kind 'postgres'"):
+    with pytest.raises(StoreURLError, match="unknown store kind 'postgres'"):
         open_store("postgres://localhost/db")
 
 

@@ -20,6 +20,7 @@ from models.absence import (
     suppress_small_groups,
     team_sort_key,
 )
+from models.errors import ModelInputError
 from sensors.site import Site
 from synthetic.centre import Centre, GeneratorConfig, generate_centre
 
@@ -177,11 +178,11 @@ def test_empty_and_bad_input() -> None:
     assert sick_spells(absences(("a", "2026-01-01", "2026-01-02", "other"))).empty
     no_extent = absences(("a", "2026-01-01", "2026-01-02")).drop(columns="extent_pct")
     assert sick_spells(no_extent)["fte_days"].tolist() == [2.0]  # default 100 % (contracts §5)
-    with pytest.raises(ValueError, match="ends before"):
+    with pytest.raises(ModelInputError, match="ends before"):
         sick_spells(absences(("a", "2026-01-02", "2026-01-01")))
-    with pytest.raises(ValueError, match="extent"):
+    with pytest.raises(ModelInputError, match="extent"):
         sick_spells(absences(("a", "2026-01-01", "2026-01-02", "sick", 0)))
-    with pytest.raises(ValueError, match="lack"):
+    with pytest.raises(ModelInputError, match="lack"):
         sick_spells(absences(("a", "2026-01-01", "2026-01-02")).drop(columns="reason"))
 
 
@@ -206,7 +207,7 @@ def test_period_starts() -> None:
     assert period_starts(days, "tertial").dt.month.tolist() == [1, 1, 5, 9]
     assert period_starts(days, "QS").dt.month.tolist() == [1, 4, 4, 10]
     assert period_starts(days, "MS").dt.day.tolist() == [1, 1, 1, 1]
-    with pytest.raises(ValueError, match="freq"):
+    with pytest.raises(ModelInputError, match="freq"):
         period_starts(days, "W")  # type: ignore[arg-type]
 
 
@@ -259,7 +260,7 @@ def test_window_edges_cut_periods_and_spells_starting_before_count_their_days_on
     assert feb["fte_days"] == 20.0  # employed until 20 February
     assert march["people"] == 0
     assert np.isnan(march["sick_rate"])  # nobody employed: no rate
-    with pytest.raises(ValueError, match="window"):
+    with pytest.raises(ModelInputError, match="window"):
         absence_rates(absences(), roster)
 
 
@@ -401,7 +402,7 @@ def test_suppression_per_slice_and_column_types() -> None:
     assert out["week"].tolist() == frame["week"].tolist()  # slice keys are never values
     only = suppress_small_groups(frame, "team", "people", by=["week"], value_cols=["spells"])
     assert only["flag"].notna().all()
-    with pytest.raises(ValueError, match="lacks"):
+    with pytest.raises(ModelInputError, match="lacks"):
         suppress_small_groups(frame, "group", "people")
 
 

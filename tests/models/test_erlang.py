@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from models.erlang import answer_rate, answer_rate_table, erlang_a, erlang_b, erlang_c
+from models.errors import ModelInputError
 
 # The standards' illustration: 20 calls/h, 5 min handle time, 120 s patience.
 CALLS, HANDLE, PATIENCE = 20.0, 300.0, 120.0
@@ -200,5 +201,5 @@ def test_table_agrees_with_the_scalar_function() -> None:
     ],
 )
 def test_rejects_bad_input(calls: float, handle: float, patience: float, agents: int) -> None:
-    with pytest.raises(ValueError, match="must be"):
+    with pytest.raises(ModelInputError, match="must be"):
         erlang_a(calls, handle, patience, agents)

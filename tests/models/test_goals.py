@@ -12,6 +12,7 @@ import pytest
 
 from api.frames import rows_of
 from api.schemas import TertialNkiPublic, TertialRatePublic, TertialTeamRatePublic, TertialWeekPublic
+from models.errors import ModelInputError
 from models.goals import (
     TertialReport,
     iso_week,
@@ -89,7 +90,7 @@ def test_tertial_bounds() -> None:
     assert tertial_bounds("2026-T1") == (date(2026, 1, 1), date(2026, 4, 30))
     assert tertial_bounds("2028-T2") == (date(2028, 5, 1), date(2028, 8, 31))
     assert tertial_bounds("2026-T3") == (date(2026, 9, 1), date(2026, 12, 31))
-    with pytest.raises(ValueError, match="tertial"):
+    with pytest.raises(ModelInputError, match="tertial"):
         tertial_bounds("2026-T4")
 
 
@@ -153,9 +154,9 @@ def test_rates_met_gap_and_the_total() -> None:
 def test_naive_times_are_site_time_and_total_is_not_a_team_name() -> None:
     naive = calls(("2026-01-12T08:00Z", "team-1", 1, 1)).assign(interval_start=pd.to_datetime(["2026-01-12T08:00"]))
     assert weekly_answer_rate(naive)["week"].tolist() == ["2026-W03", "2026-W03"]
-    with pytest.raises(ValueError, match="total"):
+    with pytest.raises(ModelInputError, match="total"):
         weekly_answer_rate(calls(("2026-01-12T08:00Z", "total", 1, 1)))
-    with pytest.raises(ValueError, match="lack"):
+    with pytest.raises(ModelInputError, match="lack"):
         weekly_answer_rate(calls(("2026-01-12T08:00Z", "team-1", 1, 1)).drop(columns="answered"))
 
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from sensors.decoders import DECODERS, decoder_for
 from sensors.decoders.native import NativeDecoder, native_topic
-from sensors.errors import DecodeError
+from sensors.errors import DecodeError, UnknownFormatError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "native"
 TOPIC = native_topic("kc-main", "z1", "aq-01")
@@ -17,7 +17,7 @@ decoder = NativeDecoder()
 
 def test_registry_names_the_native_decoder():
     assert decoder_for("native") is DECODERS["native"]
-    with pytest.raises(KeyError, match="known: native"):
+    with pytest.raises(UnknownFormatError, match="known: native"):
         decoder_for("modbus")
 
 

@@ -22,6 +22,7 @@ from synthetic.centre import (
     generate_centre,
     zone_environment,
 )
+from synthetic.errors import SyntheticInputError
 
 START, END = date(2025, 1, 1), date(2026, 12, 31)  # two years; 2025 has National Day on a Friday
 QUICK = GeneratorConfig().quick()
@@ -285,7 +286,7 @@ def test_milton_translation() -> None:
     assert effects.multiplier(np.nan, np.nan, np.nan) == pytest.approx(1.0)
     warm = PlantedEffects(temperature_rr_per_c=1.1, sound_rr_per_dba=1.05)
     assert warm.multiplier(700.0, 26.0, 52.0) == pytest.approx(1.1**2 * 1.05**2)
-    with pytest.raises(ValueError, match="rate ratio"):
+    with pytest.raises(SyntheticInputError, match="rate ratio"):
         PlantedEffects(co2_rr_per_100ppm=0.0)
 
 
@@ -330,9 +331,9 @@ def test_a_larger_effect_only_adds_spells(example_site: Site, environment: pd.Da
 
 
 def test_bad_arguments(example_site: Site) -> None:
-    with pytest.raises(ValueError, match="before"):
+    with pytest.raises(SyntheticInputError, match="before"):
         generate_centre(example_site, date(2025, 2, 1), date(2025, 1, 1))
-    with pytest.raises(ValueError, match="seed"):
+    with pytest.raises(SyntheticInputError, match="seed"):
         generate_centre(example_site, date(2025, 1, 1), date(2025, 1, 31), seed=-1, environment=pd.DataFrame())
 
 

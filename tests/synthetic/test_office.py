@@ -17,6 +17,7 @@ from sensors.decoders.native import NativeDecoder, native_topic
 from sensors.quantities import QUANTITIES
 from sensors.reading import Reading
 from sensors.site import Site
+from synthetic.errors import NotInSiteError, SyntheticError, SyntheticInputError
 from synthetic.office import OfficeSimulator
 from synthetic.office.occupancy import Schedule, zone_occupancy
 from synthetic.office.physics import (
@@ -89,7 +90,7 @@ def test_frames_returned_to_callers_do_not_corrupt_the_cache(sim: OfficeSimulato
 
 
 def test_seed_must_be_non_negative(site: Site) -> None:
-    with pytest.raises(ValueError, match="seed"):
+    with pytest.raises(SyntheticInputError, match="seed"):
         OfficeSimulator(site, seed=-1)
 
 
@@ -241,7 +242,7 @@ def test_no_drift_before_the_epoch_and_none_when_disabled(site: Site) -> None:
 
 
 def test_unknown_drifting_device_is_refused(site: Site) -> None:
-    with pytest.raises(ValueError, match="drifting_device"):
+    with pytest.raises(SyntheticInputError, match="drifting_device"):
         OfficeSimulator(site, drifting_device="nope")
 
 
@@ -324,7 +325,7 @@ def test_backfill_writes_everything_and_reports_progress(sim: OfficeSimulator) -
 
 
 def test_readings_refuse_naive_times(sim: OfficeSimulator) -> None:
-    with pytest.raises(ValueError, match="timezone-aware"):
+    with pytest.raises(SyntheticInputError, match="timezone-aware"):
         next(sim.readings(datetime(2026, 11, 1), datetime(2026, 11, 2)))  # noqa: DTZ001
 
 
@@ -467,3 +468,21 @@ def test_sun_position_at_the_stockholm_summer_solstice() -> None:
     assert math.degrees(azimuth[top]) == pytest.approx(180, abs=2)
     assert index[top].hour == 10  # solar noon in Stockholm is about 10:50 UTC
     assert math.degrees(elevation.min()) == pytest.approx(-(90 - 59.33 - 23.44), abs=0.3)
+
+
+def test_unknown_devices_and_zones_are_the_synthetic_packages_error(sim: OfficeSimulator) -> None:
+    at = datetime(2026, 11, 24, 9, tzinfo=UTC)
+    with pytest.raises(NotInSiteError) as caught:
+        sim.values_at("aq-99", at)
+    assert str(caught.value) == "no device 'aq-99' in site 'kc-main'"
+    with pytest.raises(SyntheticError, match="no zone 'z99' in site 'kc-main'"):
+        sim.occupancy("z99", WEEKDAY)
+    with pytest.raises(SyntheticError, match="at must be timezone-aware"):
+        sim.values_at("aq-01", at.replace(tzinfo=None))
+    with pytest.raises(SyntheticError, match="interval_s must be positive"):
+        publish_live(sim, _NoClient(), sim.site, interval_s=0, stop_event=threading.Event())
+
+
+class _NoClient:
+    def publish(self, topic: str, payload: bytes, qos: int) -> None:
+        raise AssertionError("nothing is published with a refused interval")

@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from gateway.errors import StoreQueryError
 from gateway.stores.flux import FluxReader
 from gateway.stores.port import RAW_COLUMNS, WINDOW_COLUMNS, LatestValue
 from gateway.stores.urls import InfluxV2Target
@@ -105,8 +106,8 @@ def test_latest_and_count():
 
 def test_unknown_quantities_and_naive_times_are_refused_before_querying():
     flux, api = reader([])
-    with pytest.raises(ValueError, match="unknown quantity"):
+    with pytest.raises(StoreQueryError, match="unknown quantity"):
         flux.series("s", "co2; drop", T0, T0 + timedelta(hours=1))
-    with pytest.raises(ValueError, match="timezone-aware"):
+    with pytest.raises(StoreQueryError, match="timezone-aware"):
         flux.windows("s", "co2_ppm", T0.replace(tzinfo=None), T0, timedelta(minutes=5))
     assert api.calls == []

@@ -3,7 +3,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from gateway.stores.lineprotocol import LineProtocolError, escape_tag, format_float, to_line, to_lines
+from gateway.errors import LineProtocolError
+from gateway.stores.lineprotocol import escape_tag, format_float, to_line, to_lines
 from sensors.reading import Reading
 
 T0 = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)

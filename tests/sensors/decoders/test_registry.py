@@ -1,7 +1,7 @@
 import pytest
 
 from sensors.decoders import DECODERS, decoder_for
-from sensors.errors import SiteFileError
+from sensors.errors import SensorsError, SiteFileError, UnknownFormatError
 from sensors.site import parse_site
 
 SITE = parse_site('[site]\nid = "kc-main"\n[[zones]]\nid = "z1"\n')
@@ -33,8 +33,17 @@ def test_every_format_has_a_decoder_under_its_name():
 
 
 def test_unknown_formats_name_the_known_ones():
-    with pytest.raises(KeyError, match="known: native, zigbee2mqtt, chirpstack, ttn, tasmota, line-protocol"):
+    with pytest.raises(UnknownFormatError, match="known: native, zigbee2mqtt, chirpstack, ttn, tasmota, line-protocol"):
         decoder_for("modbus")
+
+
+def test_an_unknown_format_is_the_sensors_packages_error_with_a_plain_message():
+    with pytest.raises(SensorsError) as caught:
+        decoder_for("modbus")
+    assert str(caught.value) == (
+        "no decoder for format 'modbus'; known: native, zigbee2mqtt, chirpstack, ttn, tasmota, line-protocol"
+    )
+    assert isinstance(caught.value, KeyError)  # callers that caught KeyError still do
 
 
 @pytest.mark.parametrize("name", sorted(DECODERS))

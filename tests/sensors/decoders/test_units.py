@@ -3,8 +3,9 @@ import re
 
 import pytest
 
-from sensors.decoders.fields import FieldError, Fields, read_number
-from sensors.decoders.units import UnitError, convert
+from sensors.decoders.fields import Fields, read_number
+from sensors.decoders.units import convert
+from sensors.errors import FieldError, UnitError
 
 
 @pytest.mark.parametrize(
