@@ -128,7 +128,9 @@ class SQLiteReadingStore(RowSource):
         rows: list[WindowRow] = (
             self._conn()
             .execute(
-                f"SELECT (ts_ns / {width_ns}) * {width_ns} AS bucket, zone, avg({col}), min({col}), "  # noqa: S608
+                # Floor, not SQLite's truncation towards zero, so windows before 1970 start where the others' do.
+                f"SELECT ts_ns - ((ts_ns % {width_ns}) + {width_ns}) % {width_ns} AS bucket, zone, avg({col}), "  # noqa: S608
+                f"min({col}), "
                 f"max({col}), count({col}) FROM environment WHERE {where} AND {col} IS NOT NULL GROUP BY zone, bucket",
                 params,
             )

@@ -31,13 +31,13 @@ def simulate(
     from officewell.wiring import site_of, store_of
 
     settings = settings_of(as_json=as_json, site=site, mqtt=mqtt, store=store, data_dir=data_dir)
-    try:
-        the_site = site_of(settings)
-    except known_errors() as exc:
-        fail(str(exc), as_json=as_json)
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     start = now - timedelta(days=backfill_days)
-    simulator = simulator_for(the_site, seed, now - timedelta(days=max(backfill_days, 30)))
+    try:
+        the_site = site_of(settings)
+        simulator = simulator_for(the_site, seed, now - timedelta(days=max(backfill_days, 30)))
+    except known_errors() as exc:
+        fail(str(exc), as_json=as_json)
     if backfill_days > 0:
         try:
             reading_store = store_of(settings)

@@ -34,3 +34,13 @@ def test_the_top_level_help_lists_every_command():
     output = runner.invoke(app, ["--help"]).output
     for name in ("demo", "gateway", "serve", "simulate", "import", "records", "user"):
         assert f"  {name}" in output
+
+
+def test_a_bad_seed_is_an_error_line_not_a_traceback(tmp_path, monkeypatch):
+    from tests.conftest import EXAMPLE_SITE
+
+    monkeypatch.setenv("OFFICEWELL_DATA_DIR", str(tmp_path))
+    result = runner.invoke(app, ["simulate", "--site", str(EXAMPLE_SITE), "--seed", "-1", "--backfill-days", "1"])
+    assert result.exit_code == 2
+    assert "seed must be a non-negative integer" in result.output
+    assert "Traceback" not in result.output
