@@ -22,6 +22,9 @@ class GatewayMetrics:
         )
         self.readings_stored = Counter("officewell_readings_stored", "Readings accepted by the store", registry=r)
         self.dead_letters = Counter("officewell_dead_letters", "Messages or readings dead-lettered", registry=r)
+        self.unregistered = Counter(
+            "officewell_unregistered_messages", "Messages from devices the site file does not list", registry=r
+        )
         self.store_errors = Counter(
             "officewell_store_errors", "Failed store writes (retried), by kind", ["kind"], registry=r
         )

@@ -22,7 +22,7 @@ from gateway.deadletter import DeadLetter
 from gateway.deadletter_log import SCHEMA as DEAD_LETTER_SCHEMA
 from gateway.deadletter_log import SQLiteDeadLetterLog, insert_letters, keep_newest_letters
 from gateway.device_status import SCHEMA as DEVICE_SCHEMA
-from gateway.device_status import UPSERT, SQLiteDeviceStatus, upsert_rows
+from gateway.device_status import SQLiteDeviceStatus, write_sightings
 from gateway.errors import OutboxFullError, StoreUnavailableError
 from gateway.pipeline import DeviceSeen
 from sensors.reading import Reading, epoch_ns, from_epoch_ns
@@ -105,7 +105,7 @@ class Outbox:
                 "INSERT INTO pending (site, zone, device, ts_ns, fields, received) VALUES (?, ?, ?, ?, ?, ?)", rows
             )
             insert_letters(conn, letters)
-            conn.executemany(UPSERT, upsert_rows(seen))
+            write_sightings(conn, seen)
             if prune:
                 keep_newest_letters(conn, self.max_dead_letters)
 

@@ -34,6 +34,7 @@ class DeviceSeen:
     zone: str
     received_at: datetime
     battery_pct: float | None = None
+    registered: bool = True  # False: a device the site file does not list (kept apart, in a bounded table)
 
 
 @dataclass(frozen=True)
@@ -91,8 +92,12 @@ class Pipeline:
             if not registered:
                 unregistered.append(sample.device)
             zone = reading.zone if reading is not None else self._zone_of(decoder.name, sample)
-            if zone is not None:
-                seen.append(DeviceSeen(decoder.name, sample.device, zone, received_at, sample.battery_pct))
+            if zone is not None or not registered:
+                seen.append(
+                    DeviceSeen(
+                        decoder.name, sample.device, zone or "", received_at, sample.battery_pct, registered=registered
+                    )
+                )
             if reading is not None:
                 readings.append(reading)
             if problems:
@@ -119,10 +124,19 @@ class Pipeline:
         registered = device is not None
         if sample.site is not None and sample.site != site.id:
             return None, [f"site {sample.site!r} is not this gateway's site {site.id!r}"], registered
+        if device is None:
+            # The site file is the list of devices (contracts §2): an unlisted one is not stored, whatever zone
+            # its topic names, or invented names could move a zone's figures and grow the state without bound.
+            where = f" (its message names zone {sample.zone!r})" if sample.zone is not None else ""
+            return (
+                None,
+                [f"unregistered {format_name} device {sample.device!r}{where}: {_add_hint(format_name)}"],
+                False,
+            )
         if sample.zone is not None:
             if site.zone(sample.zone) is None:
                 return None, [f"unknown zone {sample.zone!r} for site {site.id!r}"], registered
-            if device is not None and device.zone != sample.zone:
+            if device.zone != sample.zone:
                 return (
                     None,
                     [
@@ -132,10 +146,8 @@ class Pipeline:
                     registered,
                 )
             zone = sample.zone
-        elif device is not None:
-            zone = device.zone
         else:
-            return None, [f"unknown {format_name} device {sample.device!r}: add it to the site file"], registered
+            zone = device.zone
 
         ts = sample.ts or received_at
         if ts - received_at > self.limits.max_future:
@@ -162,3 +174,7 @@ class Pipeline:
                 )
             return None, problems, registered
         return Reading(site.id, zone, sample.device, ts, kept), problems, registered
+
+
+def _add_hint(format_name: str) -> str:
+    return f'add it to the site file ([[devices]] with its id, its zone and format = "{format_name}")'

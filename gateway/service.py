@@ -13,7 +13,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import paho.mqtt.client as mqtt
@@ -47,7 +47,7 @@ class GatewayStats:
     connected: bool = False
     outbox_full: bool = False
     last_message_at: datetime | None = None
-    unregistered_devices: set[str] = field(default_factory=set)
+    unregistered: int = 0  # samples from devices the site file does not list (a count: names are not kept)
 
 
 @dataclass(frozen=True)
@@ -240,7 +240,8 @@ class Gateway:
             letters.extend(outcome.dead_letters)
             seen.extend(outcome.seen)
             self.stats.ignored_keys += outcome.ignored_keys
-            self.stats.unregistered_devices.update(outcome.unregistered_devices)
+            self.stats.unregistered += len(outcome.unregistered_devices)
+            self.metrics.unregistered.inc(len(outcome.unregistered_devices))
         self._commit(readings, letters, received, seen)
         # Acknowledge only now: what the broker forgets is on disk in the outbox.
         for msg in batch:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from datetime import UTC, datetime
 from typing import Literal
+
+from sensors.text import safe_text
 
 LogFormat = Literal["text", "json"]
 
@@ -15,15 +16,6 @@ _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"messa
 # A logged value can come from outside (an MQTT topic, a file name): a newline in it would forge a log line
 # and a 60 000-character topic would make a 60 000-character one.
 MAX_MESSAGE_CHARS = 2000
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def safe_text(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
-    """Text fit for one log line: control characters escaped, cut at `limit` with a note of how much was cut."""
-    escaped = _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
-    if len(escaped) > limit:
-        return f"{escaped[:limit]}… ({len(escaped) - limit} more characters)"
-    return escaped
 
 
 class SafeTextFormatter(logging.Formatter):
@@ -31,7 +23,7 @@ class SafeTextFormatter(logging.Formatter):
 
     def formatMessage(self, record: logging.LogRecord) -> str:
         """Format the record with its message escaped and capped."""
-        record.message = safe_text(record.message)
+        record.message = safe_text(record.message, MAX_MESSAGE_CHARS)
         return super().formatMessage(record)
 
 
@@ -44,7 +36,7 @@ class JsonFormatter(logging.Formatter):
             "ts": datetime.fromtimestamp(record.created, UTC).isoformat(),
             "level": record.levelname,
             "logger": record.name,
-            "message": safe_text(record.getMessage()),
+            "message": safe_text(record.getMessage(), MAX_MESSAGE_CHARS),
         }
         body.update(
             {k: safe_text(v) if isinstance(v, str) else v for k, v in vars(record).items() if k not in _STANDARD}

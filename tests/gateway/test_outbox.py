@@ -237,3 +237,23 @@ def test_the_outbox_and_the_log_write_one_row_format(tmp_path):
     SQLiteDeadLetterLog(path).add([letter])
     first, second = (stored.letter for stored in outbox.dead_letters.recent())
     assert first == second == DeadLetter(T0, "t", b"\xff{", "why", False, 2)
+
+
+def test_invented_device_names_cannot_grow_the_state(tmp_path):
+    from gateway.device_status import MAX_UNREGISTERED
+    from gateway.pipeline import DeviceSeen
+
+    outbox = Outbox(tmp_path / "outbox.db")
+    now = datetime(2026, 11, 30, 20, 0, tzinfo=UTC)
+    for batch in range(20):
+        seen = [
+            DeviceSeen("native", f"rogue-{batch}-{i}", "z1", now + timedelta(seconds=batch * 100 + i), registered=False)
+            for i in range(100)
+        ]
+        outbox.commit([], [], seen=[*seen, DeviceSeen("native", "aq-01", "z1", now + timedelta(seconds=batch))])
+    strangers = outbox.device_status.unregistered()
+    assert len(strangers) == MAX_UNREGISTERED
+    assert strangers[0].device == "rogue-19-99", "the most recently heard are kept"
+    assert [s.device for s in outbox.device_status.all()] == ["aq-01"]
+    assert outbox.device_status.all()[0].messages == 20
+    outbox.close()

@@ -40,10 +40,26 @@ def test_missing_ts_takes_the_time_of_receipt(pipeline):
     assert out.readings[0].ts == NOW
 
 
-def test_unknown_device_in_a_known_zone_is_stored_and_reported(pipeline):
-    out = pipeline.handle("officewell/kc-main/z2/new-sensor", b'{"co2_ppm": 500}', NOW)
-    assert out.readings[0].zone == "z2"
-    assert out.unregistered_devices == ("new-sensor",)
+def test_an_unregistered_native_device_is_a_dead_letter_even_in_a_known_zone(pipeline):
+    out = pipeline.handle("officewell/kc-main/z1/rogue-01", b'{"co2_ppm": 8666}', NOW)
+    assert out.readings == ()
+    [letter] = out.dead_letters
+    assert letter.reason == (
+        "unregistered native device 'rogue-01' (its message names zone 'z1'): add it to the site file "
+        '([[devices]] with its id, its zone and format = "native")'
+    )
+    assert out.unregistered_devices == ("rogue-01",)
+    [seen] = out.seen
+    assert (seen.device, seen.zone, seen.registered) == ("rogue-01", "z1", False)
+
+
+def test_a_topic_with_control_characters_is_stored_escaped_and_capped(pipeline):
+    topic = "officewell/kc-main/z1/x\n2026-11-30 20:00:00 ERROR forged" + "/y" * 30_000
+    [letter] = pipeline.handle(topic, b'{"co2_ppm": 500}', NOW).dead_letters
+    assert "\n" not in letter.topic
+    assert "\\n2026-11-30" in letter.topic
+    assert len(letter.topic) < 600
+    assert len(letter.reason) < 1100
 
 
 BAD = [
@@ -77,7 +93,7 @@ def test_bad_input_is_a_dead_letter_with_a_reason(pipeline, case, topic, payload
     [letter] = out.dead_letters
     assert reason in letter.reason, letter.reason
     assert not letter.partial
-    assert letter.topic == topic
+    assert letter.topic == topic.replace("\n", "\\n")  # stored with its control characters escaped
     assert letter.payload_size == len(payload)
     assert len(letter.payload) <= 16 * 1024
 

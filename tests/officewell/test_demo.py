@@ -117,24 +117,31 @@ def test_demo_end_to_end(tmp_path):
         assert 0.85 < sum(w["answered"] for w in total) / sum(w["offered"] for w in total) <= 1.0
         assert api.get("/api/v1/goals/nki").status_code == 403, "facilities do not see goal follow-up"
 
-        pub = [mosquitto_pub, "-h", "127.0.0.1", "-p", str(mqtt_port), "-q", "1", "-t", "officewell/kc-main/z5/probe"]
+        base = [mosquitto_pub, "-h", "127.0.0.1", "-p", str(mqtt_port), "-q", "1", "-t"]
+        pub = [*base, "officewell/kc-main/z5/aq-05"]  # a device of the site file, as a real one would be
         sent = time.monotonic()
         message = json.dumps({"ts": datetime.now(UTC).isoformat(), "co2_ppm": 1357})
         subprocess.run([*pub, "-m", message], check=True, timeout=10)
         found = False
         while time.monotonic() - sent < 2.0 and not found:
             points = api.get("/api/v1/readings", params={"quantity": "co2_ppm", "zone": "z5"}).json()["points"]
-            found = any(p["device"] == "probe" and p["value"] == 1357 for p in points)
+            found = any(p["device"] == "aq-05" and p["value"] == 1357 for p in points)
             time.sleep(0.05)
         assert found, "a message published with mosquitto_pub is readable within 2 s"
 
         subprocess.run([*pub, "-m", "{co2: oops"], check=True, timeout=10)
+        subprocess.run([*base, "officewell/kc-main/z5/probe", "-m", message], check=True, timeout=10)
         reasons: list[str] = []
         deadline = time.monotonic() + 5
-        while time.monotonic() < deadline and not any("not valid JSON" in r for r in reasons):
+        while time.monotonic() < deadline and not (
+            any("not valid JSON" in r for r in reasons)
+            and any("unregistered native device 'probe'" in r for r in reasons)
+        ):
             reasons = [d["reason"] for d in api.get("/api/v1/dead-letters").json()["items"]]
             time.sleep(0.1)
         assert any("not valid JSON" in r for r in reasons)
+        assert any("unregistered native device 'probe'" in r for r in reasons), "the site file lists the devices"
+        assert "officewell_unregistered_messages_total 1.0" in httpx.get(info["url"] + "/metrics").text
 
         shared = {
             str(path.relative_to(tmp_path)): oct(path.stat().st_mode & 0o777)

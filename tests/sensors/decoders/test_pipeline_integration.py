@@ -155,7 +155,10 @@ def test_an_unknown_device_becomes_a_dead_letter(format_name, topic, payload, de
     out = pipeline().handle(topic, payload, NOW)
     assert out.readings == ()
     [letter] = out.dead_letters
-    assert letter.reason == f"unknown {format_name} device {device!r}: add it to the site file"
+    assert letter.reason.startswith(f"unregistered {format_name} device {device!r}")
+    assert letter.reason.endswith(
+        f'add it to the site file ([[devices]] with its id, its zone and format = "{format_name}")'
+    )
     assert letter.payload == payload
     assert out.unregistered_devices == (device,)
 
