@@ -227,5 +227,10 @@ class FlushAfterWrite:
         self._store.write(readings)
         self._server.force_flush()
 
+    def write_batch(self, batch: Any, progress: Any = None) -> None:
+        """Write a batch, then flush."""
+        self._store.write_batch(batch, progress)
+        self._server.force_flush()
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)

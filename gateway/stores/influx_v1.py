@@ -22,16 +22,17 @@ Design notes (why the queries look the way they do):
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import httpx
 
 from gateway.errors import StoreRejectedError, StoreUnavailableError, StoreURLError
 from gateway.stores import influxql as q
+from gateway.stores.batch import PointBatch
 from gateway.stores.frames import RawRow, RowSource, Selection, WindowRow
 from gateway.stores.httpcall import call, new_client, reason_of
-from gateway.stores.lineprotocol import MEASUREMENT, write_body
+from gateway.stores.lineprotocol import MEASUREMENT, batch_body, write_body
 from gateway.stores.port import LatestValue
 from gateway.stores.probe import ServerInfo, probe
 from gateway.stores.urls import InfluxV1Target, parse_influx_v1
@@ -77,9 +78,21 @@ class InfluxV1ReadingStore(RowSource):
         writes). InfluxDB has no transactions: after a partial write some points are stored, which
         is harmless because writing a point again is idempotent.
         """
-        if not readings:
-            return
-        body = write_body(readings)
+        if readings:
+            self._post(write_body(readings))
+
+    def write_batch(self, batch: PointBatch, progress: Callable[[int], None] | None = None) -> None:
+        """Write the batch in requests of CHUNK points (idempotent: a retried request merges into the same points)."""
+        done = 0
+        for chunk in batch.chunks():
+            body = batch_body(chunk)
+            if body:
+                self._post(body)
+            done += len(chunk)
+            if progress is not None:
+                progress(done)
+
+    def _post(self, body: str) -> None:
         params = {"db": self.target.database, "precision": "ns"}
         if self.target.retention_policy:
             params["rp"] = self.target.retention_policy

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Protocol
 
@@ -31,10 +31,11 @@ from influxdb_client.client.write_api import SYNCHRONOUS
 from influxdb_client.rest import ApiException
 
 from gateway.errors import StoreRejectedError, StoreUnavailableError, StoreURLError
+from gateway.stores.batch import PointBatch
 from gateway.stores.flux import FluxReader
 from gateway.stores.frames import RawRow, RowSource, Selection, WindowRow
 from gateway.stores.httpcall import new_client
-from gateway.stores.lineprotocol import write_body
+from gateway.stores.lineprotocol import batch_body, write_body
 from gateway.stores.port import LatestValue
 from gateway.stores.probe import ServerInfo, probe
 from gateway.stores.urls import InfluxV2Target, parse_influx_v2
@@ -93,9 +94,21 @@ class InfluxV2ReadingStore(RowSource):
 
     def write(self, readings: Sequence[Reading]) -> None:
         """Write readings in one request; StoreRejectedError carries the server's reason for refused data."""
-        if not readings:
-            return
-        body = write_body(readings)
+        if readings:
+            self._post(write_body(readings))
+
+    def write_batch(self, batch: PointBatch, progress: Callable[[int], None] | None = None) -> None:
+        """Write the batch in requests of CHUNK points (idempotent: a retried request merges into the same points)."""
+        done = 0
+        for chunk in batch.chunks():
+            body = batch_body(chunk)
+            if body:
+                self._post(body)
+            done += len(chunk)
+            if progress is not None:
+                progress(done)
+
+    def _post(self, body: str) -> None:
         with _mapped_errors(self.target.where, "write", rejectable=True):
             # A str record is sent as-is, at the API's default precision: nanoseconds, like to_lines().
             self._write_api.write(bucket=self.target.bucket, org=self.target.org, record=body)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from gateway.errors import LineProtocolError, StoreRejectedError
 from sensors.reading import Reading
+
+if TYPE_CHECKING:
+    from gateway.stores.batch import PointBatch
 
 MEASUREMENT = "environment"
 TAG_KEYS = ("device", "site", "zone")  # sorted: the order InfluxDB indexes fastest
@@ -65,3 +69,28 @@ def write_body(readings: Iterable[Reading]) -> str:
         return to_lines(readings)
     except LineProtocolError as exc:
         raise StoreRejectedError(str(exc)) from exc
+
+
+def batch_body(batch: PointBatch) -> str:
+    """A PointBatch as a line-protocol body, one line per point with a value; StoreRejectedError if one cannot be."""
+    try:
+        site = escape_tag(batch.site)
+        tags = {
+            pair: f"{MEASUREMENT},device={escape_tag(pair[1])},site={site},zone={escape_tag(pair[0])} "
+            for pair in set(zip(batch.zone.tolist(), batch.device.tolist(), strict=True))
+        }
+    except LineProtocolError as exc:
+        raise StoreRejectedError(f"{batch.site}: {exc}") from exc
+    keys = sorted(batch.quantities)
+    columns = [batch.values[k].tolist() for k in keys]
+    lines = []
+    for i, (zone, device, ts) in enumerate(
+        zip(batch.zone.tolist(), batch.device.tolist(), batch.ts_ns.tolist(), strict=True)
+    ):
+        # NaN != NaN: a missing value is left out of the line; a point without values is not written.
+        fields = ",".join(
+            f"{k}={column[i]!r}" for k, column in zip(keys, columns, strict=True) if column[i] == column[i]
+        )
+        if fields:
+            lines.append(f"{tags[(zone, device)]}{fields} {ts}")
+    return "\n".join(lines)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+from gateway.stores.batch import PointBatch
 from gateway.stores.frames import RawRow, RowSource, Selection
 from gateway.stores.port import LatestValue
 from sensors.reading import Reading, epoch_ns, from_epoch_ns
@@ -24,6 +25,15 @@ class MemoryReadingStore(RowSource):
             for r in readings:
                 key = (r.site, r.zone, r.device, epoch_ns(r.ts))
                 self._points.setdefault(key, {}).update({k: float(v) for k, v in r.values.items()})
+
+    def write_batch(self, batch: PointBatch, progress: Callable[[int], None] | None = None) -> None:
+        """Merge the batch's points, as `write` would."""
+        done = 0
+        for chunk in batch.chunks():
+            self.write(list(chunk.readings()))
+            done += len(chunk)
+            if progress is not None:
+                progress(done)
 
     def latest(self, site: str) -> list[LatestValue]:
         """Per zone and quantity, the most recent value."""

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import pandas as pd
 
 from sensors.reading import Reading
+
+if TYPE_CHECKING:
+    from gateway.stores.batch import PointBatch
 
 Aggregate = Literal["mean", "min", "max", "count"]
 Zones = Sequence[str] | None  # the zone ids a read keeps; None or empty keeps every zone
@@ -38,6 +41,14 @@ class ReadingStore(Protocol):
 
         InfluxDB has no transactions: a failed batch may be partly stored, which is harmless because
         writing a point again is idempotent.
+        """
+        ...
+
+    def write_batch(self, batch: PointBatch, progress: Callable[[int], None] | None = None) -> None:
+        """Store many points at once (history imports); the same semantics as `write`.
+
+        The embedded store writes the whole batch in one transaction; InfluxDB in requests of
+        CHUNK points. `progress(n)` is told how many points have been written so far.
         """
         ...
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import numpy as np
+
 from gateway.errors import StoreUnavailableError
+from gateway.stores.batch import PointBatch
 from gateway.stores.frames import RawRow, RowSource, Selection, WindowRow, check_quantity
 from gateway.stores.port import LatestValue
 from sensors.quantities import QUANTITY_KEYS
@@ -24,6 +27,26 @@ CREATE TABLE IF NOT EXISTS latest (
     PRIMARY KEY (site, zone, quantity)
 ) WITHOUT ROWID;
 """
+
+_UPSERT_LATEST = (
+    "INSERT INTO latest (site, zone, quantity, ts_ns, value, device) VALUES (?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (site, zone, quantity) DO UPDATE SET ts_ns = excluded.ts_ns, "
+    "value = excluded.value, device = excluded.device WHERE excluded.ts_ns >= latest.ts_ns"
+)
+
+
+def _latest_of(batch: PointBatch) -> list[tuple[str, str, str, int, float, str]]:
+    """Per zone and quantity of the batch, its newest value: rows for the `latest` table."""
+    rows = []
+    zones = batch.zone.astype(str)
+    for key in batch.quantities:
+        values = batch.values[key]
+        has = ~np.isnan(values)
+        for zone in np.unique(zones[has]).tolist():
+            candidates = np.flatnonzero(has & (zones == zone))
+            i = int(candidates[np.argmax(batch.ts_ns[candidates])])
+            rows.append((batch.site, zone, key, int(batch.ts_ns[i]), float(values[i]), str(batch.device[i])))
+    return rows
 
 
 class SQLiteReadingStore(RowSource):
@@ -86,12 +109,28 @@ class SQLiteReadingStore(RowSource):
         try:
             with self._write_lock, conn:
                 conn.executemany(self._insert, rows)
-                conn.executemany(
-                    "INSERT INTO latest (site, zone, quantity, ts_ns, value, device) VALUES (?, ?, ?, ?, ?, ?) "
-                    "ON CONFLICT (site, zone, quantity) DO UPDATE SET ts_ns = excluded.ts_ns, "
-                    "value = excluded.value, device = excluded.device WHERE excluded.ts_ns >= latest.ts_ns",
-                    latest_rows,
-                )
+                conn.executemany(_UPSERT_LATEST, latest_rows)
+        except sqlite3.Error as exc:
+            raise StoreUnavailableError(f"{self.path}: write failed: {exc}") from exc
+
+    def write_batch(self, batch: PointBatch, progress: Callable[[int], None] | None = None) -> None:
+        """Upsert the whole batch in one transaction: all of it is stored, or none of it."""
+        if not len(batch):
+            return
+        latest = _latest_of(batch)
+        conn = self._conn()
+        done = 0
+        try:
+            with self._write_lock, conn:
+                for chunk in batch.chunks():
+                    site = [chunk.site] * len(chunk)
+                    rows = zip(site, chunk.zone.tolist(), chunk.device.tolist(), chunk.ts_ns.tolist(),
+                               *chunk.nullable_columns(), strict=True)  # fmt: skip
+                    conn.executemany(self._insert, rows)
+                    done += len(chunk)
+                    if progress is not None:
+                        progress(done)
+                conn.executemany(_UPSERT_LATEST, latest)
         except sqlite3.Error as exc:
             raise StoreUnavailableError(f"{self.path}: write failed: {exc}") from exc
 

@@ -239,3 +239,38 @@ def test_results_equal_the_reference_store(store):
             )
     assert store.latest("kc-main") == reference.latest("kc-main")
     assert store.count("kc-main") == reference.count("kc-main")
+
+
+def test_a_batch_is_stored_like_the_same_readings(store):
+    import numpy as np
+
+    from gateway.stores.batch import PointBatch
+
+    n = 120
+    ts = np.array([epoch(T0 + timedelta(minutes=m)) for m in range(n)], dtype=np.int64)
+    co2 = np.array([600.0 + m for m in range(n)])
+    temperature = np.where(np.arange(n) % 3 == 0, np.nan, 21.5)  # a missing value is no value
+    batch = PointBatch(
+        "kc-main",
+        ts,
+        np.array(["z1" if m % 2 else "z2" for m in range(n)], dtype=object),
+        np.array(["aq-01" if m % 2 else "aq-02" for m in range(n)], dtype=object),
+        {"co2_ppm": co2, "temperature_c": temperature},
+    )
+    told: list[int] = []
+    store.write_batch(batch, progress=told.append)
+    assert told[-1] == n
+    stop = T0 + timedelta(hours=3)
+    assert store.series("kc-main", "co2_ppm", T0, stop)["value"].tolist() == co2.tolist()
+    assert len(store.series("kc-main", "temperature_c", T0, stop)) == n - 40
+    store.write_batch(batch)  # again: the same points, nothing doubled
+    assert store.count("kc-main") == n
+    latest = {(lv.zone, lv.quantity): lv.value for lv in store.latest("kc-main")}
+    assert latest[("z1", "co2_ppm")] == 719.0
+    assert latest[("z2", "co2_ppm")] == 718.0
+
+
+def epoch(ts: datetime) -> int:
+    from sensors.reading import epoch_ns
+
+    return epoch_ns(ts)
