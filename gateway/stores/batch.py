@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -69,10 +69,10 @@ class PointBatch:
             if values:
                 yield Reading(self.site, str(zone), str(device), from_epoch_ns(int(ts)), values)
 
-    def nullable_columns(self) -> list[list[float | None]]:
-        """Per quantity of the quantity table, the values with None for "no value" (what SQL drivers want)."""
+    def nullable_columns(self, keys: Sequence[str] = QUANTITY_KEYS) -> list[list[float | None]]:
+        """Per quantity of `keys`, the values with None for "no value" (what SQL drivers want)."""
         out: list[list[float | None]] = []
-        for key in QUANTITY_KEYS:
+        for key in keys:
             column = self.values.get(key)
             if column is None:
                 out.append([None] * len(self))

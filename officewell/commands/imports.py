@@ -9,11 +9,12 @@ from typing import Annotated
 
 import typer
 
-from officewell.commands.options import TYPER_APP, DataDir, JsonOpt, RecordsOpt, SiteOpt, actor, settings_of
+from officewell.commands.options import TYPER_APP, DataDir, JsonOpt, RecordsOpt, SiteOpt, StoreOpt, actor, settings_of
 from officewell.console import ProgressBar, fail, known_errors, print_json
 
 app = typer.Typer(
-    help="Import files: HR absences and roster, telephony call intervals, NKI results (CSV or XLSX).", **TYPER_APP
+    help="Import files: HR absences and roster, telephony call intervals, NKI results (CSV or XLSX), sensor history.",
+    **TYPER_APP,
 )
 
 ImportFile = Annotated[
@@ -151,3 +152,61 @@ def _command(kind: str) -> Callable[..., None]:
 
 for _kind in HELP:
     app.command(_kind)(_command(_kind))
+
+
+@app.command("readings")
+def import_readings(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            help="CSV: ts, zone, device, then quantity keys as columns (empty cell = no value).",
+        ),
+    ],
+    site: SiteOpt = None,
+    store: StoreOpt = None,
+    data_dir: DataDir = None,
+    dry_run: DryRunOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Import sensor history (CSV) into the reading store, checked like gateway messages.
+
+    ts is RFC 3339 with an offset, epoch seconds, or local site time; the device must be in the site file in
+    the row's zone. A file with any bad row is refused whole, naming row and column; importing it again changes
+    nothing.
+    """
+    from gateway.history import HistoryRejectedError, import_history
+    from officewell.wiring import site_of, store_of
+
+    settings = settings_of(as_json=as_json, site=site, store=store, data_dir=data_dir)
+    try:
+        the_site = site_of(settings)
+        reading_store = store_of(settings)
+    except known_errors() as exc:
+        fail(str(exc), as_json=as_json)
+    try:
+        with ProgressBar(f"Importing {file.name}", enabled=not as_json) as bar:
+            summary = import_history(file, the_site, reading_store, dry_run=dry_run, progress=bar.update)
+    except HistoryRejectedError as exc:
+        if as_json:
+            print_json(exc.to_dict())
+        else:
+            typer.secho(str(exc), err=True, fg=typer.colors.RED)
+        raise typer.Exit(1) from None
+    except known_errors(OSError) as exc:
+        fail(str(exc), code=1, as_json=as_json)
+    finally:
+        reading_store.close()
+    if as_json:
+        print_json(summary.to_dict() | {"store": settings.store_url})
+        return
+    values = ", ".join(f"{n} {key}" for key, n in summary.values.items())
+    verb = "would store" if dry_run else "stored"
+    typer.echo(
+        f"{file.name}: {verb} {summary.points} points ({values}) of {len(summary.devices)} devices in "
+        f"{len(summary.zones)} zones, {summary.first} – {summary.last}, in {summary.seconds:.1f} s"
+        + ("; nothing was stored." if dry_run else f" into {settings.store_url}.")
+    )
