@@ -232,5 +232,12 @@ class FlushAfterWrite:
         self._store.write_batch(batch, progress)
         self._server.force_flush()
 
+    def write_batches(self, batches: Any, progress: Any = None) -> None:
+        """Write batches, then flush (also after a failure: what was written must be visible)."""
+        try:
+            self._store.write_batches(batches, progress)
+        finally:
+            self._server.force_flush()
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)

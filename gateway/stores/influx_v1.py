@@ -22,7 +22,7 @@ Design notes (why the queries look the way they do):
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import httpx
@@ -81,16 +81,23 @@ class InfluxV1ReadingStore(RowSource):
         if readings:
             self._post(write_body(readings))
 
+    atomic_batches = False  # InfluxDB has no transactions: a failed bulk write may be partly stored
+
     def write_batch(self, batch: PointBatch, progress: Callable[[int], None] | None = None) -> None:
         """Write the batch in requests of CHUNK points (idempotent: a retried request merges into the same points)."""
+        self.write_batches([batch], progress)
+
+    def write_batches(self, batches: Iterable[PointBatch], progress: Callable[[int], None] | None = None) -> None:
+        """Write each batch as it comes, in requests of CHUNK points; not atomic (see atomic_batches)."""
         done = 0
-        for chunk in batch.chunks():
-            body = batch_body(chunk)
-            if body:
-                self._post(body)
-            done += len(chunk)
-            if progress is not None:
-                progress(done)
+        for batch in batches:
+            for chunk in batch.chunks():
+                body = batch_body(chunk)
+                if body:
+                    self._post(body)
+                done += len(chunk)
+                if progress is not None:
+                    progress(done)
 
     def _post(self, body: str) -> None:
         params = {"db": self.target.database, "precision": "ns"}

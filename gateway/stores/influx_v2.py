@@ -97,16 +97,23 @@ class InfluxV2ReadingStore(RowSource):
         if readings:
             self._post(write_body(readings))
 
+    atomic_batches = False  # InfluxDB has no transactions: a failed bulk write may be partly stored
+
     def write_batch(self, batch: PointBatch, progress: Callable[[int], None] | None = None) -> None:
         """Write the batch in requests of CHUNK points (idempotent: a retried request merges into the same points)."""
+        self.write_batches([batch], progress)
+
+    def write_batches(self, batches: Iterable[PointBatch], progress: Callable[[int], None] | None = None) -> None:
+        """Write each batch as it comes, in requests of CHUNK points; not atomic (see atomic_batches)."""
         done = 0
-        for chunk in batch.chunks():
-            body = batch_body(chunk)
-            if body:
-                self._post(body)
-            done += len(chunk)
-            if progress is not None:
-                progress(done)
+        for batch in batches:
+            for chunk in batch.chunks():
+                body = batch_body(chunk)
+                if body:
+                    self._post(body)
+                done += len(chunk)
+                if progress is not None:
+                    progress(done)
 
     def _post(self, body: str) -> None:
         with _mapped_errors(self.target.where, "write", rejectable=True):

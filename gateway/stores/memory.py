@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from gateway.stores.batch import PointBatch
 from gateway.stores.frames import RawRow, RowSource, Selection
@@ -26,14 +26,20 @@ class MemoryReadingStore(RowSource):
                 key = (r.site, r.zone, r.device, epoch_ns(r.ts))
                 self._points.setdefault(key, {}).update({k: float(v) for k, v in r.values.items()})
 
+    atomic_batches = True  # write_batches applies the points only once every batch has arrived
+
     def write_batch(self, batch: PointBatch, progress: Callable[[int], None] | None = None) -> None:
         """Merge the batch's points, as `write` would."""
-        done = 0
-        for chunk in batch.chunks():
-            self.write(list(chunk.readings()))
-            done += len(chunk)
+        self.write_batches([batch], progress)
+
+    def write_batches(self, batches: Iterable[PointBatch], progress: Callable[[int], None] | None = None) -> None:
+        """Merge the points of every batch; if `batches` raises, nothing is merged."""
+        readings: list[Reading] = []
+        for batch in batches:
+            readings.extend(batch.readings())
             if progress is not None:
-                progress(done)
+                progress(len(readings))
+        self.write(readings)
 
     def latest(self, site: str) -> list[LatestValue]:
         """Per zone and quantity, the most recent value."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal, Protocol
@@ -44,12 +44,19 @@ class ReadingStore(Protocol):
         """
         ...
 
+    # Whether write_batches is all or nothing (the embedded store: one transaction; InfluxDB: no).
+    atomic_batches: bool
+
     def write_batch(self, batch: PointBatch, progress: Callable[[int], None] | None = None) -> None:
         """Store many points at once (history imports); the same semantics as `write`.
 
         The embedded store writes the whole batch in one transaction; InfluxDB in requests of
         CHUNK points. `progress(n)` is told how many points have been written so far.
         """
+        ...
+
+    def write_batches(self, batches: Iterable[PointBatch], progress: Callable[[int], None] | None = None) -> None:
+        """Store batches as they arrive from `batches`; with atomic_batches, an exception from it stores nothing."""
         ...
 
     def latest(self, site: str) -> list[LatestValue]:

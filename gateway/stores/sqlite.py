@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from gateway.errors import StoreUnavailableError
 from gateway.stores.batch import PointBatch
@@ -36,17 +37,34 @@ _UPSERT_LATEST = (
 )
 
 
+def _upsert_of(keys: tuple[str, ...]) -> str:
+    """The upsert of a bulk write binding only these quantities: fewer parameters per row is most of its time."""
+    return (
+        f"INSERT INTO environment (site, zone, device, ts_ns, {', '.join(keys)}) "  # noqa: S608 - keys of the table
+        f"VALUES (?, ?, ?, ?, {', '.join('?' for _ in keys)}) "
+        "ON CONFLICT (site, zone, ts_ns, device) DO UPDATE SET "
+        + ", ".join(f"{k} = coalesce(excluded.{k}, environment.{k})" for k in keys)
+    )
+
+
+def _rows_of(chunk: PointBatch) -> Iterator[tuple[object, ...]]:
+    site = [chunk.site] * len(chunk)
+    columns = chunk.nullable_columns(chunk.quantities)
+    return zip(site, chunk.zone.tolist(), chunk.device.tolist(), chunk.ts_ns.tolist(), *columns, strict=True)
+
+
 def _latest_of(batch: PointBatch) -> list[tuple[str, str, str, int, float, str]]:
     """Per zone and quantity of the batch, its newest value: rows for the `latest` table."""
+    frame = pd.DataFrame({"zone": batch.zone, "ts": batch.ts_ns, "device": batch.device})
     rows = []
-    zones = batch.zone.astype(str)
     for key in batch.quantities:
         values = batch.values[key]
         has = ~np.isnan(values)
-        for zone in np.unique(zones[has]).tolist():
-            candidates = np.flatnonzero(has & (zones == zone))
-            i = int(candidates[np.argmax(batch.ts_ns[candidates])])
-            rows.append((batch.site, zone, key, int(batch.ts_ns[i]), float(values[i]), str(batch.device[i])))
+        if not has.any():
+            continue
+        newest = frame[has].groupby("zone", sort=False)["ts"].idxmax()  # hashing the zones, not sorting them
+        for zone, i in newest.items():
+            rows.append((batch.site, str(zone), key, int(batch.ts_ns[i]), float(values[i]), str(batch.device[i])))
     return rows
 
 
@@ -114,34 +132,34 @@ class SQLiteReadingStore(RowSource):
         except sqlite3.Error as exc:
             raise StoreUnavailableError(f"{self.path}: write failed: {exc}") from exc
 
+    atomic_batches = True  # write_batches runs in one transaction
+
     def write_batch(self, batch: PointBatch, progress: Callable[[int], None] | None = None) -> None:
         """Upsert the whole batch in one transaction: all of it is stored, or none of it."""
-        if not len(batch):
-            return
-        latest = _latest_of(batch)
-        keys = batch.quantities
-        # Only the batch's own quantities are bound: fewer parameters per row is most of a bulk insert's time.
-        insert = (
-            f"INSERT INTO environment (site, zone, device, ts_ns, {', '.join(keys)}) "  # noqa: S608 - keys of the table
-            f"VALUES (?, ?, ?, ?, {', '.join('?' for _ in keys)}) "
-            "ON CONFLICT (site, zone, ts_ns, device) DO UPDATE SET "
-            + ", ".join(f"{k} = coalesce(excluded.{k}, environment.{k})" for k in keys)
-        )
+        self.write_batches([batch], progress)
+
+    def write_batches(self, batches: Iterable[PointBatch], progress: Callable[[int], None] | None = None) -> None:
+        """Upsert every batch in one transaction; if `batches` raises, the transaction rolls back: nothing is stored."""
         conn = self._conn()
         done = 0
+        latest: dict[tuple[str, str, str], tuple[str, str, str, int, float, str]] = {}
         try:
             with self._write_lock, conn:
                 conn.execute(f"PRAGMA cache_size = {_BULK_CACHE_KIB}")
-                for chunk in batch.chunks():
-                    site = [chunk.site] * len(chunk)
-                    rows = zip(site, chunk.zone.tolist(), chunk.device.tolist(), chunk.ts_ns.tolist(),
-                               *chunk.nullable_columns(keys), strict=True)  # fmt: skip
-                    conn.executemany(insert, rows)
-                    done += len(chunk)
-                    if progress is not None:
-                        progress(done)
-                conn.executemany(_UPSERT_LATEST, latest)
-            conn.execute("PRAGMA cache_size = -2000")  # back to SQLite's default for the everyday small writes
+                try:
+                    for batch in batches:
+                        for chunk in batch.chunks():
+                            conn.executemany(_upsert_of(chunk.quantities), _rows_of(chunk))
+                            done += len(chunk)
+                            if progress is not None:
+                                progress(done)
+                        for row in _latest_of(batch):
+                            slot = (row[0], row[1], row[2])
+                            if slot not in latest or row[3] >= latest[slot][3]:
+                                latest[slot] = row
+                    conn.executemany(_UPSERT_LATEST, list(latest.values()))
+                finally:
+                    conn.execute("PRAGMA cache_size = -2000")  # SQLite's default again, for the small everyday writes
         except sqlite3.Error as exc:
             raise StoreUnavailableError(f"{self.path}: write failed: {exc}") from exc
 

@@ -274,3 +274,26 @@ def epoch(ts: datetime) -> int:
     from sensors.reading import epoch_ns
 
     return epoch_ns(ts)
+
+
+def test_batches_interrupted_midway_store_nothing_where_the_store_is_atomic(store):
+    import numpy as np
+
+    from gateway.stores.batch import PointBatch
+
+    first = PointBatch(
+        "kc-main",
+        np.array([epoch(T0 + timedelta(minutes=m)) for m in range(10)], dtype=np.int64),
+        np.array(["z1"] * 10, dtype=object),
+        np.array(["aq-01"] * 10, dtype=object),
+        {"co2_ppm": np.full(10, 700.0)},
+    )
+
+    def batches():
+        yield first
+        raise RuntimeError("a problem found after the first batch")
+
+    with pytest.raises(RuntimeError, match="after the first batch"):
+        store.write_batches(batches())
+    # The embedded store rolls its transaction back; InfluxDB has none and says so in atomic_batches.
+    assert store.count("kc-main") == (0 if store.atomic_batches else 10)
