@@ -1,0 +1,171 @@
+"""Research priors and the site's own estimates, combined in the open: local, prior and combined side by side.
+
+A prior is a normal distribution on the log rate ratio per unit change of a quantity, read from a study's
+95 % interval (models/data/evidence.toml, which names every source). A local estimate from the site's
+data is combined with it by precision weighting (the normal–normal conjugate update):
+
+    1/v = 1/v_local + 1/v_prior,   m = v · (m_local/v_local + m_prior/v_prior)
+
+so a centre with little data leans on the research, and one with much data on itself. `local_weight`
+says how much of the combined estimate is the site's own (its share of the precision).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from models.errors import ModelInputError
+from sensors.quantities import QUANTITIES
+
+Z95 = 1.959963984540054  # the normal quantile of a two-sided 95 % interval
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A ratio with its 95 % interval, kept on the log scale as well (mean and standard error)."""
+
+    log: float
+    se: float
+
+    @classmethod
+    def of_interval(cls, ratio: float, low: float, high: float) -> Estimate:
+        """The estimate a reported ratio and 95 % interval stand for (the log-scale half-width over 1.96)."""
+        if not (0 < low <= ratio <= high) or not all(map(math.isfinite, (ratio, low, high))):
+            raise ModelInputError(
+                f"a ratio and its interval must be finite with 0 < low ≤ ratio ≤ high: {low, ratio, high}"
+            )
+        return cls(math.log(ratio), (math.log(high) - math.log(low)) / (2 * Z95))
+
+    @property
+    def ratio(self) -> float:
+        """The ratio itself."""
+        return math.exp(self.log)
+
+    @property
+    def ci_low(self) -> float:
+        """Lower end of the 95 % interval."""
+        return math.exp(self.log - Z95 * self.se)
+
+    @property
+    def ci_high(self) -> float:
+        """Upper end of the 95 % interval."""
+        return math.exp(self.log + Z95 * self.se)
+
+    def scaled(self, factor: float) -> Estimate:
+        """The estimate for `factor` units instead of one (a ratio raised to that power)."""
+        return Estimate(self.log * factor, self.se * abs(factor))
+
+    def excludes_one(self) -> bool:
+        """Whether the 95 % interval lies wholly on one side of 1."""
+        return self.ci_low > 1 or self.ci_high < 1
+
+    def to_dict(self) -> dict[str, float]:
+        """Ratio and interval, rounded for people."""
+        return {"rate_ratio": round(self.ratio, 4), "ci_low": round(self.ci_low, 4), "ci_high": round(self.ci_high, 4)}
+
+
+@dataclass(frozen=True)
+class Prior:
+    """What a study says, as a ratio per unit change for one outcome, with its source."""
+
+    outcome: str
+    estimate: Estimate
+    source: str
+    derivation: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The contract's `prior` object."""
+        return {**self.estimate.to_dict(), "source": self.source, "outcome": self.outcome}
+
+
+@dataclass(frozen=True)
+class QuantityEvidence:
+    """One quantity's unit of change for reporting, and its prior (None where research gives none)."""
+
+    quantity: str
+    unit_change: float
+    unit_label: str
+    prior: Prior | None = None
+
+    def prior_for(self, outcome: str) -> Prior | None:
+        """The prior of this outcome, if research gives one."""
+        return self.prior if self.prior is not None and self.prior.outcome == outcome else None
+
+
+@dataclass(frozen=True)
+class Combined:
+    """A local estimate combined with a prior: the combined estimate and the local share of its precision."""
+
+    estimate: Estimate
+    local_weight: float  # 0 (only the prior) … 1 (only the site's data)
+
+
+def combine(local: Estimate | None, prior: Prior | None) -> Combined | None:
+    """Precision-weighted normal combination on the log scale; without a prior the local estimate stands alone."""
+    if local is None and prior is None:
+        return None
+    if prior is None:
+        assert local is not None
+        return Combined(local, 1.0)
+    if local is None or not math.isfinite(local.se) or local.se <= 0:
+        return Combined(prior.estimate, 0.0)
+    w_local, w_prior = 1 / local.se**2, 1 / prior.estimate.se**2
+    total = w_local + w_prior
+    mean = (local.log * w_local + prior.estimate.log * w_prior) / total
+    return Combined(Estimate(mean, math.sqrt(1 / total)), w_local / total)
+
+
+def parse_evidence(data: Mapping[str, Any]) -> dict[str, QuantityEvidence]:
+    """The evidence table from its TOML form (see models/data/evidence.toml); ModelInputError names what is wrong."""
+    table: dict[str, QuantityEvidence] = {}
+    for quantity, row in data.items():
+        if quantity not in QUANTITIES:
+            raise ModelInputError(f"evidence: {quantity!r} is not a quantity key")
+        if not isinstance(row, Mapping):
+            raise ModelInputError(f"evidence: [{quantity}] must be a table")
+        unit = row.get("unit_change")
+        if not isinstance(unit, int | float) or isinstance(unit, bool) or unit == 0 or not math.isfinite(unit):
+            raise ModelInputError(f"evidence: [{quantity}] unit_change must be a non-zero number")
+        prior = None
+        if "prior" in row:
+            p = row["prior"]
+            try:
+                estimate = Estimate.of_interval(float(p["rate_ratio"]), float(p["ci_low"]), float(p["ci_high"]))
+                source = str(p["source"]).strip()
+            except (KeyError, TypeError, ValueError) as exc:
+                raise ModelInputError(
+                    f"evidence: [{quantity}.prior] needs rate_ratio, ci_low, ci_high, source"
+                ) from exc
+            if not source:
+                raise ModelInputError(f"evidence: [{quantity}.prior] must name its source")
+            prior = Prior(
+                str(p.get("outcome", "short_term_sick_spells")), estimate, source, str(p.get("derivation", ""))
+            )
+        label = str(row.get("unit_label", f"{unit:+g} {QUANTITIES[quantity].unit}"))
+        table[quantity] = QuantityEvidence(quantity, float(unit), label, prior)
+    return table
+
+
+def confidence(local: Estimate | None, p_adjusted: float | None, combined: Combined | None) -> tuple[str, str]:
+    """How sure a reader may be, in a word ("high", "moderate", "low", "none") and in a sentence.
+
+    - high: the site's own data show it (adjusted p < 0.05) and the combined interval excludes 1;
+    - moderate: the combined interval excludes 1, but mostly because research says so;
+    - low: the combined interval includes 1 — the data cannot tell;
+    - none: no estimate at all.
+    """
+    if combined is None:
+        return "none", "No estimate: too little data and no research to lean on."
+    share = f"{combined.local_weight:.0%}"
+    if local is not None and p_adjusted is not None and p_adjusted < 0.05 and combined.estimate.excludes_one():
+        return "high", f"The site's own data show it (adjusted p = {p_adjusted:.3f}); they carry {share} of the weight."
+    if combined.estimate.excludes_one():
+        lean = "research" if combined.local_weight < 0.5 else "the site's data and research together"
+        return "moderate", f"Mostly from {lean}: the site's data carry {share} of the weight and alone cannot tell."
+    return (
+        "low",
+        f"The data cannot tell: the interval includes no effect (the site's data carry {share} of the weight).",
+    )
