@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -20,6 +21,9 @@ from synthetic.centre.environment import ENVIRONMENT_COLUMNS, month_starts, zone
 from synthetic.centre.nki import draw_nki
 from synthetic.centre.staff import Employment, build_roster, capacity, seats
 from synthetic.errors import SyntheticInputError
+from synthetic.office import FilterLoading, ZoneChange
+from synthetic.office.changes import ZoneChanges
+from synthetic.office.simulator import DEFAULT_FILTERS
 from synthetic.streams import check_seed
 
 STAFF_COLUMNS = ["employee_id", "team", "start_date", "end_date", "fte"]
@@ -40,6 +44,7 @@ class Truth:
     staffing: pd.DataFrame  # team and calendar day: seats, people, FTE, capacity after training, absent, available
     intervals: pd.DataFrame  # team and interval: expected calls, agents on the phone, answer probability
     config: GeneratorConfig
+    changes: tuple[ZoneChange, ...] = ()  # the actions planted in zones, in date order
 
     @property
     def short_term_spells(self) -> pd.DataFrame:
@@ -94,21 +99,34 @@ def generate_centre(
     *,
     config: GeneratorConfig = GeneratorConfig(),  # noqa: B008 - frozen
     environment: pd.DataFrame | None = None,
+    changes: Iterable[ZoneChange] = (),
+    filters: FilterLoading | None = DEFAULT_FILTERS,
 ) -> Centre:
     """Generate the centre's records for [start, end], deterministic in seed.
 
+    The zones' environment comes from the office simulator with the same seed, filter loading and
+    planted `changes` (synthetic.office.changes), so the planted effects follow a changed room.
     `environment` (columns zone, month, co2_ppm, temperature_c, sound_dba) replaces the simulator's
-    zone environment, e.g. to reuse one across several generations; it must cover the burn-in too.
+    zone environment, e.g. to reuse one across several generations; it must cover the burn-in too,
+    and it cannot be combined with changes or other filters, which act through the simulator.
     """
     check_seed(seed)
     if end < start:
         raise SyntheticInputError(f"end {end} is before start {start}")
+    planted = ZoneChanges(site, changes).changes  # checked against the site, in date order
+    if environment is not None and (planted or filters != DEFAULT_FILTERS):
+        raise SyntheticInputError(
+            "an environment given to generate_centre replaces the office simulator, so it cannot take changes or "
+            "filters: pass them to zone_environment and its result as environment"
+        )
     first = start - timedelta(days=config.burn_in_days)
     teams, zone_of = _teams(site)
     open_days = opening_days(first, end, site.site.working_hours.days)
     calendar = make_calendar(first, end, set(open_days))
     if environment is None:
-        environment = zone_environment(site, first, end, seed, config.environment_days_per_month)
+        environment = zone_environment(
+            site, first, end, seed, config.environment_days_per_month, changes=planted, filters=filters
+        )
     hazard = _hazard(teams, zone_of, environment, month_starts(first, end), effects)
     multiplier = _daily_multiplier(hazard, teams, calendar.days)
 
@@ -138,6 +156,7 @@ def generate_centre(
         staffing=staffing[staffing["date"] >= pd.Timestamp(start)].reset_index(drop=True),
         intervals=calls.truth,
         config=config,
+        changes=planted,
     )
     return Centre(
         site_id=site.id,

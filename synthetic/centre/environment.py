@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Iterable
 from datetime import date
 
 import numpy as np
@@ -11,7 +12,8 @@ import pandas as pd
 
 from models.holidays import opening_days
 from sensors.site import Site
-from synthetic.office import OfficeSimulator
+from synthetic.office import FilterLoading, OfficeSimulator, ZoneChange
+from synthetic.office.simulator import DEFAULT_FILTERS
 from synthetic.streams import stream
 
 ENVIRONMENT_COLUMNS = ["zone", "month", "co2_ppm", "temperature_c", "sound_dba", "sampled_days", "occupied_minutes"]
@@ -38,15 +40,24 @@ def sample_days(site: Site, month: date, seed: int, days: int) -> list[date]:
     return sorted(candidates[i] for i in picked.tolist())
 
 
-def zone_environment(site: Site, start: date, end: date, seed: int = 0, days_per_month: int = 2) -> pd.DataFrame:
+def zone_environment(
+    site: Site,
+    start: date,
+    end: date,
+    seed: int = 0,
+    days_per_month: int = 2,
+    *,
+    changes: Iterable[ZoneChange] = (),
+    filters: FilterLoading | None = DEFAULT_FILTERS,
+) -> pd.DataFrame:
     """Mean occupied-hours CO2 (ppm), temperature (°C) and LAeq (dB(A)) per team zone and month.
 
-    The simulator runs with the same seed (so readings backfilled with that seed show the same
-    rooms) and without its drifting CO2 sensor: people breathe the real air, not a faulty reading.
-    Sound is averaged energetically, as an LAeq over the occupied minutes. Zones without a device
-    get NaN, which PlantedEffects reads as "no effect".
+    The simulator runs with the same seed, filter loading and planted `changes` (so readings
+    backfilled with them show the same rooms) and without its drifting CO2 sensor: people breathe
+    the real air, not a faulty reading. Sound is averaged energetically, as an LAeq over the occupied
+    minutes. Zones without a device get NaN, which PlantedEffects reads as "no effect".
     """
-    sim = OfficeSimulator(site, seed=seed, drifting_device=None)
+    sim = OfficeSimulator(site, seed=seed, drifting_device=None, filters=filters, changes=changes)
     zones = [z for z in site.zones if z.teams]
     sums: dict[tuple[str, date], list[float]] = {}
     days_seen: dict[date, int] = {}

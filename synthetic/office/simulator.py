@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
@@ -18,6 +18,8 @@ from numpy.typing import NDArray
 from sensors.reading import Reading
 from sensors.site import Site, Zone
 from synthetic.errors import NotInSiteError, SyntheticInputError
+from synthetic.office.changes import ZoneChange, ZoneChanges
+from synthetic.office.filters import FilterLoading
 from synthetic.office.grid import DayGrid, FloatArray, between_days, day_grid
 from synthetic.office.occupancy import Schedule, ZoneOccupancy, zone_occupancy
 from synthetic.office.outdoor import Outdoor, WeatherDraws, outdoor_day, weather_draws
@@ -34,7 +36,14 @@ from synthetic.office.physics import (
 )
 from synthetic.office.sensor import Calibration, calibration, drift_ppm, measure
 from synthetic.office.solar import solar_position
-from synthetic.office.streams import check_seed, device_stream, weather_stream, zone_day_anchor, zone_day_streams
+from synthetic.office.streams import (
+    check_seed,
+    device_stream,
+    filter_stream,
+    weather_stream,
+    zone_day_anchor,
+    zone_day_streams,
+)
 
 COLUMNS: tuple[str, ...] = (
     "co2_ppm",
@@ -46,6 +55,8 @@ COLUMNS: tuple[str, ...] = (
 )
 # Without an explicit epoch the drifting sensor starts drifting here; pass `epoch` to place the fault.
 DEFAULT_EPOCH = date(2026, 1, 1)
+# Filters load and get changed twice a year unless the caller says otherwise (filters=None: always clean).
+DEFAULT_FILTERS = FilterLoading()
 CACHE_DAYS = 8
 
 HVAC_LEAD_MIN = 60.0  # fans start an hour before the working day (07:00 for 08–17) ...
@@ -120,6 +131,11 @@ class OfficeSimulator:
 
     Deterministic: each (zone, local day) has its own random streams derived from the seed, so any
     day can be computed on its own and the same seed always gives the same values.
+
+    Each zone's supply-air filter loads with dust and is changed every `filters.interval_days`, on a
+    day of its own drawn from the seed (synthetic.office.filters; None: filters stay clean and the
+    zone gets its design flow). `changes` plant actions in zones from a date on
+    (synthetic.office.changes); they leave every other zone, and the zone before the date, as it was.
     """
 
     def __init__(
@@ -129,8 +145,12 @@ class OfficeSimulator:
         *,
         epoch: date | None = None,
         drifting_device: str | None = "auto",
+        filters: FilterLoading | None = DEFAULT_FILTERS,
+        changes: Iterable[ZoneChange] = (),
     ) -> None:
         """Simulate `site`; one device's CO2 sensor drifts from `epoch` on (None: no drifting sensor)."""
+        if filters is not None and not isinstance(filters, FilterLoading):
+            raise SyntheticInputError(f"filters must be a FilterLoading or None, got {type(filters).__name__}")
         self.site = site
         self.seed = check_seed(seed)
         self.tz = site.site.tz
@@ -140,7 +160,17 @@ class OfficeSimulator:
         if repeated:
             raise SyntheticInputError(f"the simulator names devices by id, and these ids repeat: {', '.join(repeated)}")
         self.drifting_device = self._choose_drifting(drifting_device)
+        self.filters = filters
+        self._changes = ZoneChanges(site, changes)
+        self.changes: tuple[ZoneChange, ...] = self._changes.changes
         self._zone_index = {z.id: i for i, z in enumerate(site.zones)}
+        # The ordinal of a day on which each zone's filter was changed; the others follow every interval.
+        self._filter_origin: dict[str, int] = {}
+        if filters is not None:
+            self._filter_origin = {
+                z.id: int(filter_stream(self.seed, i).integers(0, filters.interval_days))
+                for i, z in enumerate(site.zones)
+            }
         self._calibrations: dict[str, Calibration] = {
             d.id: calibration(device_stream(self.seed, i)) for i, d in enumerate(site.devices)
         }
@@ -177,6 +207,25 @@ class OfficeSimulator:
             present = self._zone_occupancy(zone, day).present
             grid = self._site_day(day).grid
         return pd.Series(present, index=grid.index, name="people")
+
+    def outdoor_air_lps(self, zone_id: str, day: date) -> float:
+        """The outdoor air the zone really gets while the fans run that day, l/s: the truth CO2 follows.
+
+        The design rate (after any planted change) times the filter's loss and the day's small wander;
+        leaks through the envelope come on top.
+        """
+        zone = self._zone(zone_id)
+        with self._lock:
+            return self._changes.state(zone, day).ventilation_lps * self._vent_factor(zone, day)
+
+    def filter_changes(self, zone_id: str, start: date, end: date) -> list[date]:
+        """The days in [start, end] on which the zone's supply-air filter is changed (none without loading)."""
+        zone = self._zone(zone_id)
+        if self.filters is None or end < start:
+            return []
+        interval = self.filters.interval_days
+        first = start.toordinal() + (self._filter_origin[zone.id] - start.toordinal()) % interval
+        return [date.fromordinal(d) for d in range(first, end.toordinal() + 1, interval)]
 
     def readings(self, start: datetime, stop: datetime) -> Iterator[list[Reading]]:
         """The readings of every device in [start, stop), one list per local day; dropouts left out."""
@@ -251,6 +300,7 @@ class OfficeSimulator:
     def _zone_truth(self, zone: Zone, day: date, rng: np.random.Generator) -> dict[str, FloatArray]:
         """The true values in a zone over one local day."""
         site_day = self._site_day(day)
+        state = self._changes.state(zone, day)
         occ = self._zone_occupancy(zone, day)
         daylight = self._daylight(day, zone.window)
         co2, temperature, humidity = self._air(zone, day)
@@ -259,8 +309,8 @@ class OfficeSimulator:
         standby = rng.uniform(0.0, 2.5)  # exit signs and standby LEDs
         fan_offset_db = rng.normal(0.0, 0.8)
         lights = lights_on(occ.present, PRESENCE_OFF_DELAY_MIN.get(zone.kind))
-        # Fan noise grows with the airflow; at night the building hums more quietly.
-        fan_db = np.clip(34.5 + 2.0 * math.log2(zone.ventilation_lps / 45.0) + fan_offset_db, 31.0, 42.0)
+        # Fan noise grows with the design airflow (a rebalanced zone's too); at night the building hums more quietly.
+        fan_db = np.clip(34.5 + 2.0 * math.log2(state.ventilation_lps / 45.0) + fan_offset_db, 31.0, 42.0)
         background = np.where(site_day.hvac_on, fan_db, 31.5 + fan_offset_db / 2)
         laeq, lafmax = sound_dba(
             occ.present.astype(np.float64),
@@ -269,13 +319,15 @@ class OfficeSimulator:
             SPEECH_DB.get(zone.kind, 56.0),
             rng,
         )
+        # Planted changes act after every random draw, so they never shift the zone's random numbers.
+        electric = max(light_level + state.illuminance_offset_lux, 0.0)
         return {
             "co2_ppm": co2,
             "temperature_c": temperature,
             "humidity_pct": humidity,
-            "sound_dba": laeq,
-            "sound_max_dba": lafmax,
-            "illuminance_lux": daylight + standby + np.where(lights, light_level, 0.0),
+            "sound_dba": laeq + state.sound_offset_db,
+            "sound_max_dba": lafmax + state.sound_offset_db,
+            "illuminance_lux": daylight + standby + np.where(lights, electric, 0.0),
         }
 
     def _air(self, zone: Zone, day: date) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -293,9 +345,18 @@ class OfficeSimulator:
 
         people = np.concatenate([self._zone_occupancy(zone, d).present for d in days]).astype(np.float64)
         volume = zone.volume_m3
-        hvac_on = np.concatenate([s.hvac_on for s in site_days])
-        vent_factor = np.concatenate([np.full(len(s.grid), self._anchor(zone, s.grid.day)[1]) for s in site_days])
-        flow = outdoor_air_m3s(zone.ventilation_lps, hvac_on, volume, NIGHT_VENTILATION_SHARE) * vent_factor
+        # Each day's fans deliver that day's design rate, less what its filter's dust takes, plus infiltration.
+        flow = np.concatenate(
+            [
+                outdoor_air_m3s(
+                    self._changes.state(zone, s.grid.day).ventilation_lps * self._vent_factor(zone, s.grid.day),
+                    s.hvac_on,
+                    volume,
+                    NIGHT_VENTILATION_SHARE,
+                )
+                for s in site_days
+            ]
+        )
         outdoor_co2 = joined(lambda s: s.outdoor.co2_ppm)
         outdoor_vapour = joined(lambda s: s.outdoor.vapour_gm3)
         daylight = joined(lambda s: self._daylight(s.grid.day, zone.window))
@@ -370,10 +431,21 @@ class OfficeSimulator:
         def make() -> tuple[float, float]:
             rng = zone_day_anchor(self.seed, self._zone_index[zone.id], day)
             drift = float(rng.normal(0.0, 0.35))
-            vent = float(np.clip(rng.normal(1.0, 0.04), 0.85, 1.15))  # filters load, dampers stick
+            vent = float(np.clip(rng.normal(1.0, 0.04), 0.85, 1.15))  # dampers stick, wind and stack pressure vary
             return drift, vent
 
         return self._anchors.get((zone.id, day), make)
+
+    def _vent_factor(self, zone: Zone, day: date) -> float:
+        """The share of its design outdoor air the zone gets that day: filter loading times the daily wander."""
+        return self._filter_fraction(zone, day) * self._anchor(zone, day)[1]
+
+    def _filter_fraction(self, zone: Zone, day: date) -> float:
+        """The flow the zone's filter lets through that day as a share of the design flow (1 without loading)."""
+        if self.filters is None:
+            return 1.0
+        age = (day.toordinal() - self._filter_origin[zone.id]) % self.filters.interval_days
+        return float(self.filters.flow_fraction(age))
 
     def _temperature_drift(self, zone: Zone, grid: DayGrid) -> FloatArray:
         """A slow random wander of the room temperature, continuous from day to day."""

@@ -1,4 +1,4 @@
-"""The office simulator's random streams: one per (zone, local day), per (site, day) for the weather, per device.
+"""The office simulator's random streams: per (zone, local day), per day for the weather, per device, per zone's AHU.
 
 Every stream is derived from the seed and its coordinates alone, never from what was computed before,
 so any day can be simulated on its own (live mode) and the same seed always gives the same output.
@@ -16,6 +16,7 @@ from synthetic.streams import check_seed
 # Stream tags sit far above any plausible zone index so that they never collide with a zone's stream.
 WEATHER_STREAM = 2**32 - 1
 DEVICE_STREAM = 2**32 - 2
+FILTER_STREAM = 2**32 - 3
 
 
 @dataclass(frozen=True)
@@ -53,4 +54,16 @@ def device_stream(seed: int, device_index: int) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence([seed, DEVICE_STREAM, device_index]))
 
 
-__all__ = ["check_seed", "device_stream", "weather_stream", "zone_day_anchor", "zone_day_streams"]
+def filter_stream(seed: int, zone_index: int) -> np.random.Generator:
+    """The lifelong constants of one zone's air-handling unit (when its filters are changed)."""
+    return np.random.default_rng(np.random.SeedSequence([seed, FILTER_STREAM, zone_index]))
+
+
+__all__ = [
+    "check_seed",
+    "device_stream",
+    "filter_stream",
+    "weather_stream",
+    "zone_day_anchor",
+    "zone_day_streams",
+]

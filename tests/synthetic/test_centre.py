@@ -22,7 +22,8 @@ from synthetic.centre import (
     generate_centre,
     zone_environment,
 )
-from synthetic.errors import SyntheticInputError
+from synthetic.errors import SyntheticError, SyntheticInputError
+from synthetic.office import FilterLoading, ZoneChange
 
 START, END = date(2025, 1, 1), date(2026, 12, 31)  # two years; 2025 has National Day on a Friday
 QUICK = GeneratorConfig().quick()
@@ -362,3 +363,65 @@ def test_files_pass_the_real_importers(example_site: Site, environment: pd.DataF
             assert summary.inserted == len(getattr(small, kind)), kind
     finally:
         store.close()
+
+
+# ----- planted zone changes -------------------------------------------------------------------
+
+REBALANCED = ZoneChange("z3", on=date(2026, 3, 2), ventilation_lps=45.0)  # the under-ventilated group, fixed
+
+
+def test_a_planted_ventilation_change_moves_the_hazard_from_its_month_on(example_site: Site) -> None:
+    start, end = date(2026, 1, 1), date(2026, 6, 30)
+    plain = generate_centre(example_site, start, end, seed=4, config=QUICK)
+    changed = generate_centre(example_site, start, end, seed=4, config=QUICK, changes=[REBALANCED])
+    assert changed.truth.changes == (REBALANCED,)
+    assert plain.truth.changes == ()
+    ours = changed.truth.hazard.set_index(["team", "month"])
+    theirs = plain.truth.hazard.set_index(["team", "month"])
+    others = ours.index.get_level_values("team") != "team-3"
+    pd.testing.assert_frame_equal(ours[others], theirs[others])
+    month = ours.index.get_level_values("month")
+    team3 = ~others
+    march = pd.Timestamp("2026-03-01")  # every open day of March 2026 is on or after the change (Monday 2 March)
+    before, after = team3 & (month < march), team3 & (month >= march)
+    assert before.sum() == 3  # December (burn-in), January and February
+    assert after.sum() == 4  # March to June
+    pd.testing.assert_frame_equal(ours[before], theirs[before])
+    assert (theirs.loc[after, "co2_ppm"] - ours.loc[after, "co2_ppm"] > 150).all()
+    # The multiplier follows the room: team-3 now breathes what the other well-aired groups do.
+    expected = PlantedEffects().multiplier(ours["co2_ppm"], ours["temperature_c"], ours["sound_dba"])
+    np.testing.assert_allclose(ours["multiplier"], expected)
+    assert (ours.loc[after, "multiplier"] < 0.8 * theirs.loc[after, "multiplier"]).all()
+    well_aired = ours[others & ~ours.index.get_level_values("team").isin(["team-8"])]["multiplier"]
+    assert well_aired.min() - 0.1 < ours.loc[after, "multiplier"].mean() < well_aired.max() + 0.1
+    # The draws are per person and day, so a lower hazard only removes team-3's spells; other teams keep theirs.
+    kept = [c.absences[c.absences["team"] != "team-3"].reset_index(drop=True) for c in (changed, plain)]
+    pd.testing.assert_frame_equal(*kept)
+    short = [c.truth.short_term_spells for c in (changed, plain)]
+    assert len(short[0][short[0]["team"] == "team-3"]) <= len(short[1][short[1]["team"] == "team-3"])
+
+
+def test_zone_environment_takes_changes_and_filters(example_site: Site) -> None:
+    first, last = date(2026, 2, 1), date(2026, 4, 30)
+    plain = zone_environment(example_site, first, last, seed=2, days_per_month=1)
+    changed = zone_environment(example_site, first, last, seed=2, days_per_month=1, changes=[REBALANCED])
+    again = zone_environment(example_site, first, last, seed=2, days_per_month=1, changes=(REBALANCED,))
+    pd.testing.assert_frame_equal(changed, again)
+    differs = (changed != plain).any(axis=1)
+    assert set(changed.loc[differs, "zone"]) == {"z3"}
+    assert set(changed.loc[differs, "month"].dt.month) == {3, 4}
+    clean = zone_environment(example_site, first, last, seed=2, days_per_month=1, filters=None)
+    assert not clean["co2_ppm"].equals(plain["co2_ppm"])
+    assert clean["sound_dba"].equals(plain["sound_dba"])  # filters move the air, not the sound
+
+
+def test_changes_the_generator_cannot_use_are_refused(example_site: Site, environment: pd.DataFrame) -> None:
+    span = (date(2025, 1, 1), date(2025, 3, 31))
+    with pytest.raises(SyntheticError, match="zone 'z99' is not a zone of site 'kc-main'"):
+        generate_centre(example_site, *span, config=QUICK, changes=[ZoneChange("z99", date(2025, 2, 3), 40.0)])
+    with pytest.raises(SyntheticInputError, match="replaces the office simulator, so it cannot take changes"):
+        generate_centre(example_site, *span, config=QUICK, environment=environment, changes=[REBALANCED])
+    with pytest.raises(SyntheticInputError, match="cannot take changes or filters"):
+        generate_centre(
+            example_site, *span, config=QUICK, environment=environment, filters=FilterLoading(interval_days=91)
+        )

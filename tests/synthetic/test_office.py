@@ -13,12 +13,14 @@ import paho.mqtt.client as mqtt
 import pandas as pd
 import pytest
 
+from models.holidays import opening_days
 from sensors.decoders.native import NativeDecoder, native_topic
 from sensors.quantities import QUANTITIES
 from sensors.reading import Reading
 from sensors.site import Site
 from synthetic.errors import NotInSiteError, SyntheticError, SyntheticInputError
-from synthetic.office import OfficeSimulator
+from synthetic.office import FilterLoading, OfficeSimulator, ZoneChange
+from synthetic.office.filters import fan_flow
 from synthetic.office.occupancy import Schedule, zone_occupancy
 from synthetic.office.physics import (
     co2_ppm,
@@ -486,3 +488,231 @@ def test_unknown_devices_and_zones_are_the_synthetic_packages_error(sim: OfficeS
 class _NoClient:
     def publish(self, topic: str, payload: bytes, qos: int) -> None:
         raise AssertionError("nothing is published with a refused interval")
+
+
+# ----- filter loading --------------------------------------------------------------------------
+
+
+def one_zone(site: Site, zone_id: str) -> Site:
+    """The site with only this zone (the first, so its random streams match the full site's) and its devices."""
+    assert site.zones[0].id == zone_id
+    zone = site.zones[0]
+    return site.model_copy(update={"zones": (zone,), "devices": site.devices_in(zone.id)})
+
+
+def weekly_occupied_co2(sim: OfficeSimulator, device: str, start: date, end: date) -> pd.Series:
+    """The device's mean CO2 over 08–17 local time on open days, per ISO week (indexed by its Monday)."""
+    sums: dict[date, list[float]] = {}
+    for day in opening_days(start, end):
+        values = local(sim.day(day)[device]["co2_ppm"], "08:00", "17:00").dropna()
+        acc = sums.setdefault(day - timedelta(days=day.weekday()), [0.0, 0.0])
+        acc[0] += float(values.sum())
+        acc[1] += len(values)
+    return pd.Series({week: total / n for week, (total, n) in sums.items()}).sort_index()
+
+
+def test_filter_loading_figures() -> None:
+    filters = FilterLoading()
+    assert filters.interval_days == 182  # six months, as the used filters in Wargocki et al. (2004)
+    # The site's ventilation_lps holds at the pressure drop the fan was sized for (EN 13053: mean of initial and final).
+    assert fan_flow(filters.design_filter_pa, filters.design_filter_pa, filters.system_pa, filters.fan_rise) == (
+        pytest.approx(1.0)
+    )
+    flow = filters.flow_fraction(np.arange(filters.interval_days + 1))
+    assert (np.diff(flow) < 0).all()
+    assert 1.0 < flow[0] < 1.1  # a clean filter gives a little more than the design flow ...
+    assert 0.25 <= filters.end_loss <= 0.35  # ... and a neglected one a quarter to a third less than a clean one
+    assert 0.9 < flow.mean() < 0.97
+    assert filters.pressure_pa(0) == pytest.approx(100.0)
+    assert filters.pressure_pa(182) == pytest.approx(450.0)
+
+
+def test_each_zone_changes_its_filter_on_its_own_day_and_its_air_jumps_back(sim: OfficeSimulator, site: Site) -> None:
+    year = (date(2026, 1, 1), date(2026, 12, 31))
+    changes = {z.id: sim.filter_changes(z.id, *year) for z in site.zones}
+    assert all(len(days) == 2 for days in changes.values())
+    assert all((b - a).days == 182 for a, b in changes.values())
+    assert len({days[0] for days in changes.values()}) >= 10  # 14 zones, phases drawn from the seed
+    jumps = []
+    for zone in site.zones:
+        for day in changes[zone.id]:
+            before = sim.outdoor_air_lps(zone.id, day - timedelta(days=1))
+            after = sim.outdoor_air_lps(zone.id, day)
+            assert after > before, (zone.id, day)
+            assert 0.85 * zone.ventilation_lps < after < 1.25 * zone.ventilation_lps
+            jumps.append(after / before)
+    # 0.76 → 1.05 of the design flow, give or take the daily ±4 % wander.
+    assert np.mean(jumps) == pytest.approx(1.049 / 0.758, abs=0.05)
+    assert OfficeSimulator(site, seed=7, filters=None).filter_changes("z1", *year) == []
+    assert OfficeSimulator(site, seed=8).filter_changes("z1", *year) != changes["z1"]  # the phase follows the seed
+
+
+def test_filter_loading_makes_weekly_co2_a_sawtooth(site: Site) -> None:
+    small = one_zone(site, "z1")  # a well-ventilated answer group: 45 l/s for three
+    start, end = date(2026, 1, 1), date(2026, 12, 31)
+    loaded = OfficeSimulator(small, seed=1, drifting_device=None)
+    clean = OfficeSimulator(small, seed=1, drifting_device=None, filters=None)
+    with_loading = weekly_occupied_co2(loaded, "aq-01", start, end)
+    without = weekly_occupied_co2(clean, "aq-01", start, end)
+    # Without loading the weeks differ only by who came in; with it, by the filter's age as well.
+    assert with_loading.std() > 1.25 * without.std()
+    assert with_loading.std() - without.std() > 5
+    extra = with_loading - without
+    changed = loaded.filter_changes("z1", start, end)
+    # The filter's age in the middle of each week (Wednesday): changes come every 182 days.
+    age = pd.Series([(week + timedelta(days=2) - changed[0]).days % 182 for week in extra.index], index=extra.index)
+    assert extra.corr(age, method="spearman") > 0.8  # more CO2 the older the filter
+    assert len(changed) == 2
+    for day in changed:
+        monday = day - timedelta(days=day.weekday())
+        # Both runs have the same people in every week, so `extra` is the filter's doing alone.
+        assert extra[monday - timedelta(days=7)] > 50, day  # a loaded filter: about 0.76 of the design flow
+        assert extra[monday + timedelta(days=7)] < 10, day  # a clean one: a little more than the design flow
+
+
+def test_without_filter_loading_the_zone_gets_its_design_flow(site: Site) -> None:
+    sim = OfficeSimulator(site, seed=7, filters=None)
+    flows = [sim.outdoor_air_lps("z3", date(2026, 3, 1) + timedelta(days=k)) for k in range(60)]
+    assert all(0.85 * 20 <= f <= 1.15 * 20 for f in flows)
+    assert np.mean(flows) == pytest.approx(20, rel=0.03)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("interval_days", 0, "interval_days must be a whole number of days ≥ 1"),
+        ("interval_days", 182.5, "interval_days must be a whole number of days ≥ 1"),
+        ("end_pa", math.nan, "end_pa must be a finite number"),
+        ("end_pa", 50.0, "clean_pa ≤ design_final_pa ≤ end_pa"),
+        ("system_pa", 120.0, "system_pa .* must exceed the filter's design pressure drop"),
+        ("fan_rise", -0.1, "fan_rise must be ≥ 0"),
+    ],
+)
+def test_bad_filter_loading_is_refused(field: str, value: float, message: str) -> None:
+    with pytest.raises(SyntheticInputError, match=message):
+        FilterLoading(**{field: value})  # type: ignore[arg-type]
+
+
+def test_the_simulator_refuses_what_is_not_a_filter_loading(site: Site) -> None:
+    with pytest.raises(SyntheticInputError, match="filters must be a FilterLoading or None"):
+        OfficeSimulator(site, filters=0.3)  # type: ignore[arg-type]
+
+
+# ----- planted zone changes --------------------------------------------------------------------
+
+REBALANCED = date(2026, 11, 23)  # a Monday; WEEKDAY is the Tuesday after
+
+
+def test_same_seed_and_changes_give_identical_frames(site: Site) -> None:
+    changes = [ZoneChange("z3", on=REBALANCED, ventilation_lps=40.0, sound_offset_db=-3.0)]
+    a = OfficeSimulator(site, seed=11, epoch=EPOCH, changes=changes).day(WEEKDAY)
+    b = OfficeSimulator(site, seed=11, epoch=EPOCH, changes=list(changes)).day(WEEKDAY)
+    for device in a:
+        pd.testing.assert_frame_equal(a[device], b[device])
+
+
+def test_a_change_leaves_other_zones_and_earlier_days_alone(site: Site, sim: OfficeSimulator) -> None:
+    change = ZoneChange("z3", on=REBALANCED, ventilation_lps=40.0, sound_offset_db=-4.0, illuminance_offset_lux=150)
+    changed = OfficeSimulator(site, seed=7, epoch=EPOCH, changes=[change])
+    for day in (REBALANCED - timedelta(days=1), WEEKDAY):
+        ours, theirs = changed.day(day), sim.day(day)
+        for device in site.devices:
+            if device.zone != "z3":
+                pd.testing.assert_frame_equal(ours[device.id], theirs[device.id])
+    before = REBALANCED - timedelta(days=1)
+    pd.testing.assert_frame_equal(changed.day(before)["aq-03"], sim.day(before)["aq-03"])
+    assert not changed.day(WEEKDAY)["aq-03"].equals(sim.day(WEEKDAY)["aq-03"])
+    # Filter loading and the daily wander stay; only the design rate changed.
+    assert changed.outdoor_air_lps("z3", WEEKDAY) == pytest.approx(2 * sim.outdoor_air_lps("z3", WEEKDAY))
+    assert changed.outdoor_air_lps("z3", before) == sim.outdoor_air_lps("z3", before)
+    assert changed.changes == (change,)
+
+
+def test_rebalanced_ventilation_lowers_the_zones_co2_from_its_date_on(site: Site, sim: OfficeSimulator) -> None:
+    changed = OfficeSimulator(site, seed=7, epoch=EPOCH, changes=[ZoneChange("z3", REBALANCED, ventilation_lps=40)])
+    week = [REBALANCED + timedelta(days=k) for k in range(5)]
+    after = np.mean([local(changed.day(d)["aq-03"]["co2_ppm"], "08:00", "17:00").mean() for d in week])
+    plain = np.mean([local(sim.day(d)["aq-03"]["co2_ppm"], "08:00", "17:00").mean() for d in week])
+    assert plain - after > 150
+    assert after < 850  # 40 l/s for three is close to a well-ventilated zone
+    # More air brings more fan noise: 2 dB for twice the air, heard while the fans run before anyone comes in.
+    early = [local(f.day(WEEKDAY)["aq-03"]["sound_dba"], "07:05", "07:25").mean() for f in (changed, sim)]
+    assert early[0] - early[1] == pytest.approx(2.0, abs=0.5)
+    friday = REBALANCED - timedelta(days=3)
+    pd.testing.assert_frame_equal(changed.day(friday)["aq-03"], sim.day(friday)["aq-03"])
+
+
+def test_acoustic_and_lighting_changes(site: Site, sim: OfficeSimulator) -> None:
+    quieter = OfficeSimulator(site, seed=7, epoch=EPOCH, changes=[ZoneChange("z3", REBALANCED, sound_offset_db=-4)])
+    ours, theirs = quieter.day(WEEKDAY)["aq-03"], sim.day(WEEKDAY)["aq-03"]
+    for key in ("sound_dba", "sound_max_dba"):
+        np.testing.assert_allclose((ours[key] - theirs[key]).dropna(), -4.0, atol=0.11)  # both rounded to 0.1 dB
+    pd.testing.assert_series_equal(ours["co2_ppm"], theirs["co2_ppm"])
+    brighter = OfficeSimulator(
+        site, seed=7, epoch=EPOCH, changes=[ZoneChange("z3", REBALANCED, illuminance_offset_lux=200.0)]
+    )
+    lit = brighter.day(WEEKDAY)["aq-03"]["illuminance_lux"] - theirs["illuminance_lux"]
+    assert local(lit, "10:00", "15:00").mean() == pytest.approx(200, rel=0.15)
+    assert local(lit, "01:00", "04:00").abs().max() < 1  # the lights are off at night
+    assert ours["co2_ppm"].equals(brighter.day(WEEKDAY)["aq-03"]["co2_ppm"])
+
+
+def test_changes_to_a_zone_add_up_in_date_order(site: Site, sim: OfficeSimulator) -> None:
+    changes = [
+        ZoneChange("z3", REBALANCED, ventilation_lps=40.0, sound_offset_db=-2.0),
+        ZoneChange("z3", REBALANCED - timedelta(days=14), ventilation_lps=30.0, sound_offset_db=-1.5),
+    ]
+    changed = OfficeSimulator(site, seed=7, epoch=EPOCH, changes=changes)
+    assert [c.on for c in changed.changes] == sorted(c.on for c in changes)
+    middle = REBALANCED - timedelta(days=6)
+    assert changed.outdoor_air_lps("z3", middle) == pytest.approx(1.5 * sim.outdoor_air_lps("z3", middle))
+    assert changed.outdoor_air_lps("z3", WEEKDAY) == pytest.approx(2.0 * sim.outdoor_air_lps("z3", WEEKDAY))
+    quiet = OfficeSimulator(site, seed=7, epoch=EPOCH, changes=[ZoneChange("z3", REBALANCED, ventilation_lps=40.0)])
+    offset = changed.day(WEEKDAY)["aq-03"]["sound_dba"] - quiet.day(WEEKDAY)["aq-03"]["sound_dba"]
+    np.testing.assert_allclose(offset.dropna(), -3.5, atol=0.11)
+
+
+def test_zone_change_from_plain_values() -> None:
+    change = ZoneChange.from_mapping({"zone": "z3", "on": "2026-03-02", "ventilation_lps": 40})
+    assert change == ZoneChange("z3", date(2026, 3, 2), ventilation_lps=40.0)
+    assert isinstance(change.ventilation_lps, float)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: ZoneChange("z3", date(2026, 3, 2)), r"changes nothing: give one of ventilation_lps"),
+        (lambda: ZoneChange("z3", date(2026, 3, 2), ventilation_lps=math.nan), "ventilation_lps must be a finite"),
+        (lambda: ZoneChange("z3", date(2026, 3, 2), sound_offset_db=math.inf), "sound_offset_db must be a finite"),
+        (lambda: ZoneChange("z3", date(2026, 3, 2), illuminance_offset_lux="150"), "must be a finite number"),
+        (lambda: ZoneChange("z3", date(2026, 3, 2), ventilation_lps=0.0), "ventilation_lps must be > 0"),
+        (lambda: ZoneChange("z3", date(2026, 3, 2), ventilation_lps=True), "must be a finite number"),
+        (lambda: ZoneChange("z3", datetime(2026, 3, 2, tzinfo=UTC), ventilation_lps=40), "on must be a date"),
+        (lambda: ZoneChange("z3", "2026-03-02", ventilation_lps=40), "on must be a date"),
+        (lambda: ZoneChange("", date(2026, 3, 2), ventilation_lps=40), "zone must be a zone id"),
+        (
+            lambda: ZoneChange.from_mapping({"zone": "z3", "on": "2026-03-02", "ventilaton_lps": 40}),
+            "unknown field 'ventilaton_lps' in a zone change; known: zone, on, ventilation_lps",
+        ),
+        (lambda: ZoneChange.from_mapping({"zone": "z3", "ventilation_lps": 40}), "a zone change needs on"),
+        (
+            lambda: ZoneChange.from_mapping({"zone": "z3", "on": "2 March", "ventilation_lps": 40}),
+            "not an ISO date",
+        ),
+    ],
+)
+def test_bad_zone_changes_are_refused(make: object, message: str) -> None:
+    with pytest.raises(SyntheticInputError, match=message):
+        make()  # type: ignore[operator]
+
+
+def test_the_simulator_refuses_changes_it_cannot_place(site: Site) -> None:
+    good = ZoneChange("z3", REBALANCED, ventilation_lps=40.0)
+    with pytest.raises(SyntheticError, match="zone 'z99' is not a zone of site 'kc-main'"):
+        OfficeSimulator(site, changes=[good, ZoneChange("z99", REBALANCED, ventilation_lps=40.0)])
+    with pytest.raises(SyntheticInputError, match=r"changes\[1\]: zone 'z3' has two changes on 2026-11-23"):
+        OfficeSimulator(site, changes=[good, ZoneChange("z3", REBALANCED, sound_offset_db=-3)])
+    with pytest.raises(SyntheticInputError, match=r"changes\[0\] is a dict, not a ZoneChange"):
+        OfficeSimulator(site, changes=[{"zone": "z3"}])  # type: ignore[list-item]
+    with pytest.raises(SyntheticInputError, match="wrap a single change in a tuple"):
+        OfficeSimulator(site, changes=good)  # type: ignore[arg-type]
