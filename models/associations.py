@@ -26,7 +26,6 @@ Local estimates are combined with the research priors (models.evidence) where on
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -34,14 +33,13 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-import statsmodels.formula.api as smf
+from scipy.stats import norm
 from statsmodels.stats.multitest import multipletests
-from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
 from models.absence import absence_days, short_term_spells
 from models.errors import ModelInputError
 from models.evidence import Combined, Estimate, QuantityEvidence, combine, confidence
+from models.glm import Family, GlmFit, fit_glm
 from models.staffing import available_agents_daily
 
 Outcome = Literal["short_term_sick_spells", "short_term_sick_days", "answer_rate"]
@@ -337,25 +335,32 @@ def _fit_counts(design: _Design, outcome: Outcome) -> Fit:
     shortfall = _too_little(events, teams, weeks, used, "events")
     if shortfall:
         return Fit(None, None, len(used), events, teams, weeks, "none", reason=shortfall)
-    frame = used.assign(y=used[outcome].round().to_numpy(dtype=np.float64), week=used["week_start"].astype(str))
-    offset = np.log(frame["person_days"].to_numpy(dtype=np.float64))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", (ConvergenceWarning, PerfectSeparationWarning, RuntimeWarning))
-        null = smf.glm("y ~ C(team) + C(week)", frame, family=sm.families.Poisson(), offset=offset).fit()
-        dispersion = float(null.pearson_chi2 / max(null.df_resid, 1))
-        y, mu = frame["y"].to_numpy(dtype=np.float64), null.fittedvalues.to_numpy(dtype=np.float64)
-        model, family, alpha = "poisson", sm.families.Poisson(), 0.0
-        if dispersion > OVERDISPERSED:
-            alpha = _nb2_alpha(y, mu)
-            model, family = f"negative binomial (alpha {alpha:.2f})", sm.families.NegativeBinomial(alpha=alpha)
-            null = smf.glm("y ~ C(team) + C(week)", frame, family=family, offset=offset).fit()
-            mu = null.fittedvalues.to_numpy(dtype=np.float64)
-        full = smf.glm("y ~ x + C(team) + C(week)", frame, family=family, offset=offset).fit()
+    y = used[outcome].round().to_numpy(dtype=np.float64)
+    offset = np.log(used["person_days"].to_numpy(dtype=np.float64))
+    fixed = _fixed_effects(used)
+    x = used["x"].to_numpy(dtype=np.float64)
+    null = fit_glm(fixed, y, "poisson", offset=offset)
+    dispersion = null.dispersion
+    model, alpha = "poisson", 0.0
+    family: Family = "poisson"
+    if dispersion > OVERDISPERSED:
+        alpha = _nb2_alpha(y, null.mu)
+        model, family = f"negative binomial (alpha {alpha:.2f})", "negative_binomial"
+        null = fit_glm(fixed, y, family, offset=offset, alpha=alpha, start=null.params)
+    mu = null.mu
+    # Started from the null fit, the full model needs a few iterations only.
+    full = fit_glm(np.column_stack([x, fixed]), y, family, offset=offset, alpha=alpha, start=np.r_[0.0, null.params])
     # The score of x under the null model: Σ x·(y − μ)/(1 + αμ); its sums over teams and weeks are zero,
     # so it does not change when a shuffle moves x by a constant per team or per week.
     residual = (y - mu) / (1 + alpha * mu)
-    return _calibrated(full, residual, design.shuffled[rows], frame["x"].to_numpy(dtype=np.float64), model,
-                       len(used), events, teams, weeks, dispersion)  # fmt: skip
+    return _calibrated(full, residual, design.shuffled[rows], x, model, len(used), events, teams, weeks, dispersion)
+
+
+def _fixed_effects(frame: pd.DataFrame, *extra: np.ndarray) -> np.ndarray:
+    """An intercept, the extra columns, and team and week indicators (the first of each left out)."""
+    teams = pd.get_dummies(frame["team"], drop_first=True, dtype=np.float64).to_numpy()
+    weeks = pd.get_dummies(frame["week_start"], drop_first=True, dtype=np.float64).to_numpy()
+    return np.column_stack([np.ones(len(frame)), *extra, teams, weeks])
 
 
 def _nb2_alpha(y: np.ndarray, mu: np.ndarray) -> float:
@@ -373,31 +378,26 @@ def _fit_answer_rate(design: _Design) -> Fit:
     shortfall = _too_little(events, teams, weeks, used, "offered calls", min_events=100)
     if shortfall:
         return Fit(None, None, len(used), events, teams, weeks, "none", reason=shortfall)
-    frame = used.assign(
-        missed=used["offered"] - used["answered"],
-        log_hours=np.log(used["agent_hours"]),
-        log_offered=np.log(used["offered"]),
-        week=used["week_start"].astype(str),
+    offered = used["offered"].to_numpy(dtype=np.float64)
+    answered = used["answered"].to_numpy(dtype=np.float64)
+    covariates = _fixed_effects(used, np.log(used["agent_hours"].to_numpy(dtype=np.float64)), np.log(offered))
+    x = used["x"].to_numpy(dtype=np.float64)
+    null = fit_glm(covariates, answered, "binomial", trials=offered)
+    full = fit_glm(
+        np.column_stack([x, covariates]), answered, "binomial", trials=offered, start=np.r_[0.0, null.params]
     )
-    covariates = "log_hours + log_offered + C(team) + C(week)"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", (ConvergenceWarning, PerfectSeparationWarning, RuntimeWarning))
-        family = sm.families.Binomial()
-        null = smf.glm(f"answered + missed ~ {covariates}", frame, family=family).fit()
-        full = smf.glm(f"answered + missed ~ x + {covariates}", frame, family=family).fit()
     # Binomial score of x: Σ x·(answered − offered·p̂); the covariates' part is projected out by the null fit.
-    residual = frame["answered"].to_numpy(dtype=np.float64) - null.fittedvalues.to_numpy() * frame["offered"].to_numpy()
-    dispersion = float(null.pearson_chi2 / max(null.df_resid, 1))
-    fit = _calibrated(full, residual, design.shuffled[rows], frame["x"].to_numpy(dtype=np.float64), "binomial",
-                      len(used), events, teams, weeks, dispersion)  # fmt: skip
+    residual = answered - null.mu
+    dispersion = null.dispersion
+    fit = _calibrated(full, residual, design.shuffled[rows], x, "binomial", len(used), events, teams, weeks, dispersion)
     if fit.estimate is None:
         return fit
-    rate = float(frame["answered"].sum() / frame["offered"].sum())
+    rate = float(answered.sum() / offered.sum())
     return Fit(**{**fit.__dict__, "effect_pp": 100 * rate * (1 - rate) * fit.estimate.log})
 
 
 def _calibrated(
-    full: Any,
+    full: GlmFit,
     residual: np.ndarray,
     shuffled: np.ndarray,
     x: np.ndarray,
@@ -417,7 +417,7 @@ def _calibrated(
     is the share of shuffles scoring at least as far from zero, and the standard error is the larger of
     the model's and the shuffles' (their score's spread over the model's information).
     """
-    beta, se_model = float(full.params["x"]), float(full.bse["x"])
+    beta, se_model = float(full.params[0]), float(full.bse[0])
     if not (math.isfinite(beta) and math.isfinite(se_model) and se_model > 0):
         return Fit(None, None, n, events, teams, weeks, model, dispersion, "the model did not converge")
     observed = float(x @ residual)
@@ -427,7 +427,12 @@ def _calibrated(
     scores = shuffled.T @ residual
     p_value = (1 + int(np.sum(np.abs(scores) >= abs(observed) - 1e-12))) / (len(scores) + 1)
     se_shuffle = float(np.std(scores)) * se_model**2  # score spread ÷ information (information = 1/se²)
-    return Fit(Estimate(beta, max(se_model, se_shuffle)), p_value, n, events, teams, weeks, model, dispersion)
+    # And no narrower than the shuffle test allows: the interval excludes 1 only where p < 0.05.
+    se_test = abs(beta) / float(norm.isf(p_value / 2)) if p_value < 1 else math.inf
+    se = max(se_model, se_shuffle, se_test)
+    if not math.isfinite(se):
+        se = max(se_model, se_shuffle)
+    return Fit(Estimate(beta, se), p_value, n, events, teams, weeks, model, dispersion)
 
 
 def _too_little(

@@ -153,8 +153,8 @@ def confidence(local: Estimate | None, p_adjusted: float | None, combined: Combi
     """How sure a reader may be, in a word ("high", "moderate", "low", "none") and in a sentence.
 
     - high: the site's own data show it (adjusted p < 0.05) and the combined interval excludes 1;
-    - moderate: the combined interval excludes 1, but mostly because research says so;
-    - low: the combined interval includes 1 — the data cannot tell;
+    - moderate: the combined interval excludes 1, with research behind it, but the site's data alone cannot tell;
+    - low: the data cannot tell (or only hint, where many comparisons make such a hint expected by chance);
     - none: no estimate at all.
     """
     if combined is None:
@@ -162,10 +162,12 @@ def confidence(local: Estimate | None, p_adjusted: float | None, combined: Combi
     share = f"{combined.local_weight:.0%}"
     if local is not None and p_adjusted is not None and p_adjusted < 0.05 and combined.estimate.excludes_one():
         return "high", f"The site's own data show it (adjusted p = {p_adjusted:.3f}); they carry {share} of the weight."
-    if combined.estimate.excludes_one():
+    if combined.estimate.excludes_one() and combined.local_weight < 1:
         lean = "research" if combined.local_weight < 0.5 else "the site's data and research together"
         return "moderate", f"Mostly from {lean}: the site's data carry {share} of the weight and alone cannot tell."
-    return (
-        "low",
-        f"The data cannot tell: the interval includes no effect (the site's data carry {share} of the weight).",
-    )
+    if local is not None and local.excludes_one():
+        return (
+            "low",
+            "A hint only: with this many comparisons an estimate this far from no effect is expected by chance.",
+        )
+    return "low", f"The data cannot tell: the interval includes no effect (the site's data carry {share} of it)."

@@ -6,7 +6,7 @@ import os
 
 import typer
 
-from officewell.commands import demo, gateway, imports, records, serve, simulate, users
+from officewell.commands import analyze, demo, gateway, imports, records, serve, simulate, users
 from officewell.commands.options import TYPER_APP
 
 app = typer.Typer(
@@ -24,6 +24,7 @@ def _private_files() -> None:
 
 
 app.command()(demo.demo)
+app.command()(analyze.analyze)
 app.command()(gateway.gateway)
 app.command()(serve.serve)
 app.command()(simulate.simulate)

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = Field(None, description="signs login tokens; at least 32 characters")
     pseudonym_key: SecretStr | None = None
     influx_token: SecretStr | None = None
+    evidence_file: Path | None = Field(
+        None, description="the site's own research priors and units (default: models/data/evidence.toml)"
+    )
     max_age_days: int = Field(30, ge=1, le=3650, description="oldest reading timestamp the gateway accepts")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = Field("text", description="json: one JSON object per line")
