@@ -51,6 +51,17 @@ class Settings(BaseSettings):
     evidence_file: Path | None = Field(
         None, description="the site's own research priors and units (default: models/data/evidence.toml)"
     )
+    actions_file: Path | None = Field(
+        None, description="the site's changes to the action catalogue (merged over models/data/actions.toml)"
+    )
+    sick_day_value_sek: float = Field(
+        3000.0,
+        gt=0,
+        le=100_000,
+        description="what one sick day costs the centre; a common Swedish rule of thumb is 10 % of a monthly salary",
+    )
+    handle_time_s: float = Field(300.0, gt=0, le=7200, description="mean handle time of a call (Erlang A)")
+    patience_s: float = Field(120.0, gt=0, le=7200, description="mean time a caller waits before hanging up (Erlang A)")
     max_age_days: int = Field(30, ge=1, le=3650, description="oldest reading timestamp the gateway accepts")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = Field("text", description="json: one JSON object per line")

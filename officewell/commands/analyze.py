@@ -31,7 +31,7 @@ def analyze(
     fixed effects, lags 0–2 weeks, Benjamini–Hochberg adjusted p-values, and the site's estimates combined
     with published research. Default period: the last two years of whole weeks.
     """
-    from officewell.runners.analyze import default_period, load_evidence, run_analysis
+    from officewell.runners.analyze import Economics, default_period, load_catalogue, load_evidence, run_analysis
     from officewell.wiring import site_of, store_of
     from records.store import RecordsStore
 
@@ -45,13 +45,18 @@ def analyze(
         the_site = site_of(settings)
         period = default_period(date.today(), first, last)  # noqa: DTZ011 - the user's calendar day is meant
         evidence = load_evidence(settings.evidence_file)
+        catalogue = load_catalogue(settings.actions_file)
+        economics = Economics(settings.sick_day_value_sek, settings.handle_time_s, settings.patience_s)
         reading_store = store_of(settings)
         records_store = RecordsStore.from_settings(settings)
     except known_errors() as exc:
         fail(str(exc), as_json=as_json)
     try:
         with ProgressBar("Analysing", enabled=not as_json) as bar:
-            analysis = run_analysis(the_site, reading_store, records_store, evidence, period, progress=bar.update)
+            analysis = run_analysis(
+                the_site, reading_store, records_store, evidence, period,
+                catalogue=catalogue, economics=economics, progress=bar.update,
+            )  # fmt: skip
     except known_errors() as exc:
         fail(str(exc), code=1, as_json=as_json)
     finally:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from importlib import resources
@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from gateway.stores import ReadingStore
+from models.actions import ActionSpec, effects_from_associations, parse_catalogue, rank_actions, ranked_records
 from models.associations import Association, team_week_panel
 from models.associations import associations as fit_associations
 from models.evidence import QuantityEvidence, parse_evidence
@@ -60,6 +61,8 @@ class Analysis:
     panel: pd.DataFrame  # team-weeks (HR data: absences per three-person group)
     data: Mapping[str, Any]
     notes: tuple[str, ...] = field(default=())
+    actions: pd.DataFrame = field(default_factory=pd.DataFrame)  # ranked with each team's own sick-day rate
+    actions_centre_rate: pd.DataFrame = field(default_factory=pd.DataFrame)  # ranked with the centre's average
 
     def exposure_summary(self) -> list[dict[str, Any]]:
         """Per zone and quantity over the period: mean of the weeks with enough data, weeks judged, completeness."""
@@ -81,16 +84,42 @@ class Analysis:
             )
         return rows
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON of `officewell analyze --json` (contracts §7, with more keys)."""
+    def to_dict(self, *, team_rates: bool = True) -> dict[str, Any]:
+        """The JSON of `officewell analyze --json` (contracts §7, with more keys).
+
+        team_rates=False ranks the actions on the centre's average sick-day rate instead of each team's
+        own: for readers who may not see a three-person group's absence.
+        """
+        actions = self.actions if team_rates else self.actions_centre_rate
         return {
             "period": self.period.to_dict(),
             "associations": [a.to_dict() for a in self.associations],
-            "actions": [],
+            "actions": ranked_records(actions) if not actions.empty else [],
+            "actions_baseline": "each team's own short-term sick days" if team_rates else "the centre's average",
             "exposure": self.exposure_summary(),
             "data": dict(self.data),
             "notes": list(self.notes),
         }
+
+
+@dataclass(frozen=True)
+class Economics:
+    """What ranking actions needs beyond the data: the value of a sick day and the queue's call parameters."""
+
+    sick_day_value_sek: float = 3000.0
+    handle_time_s: float = 300.0
+    patience_s: float = 120.0
+
+
+def load_catalogue(path: Path | None = None) -> list[ActionSpec]:
+    """The action catalogue that ships with officewell, with the site's own file (if any) merged over it."""
+    shipped = resources.files("models").joinpath("data/actions.toml")
+    try:
+        data = tomllib.loads(shipped.read_text(encoding="utf-8"))
+        override = tomllib.loads(Path(path).read_text(encoding="utf-8")) if path is not None else None
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise AnalysisError(f"cannot read the action catalogue {path or shipped}: {exc}") from exc
+    return parse_catalogue(data, override)
 
 
 def load_evidence(path: Path | None = None) -> dict[str, QuantityEvidence]:
@@ -125,6 +154,8 @@ def run_analysis(
     evidence: Mapping[str, QuantityEvidence],
     period: Period,
     *,
+    catalogue: Sequence[ActionSpec] = (),
+    economics: Economics = Economics(),
     progress: Progress | None = None,
 ) -> Analysis:
     """Exposure per zone and week, the team-week panel, and every association, for the period."""
@@ -170,9 +201,10 @@ def run_analysis(
         evidence,
         outcomes=("short_term_sick_spells", "short_term_sick_days", *(() if calls.empty else ("answer_rate",))),
     )
+    ordered = tuple(sorted(found, key=_rank))
+    actions, centre_rate = _actions(site, catalogue, weekly_exposure, ordered, panel, days, period, economics)
     if progress is not None:
         progress(steps, steps)
-    ordered = tuple(sorted(found, key=_rank))
     data = {
         "teams": int(panel["team"].nunique()),
         "team_weeks": len(panel),
@@ -185,7 +217,81 @@ def run_analysis(
         if weekly_exposure.empty
         else round(float(weekly_exposure["completeness"].fillna(0).mean()), 3),
     }
-    return Analysis(period, ordered, weekly_exposure, panel, data, tuple(notes))
+    return Analysis(period, ordered, weekly_exposure, panel, data, tuple(notes), actions, centre_rate)
+
+
+RECENT_WEEKS = 8  # the "current" exposure an action starts from
+
+
+def _actions(
+    site: Site,
+    catalogue: Sequence[ActionSpec],
+    weekly: pd.DataFrame,
+    found: Sequence[Association],
+    panel: pd.DataFrame,
+    days: Sequence[date],
+    period: Period,
+    economics: Economics,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ranked actions twice: on each team's own sick-day rate, and on the centre's average."""
+    if not catalogue or weekly.empty:
+        return pd.DataFrame(), pd.DataFrame()
+    recent_start = pd.Timestamp(period.end) - pd.Timedelta(weeks=RECENT_WEEKS) + pd.Timedelta(days=1)
+    recent = weekly[weekly["week_start"] >= recent_start]
+    ok = recent[recent["status"] == "ok"]
+    exposure_now = (
+        recent.groupby(["zone", "quantity"])
+        .agg(completeness=("completeness", "mean"))
+        .join(ok.groupby(["zone", "quantity"]).agg(mean=("mean", "mean"), weeks=("mean", "size")))
+        .reset_index()
+        .fillna({"weeks": 0})
+    )
+    team_zone = {team: zone.id for zone in site.zones for team in zone.teams}
+    years = len(days) / 250.0 if days else 1.0
+    open_hours = _open_hours_per_day(site)
+    per_team = panel.groupby("team").agg(
+        person_days=("person_days", "sum"),
+        sick_days=("short_term_sick_days", "sum"),
+        offered=("offered", "sum"),
+    )
+    fte = per_team["person_days"] / max(len(days), 1)  # FTE present on an average open day
+    # Person-time at work in FTE-years (open days ÷ 250 a year): the exposure the sick days are counted against.
+    fte_years = (per_team["person_days"] / 250.0).where(per_team["person_days"] > 0)
+    own = (per_team["sick_days"] / fte_years).fillna(0.0)
+    centre = float(per_team["sick_days"].sum() / fte_years.sum()) if fte_years.sum() > 0 else 0.0
+    teams = pd.DataFrame(
+        {
+            "team": per_team.index,
+            "zone": [team_zone.get(t) for t in per_team.index],
+            "fte": fte.to_numpy(),
+            "sick_days_per_fte_year": own.to_numpy(),
+            "open_days_per_year": len(days) / years,
+            "calls_per_open_hour": (per_team["offered"] / (max(len(days), 1) * open_hours)).to_numpy(),
+            "available_agents": fte.to_numpy(),
+        }
+    ).dropna(subset=["zone"])
+    zones = pd.DataFrame(
+        {"zone": [z.id for z in site.zones], "area_m2": [z.area_m2 for z in site.zones],
+         "capacity": [z.capacity for z in site.zones]}
+    )  # fmt: skip
+    effects = effects_from_associations(found)
+    month = period.end.month
+    common: dict[str, Any] = {
+        "month": month,
+        "sick_day_value_sek": economics.sick_day_value_sek,
+        "handle_time_s": economics.handle_time_s,
+        "patience_s": economics.patience_s,
+    }
+    ranked = rank_actions(catalogue, exposure_now, effects, teams, zones, **common)
+    averaged = rank_actions(
+        catalogue, exposure_now, effects, teams.assign(sick_days_per_fte_year=centre), zones, **common
+    )
+    return ranked, averaged
+
+
+def _open_hours_per_day(site: Site) -> float:
+    hours = site.site.working_hours
+    return (hours.end.hour * 60 + hours.end.minute - hours.start.hour * 60 - hours.start.minute) / 60.0
 
 
 def _rank(a: Association) -> tuple[int, float, str, int, str]:
