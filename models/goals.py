@@ -162,8 +162,12 @@ def tertial_report(
     thursday = weeks["week_start"] + pd.Timedelta(days=3)
     weeks = weeks.assign(tertial=thursday.map(tertial))
     weeks = weeks[weeks["tertial"].isin(labels)].reset_index(drop=True)
-    week_counts = weeks.groupby(["tertial", "team"]).agg(
-        weeks=("answer_rate", "count"), weeks_met=("met", lambda m: int(m.fillna(False).sum()))
+    # Count met weeks as integers: a year without calls has no weeks, and an empty nullable-boolean sum stays boolean.
+    met_weeks = weeks["met"].fillna(False).astype(np.int64)
+    week_counts = (
+        weeks.assign(_met=met_weeks)
+        .groupby(["tertial", "team"])
+        .agg(weeks=("answer_rate", "count"), weeks_met=("_met", "sum"))
     )
 
     per_team = pd.concat(

@@ -243,6 +243,24 @@ def test_tertial_report_by_hand() -> None:
     assert "NaN" not in text
 
 
+def test_a_year_without_calls_or_surveys_is_an_empty_report() -> None:
+    # Issue 9, item 2: the Goals page asks for the current year first, which may have no calls yet.
+    no_calls = calls(("2026-03-02T07:00Z", "team-1", 100, 96)).iloc[0:0]
+    no_survey = nki(("2026-03-01", "2026-03-31", None, "treatment", 4.4, 10)).iloc[0:0]
+    report = tertial_report(no_calls, no_survey, 2027)
+    assert report.centre["tertial"].tolist() == ["2027-T1", "2027-T2", "2027-T3"]
+    assert report.centre[["offered", "answered", "weeks", "weeks_met"]].to_numpy().tolist() == [[0, 0, 0, 0]] * 3
+    assert report.centre["met"].isna().all()
+    assert report.teams.empty
+    assert report.weeks.empty
+    assert report.nki.empty
+    assert report.notes == ("no calls offered in 2027-T1, 2027-T2, 2027-T3",)
+    assert "NaN" not in report_json(report)
+    # Calls of another year do not make this one less empty.
+    other = tertial_report(calls(("2026-03-02T07:00Z", "team-1", 100, 96)), no_survey, 2027)
+    assert other.centre["offered"].tolist() == [0, 0, 0]
+
+
 # ----- a generated centre --------------------------------------------------------------------
 
 
