@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -25,6 +27,20 @@ LOGIN_ERRORS: dict[int | str, dict[str, Any]] = {
 STORE_ERRORS: dict[int | str, dict[str, Any]] = {
     503: {"model": ErrorPublic, "description": "a store is unavailable or not configured; try again later"},
 }
+# Every 422 has one shape, a sentence: a malformed parameter as much as one beyond a limit (api/bounds.py).
+INPUT_ERRORS: dict[int | str, dict[str, Any]] = {
+    422: {"model": ErrorPublic, "description": "a parameter is malformed or beyond a limit; the detail says which"},
+}
+
+
+def readable(errors: Sequence[Any]) -> str:
+    """FastAPI's validation errors as one sentence: "offset (query): Input should be …; …"."""
+    parts = []
+    for error in errors:
+        location = [str(part) for part in error.get("loc", ())]
+        where = f"{' '.join(location[1:]) or location[0]} ({location[0]})" if location else "request"
+        parts.append(f"{where}: {error.get('msg', 'invalid')}")
+    return "; ".join(parts) or "the request is invalid"
 
 
 def create_app(services: Services) -> FastAPI:
@@ -46,11 +62,16 @@ def create_app(services: Services) -> FastAPI:
             {"detail": f"The reading store is unavailable: {exc}"}, status_code=503, headers={"Retry-After": "10"}
         )
 
+    @app.exception_handler(RequestValidationError)
+    def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        """A malformed parameter: a 422 with a sentence that names it, like every other 422 of the API."""
+        return JSONResponse({"detail": readable(exc.errors())}, status_code=422)
+
     v1 = APIRouter(prefix="/api/v1")
-    v1.include_router(auth.router)
-    v1.include_router(environment.router, responses={**LOGIN_ERRORS, **STORE_ERRORS})
-    v1.include_router(gateway.router, responses={**LOGIN_ERRORS, **STORE_ERRORS})
-    v1.include_router(goals.router, responses={**LOGIN_ERRORS, **STORE_ERRORS})
+    v1.include_router(auth.router, responses=INPUT_ERRORS)
+    v1.include_router(environment.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
+    v1.include_router(gateway.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
+    v1.include_router(goals.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
     app.include_router(v1)
 
     @app.get(

@@ -8,6 +8,7 @@ from typing import Annotated
 import pandas as pd
 from fastapi import APIRouter, Query
 
+from api import bounds
 from api.deps import GatewayOperator, NowDep, ServicesDep
 from api.frames import rows_of
 from api.schemas import DeadLetterPublic, DeadLettersPublic, SensorHealthPublic
@@ -42,11 +43,14 @@ def sensors_health(services: ServicesDep, now: NowDep, _: GatewayOperator) -> li
 def dead_letters(
     services: ServicesDep,
     _: GatewayOperator,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=bounds.MAX_PAGE, description="dead letters per page")] = 100,
+    offset: Annotated[int, Query(ge=0, description="how many of the newest to skip")] = 0,
 ) -> DeadLettersPublic:
     """Rejected messages, newest first, with the reason and the payload as received."""
     log = services.dead_letters
+    total = log.count()
+    if offset >= total:  # past the last page: an empty page, without asking the log (whose offsets are 64-bit)
+        return DeadLettersPublic(total=total, items=[])
     items = [
         DeadLetterPublic(
             id=s.id,
@@ -59,4 +63,4 @@ def dead_letters(
         )
         for s in log.recent(limit, offset)
     ]
-    return DeadLettersPublic(total=log.count(), items=items)
+    return DeadLettersPublic(total=total, items=items)

@@ -6,8 +6,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Query
 
+from api import bounds
 from api.deps import GoalReader, RecordsDep, SiteDep, TargetsDep, TodayDep
 from api.frames import rows_of
 from api.schemas import (
@@ -53,19 +54,21 @@ def weekly(
     start: Annotated[date | None, Query(description="first day; default 12 weeks before end")] = None,
     end: Annotated[date | None, Query(description="last day; default today (site time)")] = None,
     weeks: Annotated[
-        int | None, Query(ge=1, le=520, description="instead of start: the last N ISO weeks up to end, its own too")
+        int | None,
+        Query(ge=1, le=bounds.MAX_WEEKS, description="instead of start: the last N ISO weeks up to end, its own too"),
     ] = None,
     team: Annotated[str | None, Query(description="one answer group, or 'total' for the centre")] = None,
 ) -> WeeklyAnswerRatePublic:
     """Answer rate per ISO week and answer group, and for the whole centre ("total"), against the target."""
     if start is not None and weeks is not None:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "give start or weeks, not both")
-    end = end or today
+        raise bounds.refuse("give start or weeks, not both")
+    end = bounds.day(end, "end") if end else today
     if weeks is not None:
         start = IsoWeekPublic.containing(end).start - timedelta(weeks=weeks - 1)
-    start = start or end - timedelta(weeks=12)
+    start = bounds.day(start, "start") if start else end - timedelta(weeks=12)
     if end < start:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "end is before start")
+        raise bounds.refuse("end is before start")
+    bounds.check_weeks(start, end)
     calls = records.calls_frame(*_local_days(site.site.tz, start, end))
     rows = weekly_answer_rate(calls, targets.answer_rate, tz=site.site.timezone)
     if team is not None:
@@ -89,8 +92,8 @@ def nki(targets: TargetsDep, records: RecordsDep, _: GoalReader) -> NkiPublic:
 @router.get("/tertial/{year}")
 def tertial(year: int, site: SiteDep, targets: TargetsDep, records: RecordsDep, _: GoalReader) -> TertialReportPublic:
     """The tertial report's figures for a year (T1 Jan–Apr, T2 May–Aug, T3 Sep–Dec) and the whole year's."""
-    if not 2000 <= year <= 2100:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "year must be between 2000 and 2100")
+    if not bounds.FIRST_DAY.year <= year <= bounds.LAST_DAY.year:
+        raise bounds.refuse(f"year must be between {bounds.FIRST_DAY.year} and {bounds.LAST_DAY.year}")
     first, last = date(year, 1, 1), date(year, 12, 31)
     calls = records.calls_frame(*_local_days(site.site.tz, first, last))
     tz = site.site.timezone
