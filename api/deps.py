@@ -16,6 +16,7 @@ from api.users import UserDirectory
 from gateway.deadletter_log import DeadLetterLog
 from gateway.device_status import DeviceStatusLog
 from gateway.stores.port import ReadingStore
+from models.occupancy import OccupiedHours
 from models.targets import GoalTargets
 from records.store import RecordsStore
 from sensors.site import Site
@@ -60,6 +61,12 @@ def get_services(request: Request) -> Services:
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def occupied_hours(site: Site) -> OccupiedHours:
+    """The site's occupied hours: its working hours on its working days, public holidays closed."""
+    hours = site.site.working_hours
+    return OccupiedHours(site.site.tz, hours.start, hours.end, tuple(hours.days))
 
 
 def site_of(services: ServicesDep) -> Site:

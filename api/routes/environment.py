@@ -11,7 +11,7 @@ from fastapi import APIRouter, HTTPException, Query, status
 
 from api import bounds
 from api.bands import band_ranges, band_rows, bands_of, in_force, limits_in_force
-from api.deps import EnvironmentReader, NowDep, Services, ServicesDep, SiteDep, TodayDep
+from api.deps import EnvironmentReader, NowDep, Services, ServicesDep, SiteDep, TodayDep, occupied_hours
 from api.frames import rows_of
 from api.schemas import (
     IsoWeekPublic,
@@ -26,7 +26,7 @@ from api.schemas import (
     ZonePublic,
 )
 from gateway.stores.port import LatestValue
-from models.readings import occupied_mask, percentile_name, window_stats
+from models.readings import percentile_name, window_stats
 from sensors.quantities import QUANTITIES, Quantity
 from sensors.site import Site
 
@@ -101,13 +101,13 @@ def zones(site: SiteDep, _: EnvironmentReader) -> list[ZonePublic]:
 
 def _latest_by_zone(site: Site, latest: list[LatestValue]) -> dict[str, ZoneLatestPublic]:
     out = {z.id: ZoneLatestPublic(zone=z.id, name=z.name or z.id, values={}) for z in site.zones}
-    for lv in latest:
-        if lv.zone not in out or lv.quantity not in QUANTITIES:
-            continue
+    shown = [lv for lv in latest if lv.zone in out and lv.quantity in QUANTITIES]
+    occupied = occupied_hours(site).at(pd.Series([pd.Timestamp(lv.ts) for lv in shown], dtype="datetime64[ns, UTC]"))
+    for lv, inside in zip(shown, occupied.tolist(), strict=True):
         quantity = QUANTITIES[lv.quantity]
         band = quantity.band(lv.value, lv.ts.astimezone(site.site.tz).month)
         out[lv.zone].values[lv.quantity] = LatestValuePublic(
-            value=lv.value, unit=quantity.unit, ts=lv.ts, device=lv.device, band=band
+            value=lv.value, unit=quantity.unit, ts=lv.ts, device=lv.device, band=band, occupied=inside
         )
     return out
 
@@ -136,7 +136,9 @@ def readings(
     start: Annotated[datetime | None, Query(description="RFC 3339; default: 24 hours before stop")] = None,
     stop: Annotated[datetime | None, Query(description="RFC 3339, exclusive; default: now")] = None,
     window: Annotated[str | None, Query(description="aggregation window, 1 s to 366 days, e.g. 5m, 1h, 1d")] = None,
-    occupied: Annotated[bool, Query(description="only readings inside the site's working hours")] = False,
+    occupied: Annotated[
+        bool, Query(description="only readings in the site's occupied hours (working hours, public holidays closed)")
+    ] = False,
     percentile: Annotated[
         list[float] | None,
         Query(description="with a window: percentiles to add, on the 0–100 scale (exclusive), e.g. 0.5, 50, 95, 99.9"),
@@ -161,6 +163,7 @@ def readings(
     if stop < start:
         raise bounds.refuse("stop is before start")
     tz = site.site.tz
+    hours = occupied_hours(site)
     month = stop.astimezone(tz).month
     drawn = {"limits": limits_in_force(q, month), "band_ranges": band_ranges(q, month)}
     about = {"quantity": quantity, "unit": q.unit, "start": start, "stop": stop, **drawn}
@@ -170,7 +173,8 @@ def readings(
         bounds.check_raw(start, stop)
         bounds.check_points(_count(services, quantity, start, stop, zones))
         frame = _series(services, quantity, start, stop, zones, occupied)
-        points = rows_of(PointPublic, frame.assign(band=bands_of(q, frame["value"], frame["ts"], tz)))
+        frame = frame.assign(band=bands_of(q, frame["value"], frame["ts"], tz), occupied=hours.at(frame["ts"]))
+        points = rows_of(PointPublic, frame)
         return ReadingsPublic.model_validate({**about, "window_s": None, "points": points})
     width = parse_window(window)
     bounds.check_windows(start, stop, width, len(zones))
@@ -183,6 +187,7 @@ def readings(
         frame = services.store.windows(site.id, quantity, start, stop, width, zones)
     frame = frame.assign(
         band=bands_of(q, frame["mean"], frame["ts"], tz),
+        occupied=hours.overlapping(frame["ts"], width),
         percentiles=pd.Series(frame[names].to_dict("records") if names else None, index=frame.index, dtype=object),
     )
     windows = rows_of(WindowPublic, frame)
@@ -220,5 +225,4 @@ def _series(
     frame = services.store.series(services.site.id, quantity, start, stop, zones)
     if not occupied:
         return frame
-    hours = services.site.site.working_hours
-    return frame[occupied_mask(frame["ts"], services.site.site.tz, hours.start, hours.end, hours.days)]
+    return frame[occupied_hours(services.site).at(frame["ts"])]
