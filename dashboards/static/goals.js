@@ -787,6 +787,13 @@
     return "done";
   }
 
+  /** Where the site's today lies against a year: "done", "current" or "future" (ISO dates compare as text). */
+  function yearPhase(year) {
+    if (!state.today) return "done";
+    if (state.today < `${year}-01-01`) return "future";
+    return state.today <= `${year}-12-31` ? "current" : "done";
+  }
+
   function verdictChip(met, gapText) {
     if (met == null) return el("span", { class: "chip band-none", text: "No data" });
     return el("span", { class: `chip band-${met ? "good" : "act"}` },
@@ -867,7 +874,9 @@
     const parts = [];
     if (year?.offered > 0 && year.answer_rate != null) {
       const met = metOf(year);
-      parts.push(el("span", { class: `sum ${met ? "sum-good" : "sum-act"}`, text: `${report.year} so far: ${rateOf(year)} (${met ? "met" : "below target"})` }));
+      // A year that has ended is the whole year; only the current one is "so far" (the site's today, API).
+      const label = yearPhase(report.year) === "current" ? `${report.year} so far` : `The whole of ${report.year}`;
+      parts.push(el("span", { class: `sum ${met ? "sum-good" : "sum-act"}`, text: `${label}: ${rateOf(year)} (${met ? "met" : "below target"})` }));
       const tertialsMet = withCalls.filter((row) => row.met).length;
       parts.push(el("span", { class: "sum sum-plain", text: `${tertialsMet} of ${withCalls.length} tertials at or above ${targetPct(state.target)}` }));
     } else {

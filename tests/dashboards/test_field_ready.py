@@ -1,4 +1,6 @@
-"""What a new user hit on the pages (issue 9): figures rounded into their target.
+"""What a new user hit on the pages (issue 9): figures rounded into their target, a finished year "so far".
+
+Also the current year's empty report.
 
 The records store holds a hand-made 2026 whose third tertial misses 95 % by a hair (31 099 of 32 737
 calls answered, 94.996 %) and whose NKI for treatment misses 4.3 by 0.004; the API's and the browser's
@@ -148,6 +150,29 @@ def test_a_near_miss_is_never_rounded_into_the_target(stack: Stack, browser: Bro
                 assert (float(figure.group()) >= targets.get(column, 95.0)) == (met == "true"), (met, column, text)
                 checked += 1
         assert checked > 40
+        assert errors == []
+    finally:
+        page.context.close()
+
+
+@pytest.mark.browser
+def test_a_finished_year_is_the_whole_year_and_the_current_one_so_far(stack: Stack, browser: Browser) -> None:
+    page, errors = open_page(browser, stack)
+    try:
+        log_in(page, f"{stack.url}/goals", Role.HR)
+        expect(page.locator("body")).to_have_attribute("data-ready", "true")
+        summary = page.locator("#tertial-summary")
+        # 35 Mondays before September, 1 000 calls offered and 957 answered on each; then T3.
+        share = (35 * 957 + T3_ANSWERED) / (35 * 1000 + T3_OFFERED)
+        expect(summary).to_contain_text(f"The whole of 2026: {100 * share:.1f} % (met)")
+        expect(summary).not_to_contain_text("so far")
+        expect(page.locator('#tertials tr[data-tertial="2026-T3"]')).to_have_attribute("data-phase", "done")
+        # The current year: asked first, empty, "so far" would be its word, and it says it has no calls.
+        page.select_option("#tertial-year", "2027")
+        expect(page.locator('#tertials tr[data-tertial="2027-T1"]')).to_have_attribute("data-phase", "current")
+        expect(page.locator('#tertials tr[data-tertial="2027-T1"] td[data-col="answer-rate"]')).to_have_text("No calls")
+        expect(summary).to_have_text("No calls in 2027")
+        expect(page.locator("#tertial-notes")).to_have_text("Note: no calls offered in 2027-T1, 2027-T2, 2027-T3")
         assert errors == []
     finally:
         page.context.close()
