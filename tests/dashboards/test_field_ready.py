@@ -1,6 +1,6 @@
 """What a new user hit on the pages (issue 9): figures rounded into their target, a finished year "so far".
 
-Also the current year's empty report.
+Also the current year's empty report, and navigation to pages the role may not see.
 
 The records store holds a hand-made 2026 whose third tertial misses 95 % by a hair (31 099 of 32 737
 calls answered, 94.996 %) and whose NKI for treatment misses 4.3 by 0.004; the API's and the browser's
@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from api.app import create_app
 from api.deps import Services
-from api.security import Role, TokenSigner
+from api.security import ACCESS, Area, Role, TokenSigner
 from api.users import MemoryUserDirectory
 from gateway.deadletter_log import MemoryDeadLetterLog
 from gateway.stores import MemoryReadingStore
@@ -34,6 +34,7 @@ PASSWORD = "field-ready-2027"
 TODAY = date(2027, 1, 15)  # a Friday: 2026 is over, 2027 has no calls yet
 T3_OFFERED, T3_ANSWERED = 32_737, 31_099  # 94.996 %: "95.0 %" in red with "+0.0 pp" before
 TEAMS = ("team-1", "team-2")
+PAGES = {Area.ENVIRONMENT: ("Environment", "/facilities"), Area.GOALS: ("Goals", "/goals")}
 
 
 @dataclass
@@ -173,6 +174,39 @@ def test_a_finished_year_is_the_whole_year_and_the_current_one_so_far(stack: Sta
         expect(page.locator('#tertials tr[data-tertial="2027-T1"] td[data-col="answer-rate"]')).to_have_text("No calls")
         expect(summary).to_have_text("No calls in 2027")
         expect(page.locator("#tertial-notes")).to_have_text("Note: no calls offered in 2027-T1, 2027-T2, 2027-T3")
+        assert errors == []
+    finally:
+        page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_is_shown_its_pages_only(stack: Stack, browser: Browser, role: Role) -> None:
+    page, errors = open_page(browser, stack)
+    expected = [name for area, (name, _) in PAGES.items() if role is Role.ADMIN or role in ACCESS[area]]
+    nav = page.locator("nav.topnav a:visible")
+    try:
+        page.goto(f"{stack.url}/facilities")
+        expect(page.locator("#login-form")).to_be_visible()
+        expect(nav).to_have_count(0)  # nothing to go to before a login
+        log_in(page, f"{stack.url}/facilities", role)
+        expect(page.locator("#user-role")).not_to_be_empty()
+        expect(nav).to_have_text(expected)
+        if "Goals" in expected:
+            nav.get_by_text("Goals").click()
+            expect(page).to_have_url(f"{stack.url}/goals")
+            expect(page.locator("body")).to_have_attribute("data-ready", "true")
+            expect(page.locator("#app-view")).to_be_visible()
+            expect(page.locator("#role-view")).to_be_hidden()
+            expect(page.locator("nav.topnav a:visible")).to_have_text(expected)
+            nav.get_by_text("Environment").click()
+            expect(page).to_have_url(f"{stack.url}/facilities")
+            expect(page.locator("#zones .zone-card").first).to_be_visible()
+        else:
+            # Typed by hand, the page still explains; its navigation offers only what the role may see.
+            page.goto(f"{stack.url}/goals")
+            expect(page.locator("#role-message")).to_be_visible()
+            expect(nav).to_have_text(expected)
         assert errors == []
     finally:
         page.context.close()
