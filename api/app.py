@@ -33,13 +33,15 @@ INPUT_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def readable(errors: Sequence[Any]) -> str:
-    """FastAPI's validation errors as one sentence: "offset (query): Input should be …; …"."""
+def readable(errors: Sequence[Any], most: int = 3) -> str:
+    """FastAPI's validation errors as one sentence: "offset (query): Input should be …; …" (the first `most`)."""
     parts = []
     for error in errors:
         location = [str(part) for part in error.get("loc", ())]
         where = f"{' '.join(location[1:]) or location[0]} ({location[0]})" if location else "request"
         parts.append(f"{where}: {error.get('msg', 'invalid')}")
+    if len(parts) > most:
+        parts[most:] = [f"and {len(parts) - most} more"]
     return "; ".join(parts) or "the request is invalid"
 
 
