@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
@@ -15,10 +16,12 @@ from api.deps import Services
 from api.limits import BodyLimitMiddleware
 from api.routes import auth, environment, gateway, goals
 from api.schemas import ErrorPublic, HealthPublic
+from api.warmup import warm_in_background
 from dashboards import STATIC_DIR
 from gateway.errors import StoreUnavailableError
 
 METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+SHUTDOWN_WAIT_S = 30.0  # the longest a stopping app waits for its warm-up and refreshes
 # What a protected route may answer besides its own response, for the OpenAPI schema.
 LOGIN_ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorPublic, "description": "not logged in, or the session expired"},
@@ -47,7 +50,17 @@ def readable(errors: Sequence[Any], most: int = 3) -> str:
 
 def create_app(services: Services) -> FastAPI:
     """Build the app around already-opened services."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        warming = warm_in_background(services)  # the pages' first calls find their slow figures ready
+        yield
+        # Stopped serving: let what reads the stores finish before whoever opened them closes them.
+        warming.join(SHUTDOWN_WAIT_S)
+        services.caches.join(SHUTDOWN_WAIT_S)
+
     app = FastAPI(
+        lifespan=lifespan,
         title="officewell",
         version="0.1.0",
         description="Sound, light and air in a customer service centre.",

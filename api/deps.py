@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
 
+from api.cache import Caches
 from api.security import ACCESS, Area, Principal, Role, TokenSigner
 from api.throttle import LoginThrottle
 from api.users import UserDirectory
@@ -31,7 +32,8 @@ def utc_now() -> datetime:
 class Services:
     """Everything the API reads from, built once by the entry point.
 
-    `now` is the API's clock (tests pin it); `targets` the goals from the settings.
+    `now` is the API's clock (tests pin it); `targets` the goals from the settings; `caches` what the API
+    keeps between requests (api/cache.py).
     """
 
     site: Site
@@ -46,6 +48,7 @@ class Services:
     login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
     targets: GoalTargets = field(default_factory=GoalTargets)
     now: Callable[[], datetime] = field(default=utc_now)
+    caches: Caches = field(default_factory=Caches)
 
     def today(self) -> date:
         """Today's date at the site (its local time), by the API's clock."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -42,8 +43,11 @@ class OccupiedHours:
         return inside.astype(bool)
 
     def contains(self, instant: datetime) -> bool:
-        """Whether one (tz-aware) instant lies in occupied hours."""
-        return bool(self.at(pd.Series([pd.Timestamp(instant)])).iloc[0])
+        """Whether one (tz-aware) instant lies in occupied hours (as `at`, without a frame: for a few values)."""
+        local = instant.astimezone(self.tz)
+        if local.isoweekday() not in self.days or not self.start <= local.time() < self.end:
+            return False
+        return not (self.holidays_closed and local.date() in _holidays_of(local.year))
 
     def periods(self, start: datetime, stop: datetime) -> list[tuple[datetime, datetime]]:
         """The occupied stretches that overlap [start, stop), in UTC, oldest first (not clipped)."""
@@ -80,7 +84,15 @@ class OccupiedHours:
         return pd.Series(overlap, index=starts.index)
 
     def _holidays(self, first: date, last: date) -> set[date]:
-        return set(holidays_between(first, last)) if self.holidays_closed else set()
+        if not self.holidays_closed:
+            return set()
+        days = set().union(*(_holidays_of(year) for year in range(first.year, last.year + 1)))
+        return {d for d in days if first <= d <= last}
+
+
+@cache
+def _holidays_of(year: int) -> frozenset[date]:
+    return frozenset(holidays_between(date(year, 1, 1), date(year, 12, 31)))
 
 
 def _seconds(clock: time) -> int:

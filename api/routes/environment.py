@@ -101,9 +101,11 @@ def zones(site: SiteDep, _: EnvironmentReader) -> list[ZonePublic]:
 
 def _latest_by_zone(site: Site, latest: list[LatestValue]) -> dict[str, ZoneLatestPublic]:
     out = {z.id: ZoneLatestPublic(zone=z.id, name=z.name or z.id, values={}) for z in site.zones}
-    shown = [lv for lv in latest if lv.zone in out and lv.quantity in QUANTITIES]
-    occupied = occupied_hours(site).at(pd.Series([pd.Timestamp(lv.ts) for lv in shown], dtype="datetime64[ns, UTC]"))
-    for lv, inside in zip(shown, occupied.tolist(), strict=True):
+    hours = occupied_hours(site)
+    for lv in latest:
+        if lv.zone not in out or lv.quantity not in QUANTITIES:
+            continue
+        inside = hours.contains(lv.ts)
         quantity = QUANTITIES[lv.quantity]
         band = quantity.band(lv.value, lv.ts.astimezone(site.site.tz).month)
         out[lv.zone].values[lv.quantity] = LatestValuePublic(

@@ -276,8 +276,10 @@
   // ---------------------------------------------------------------- weekly answer rate
 
   async function loadWeekly(generation) {
-    // 53 weeks up to today (site time): the window may end at last week when this week has no calls yet.
-    const query = new URLSearchParams({ weeks: DEFAULT_SPAN + 1 });
+    // The centre's 53 weeks up to today (site time): the window may end at last week when this week has no
+    // calls yet. Then the answer groups for the 13 weeks the heat map shows, up to the newest with calls:
+    // the page asks for the rows it shows, not for every group's year.
+    const query = new URLSearchParams({ weeks: DEFAULT_SPAN + 1, team: TOTAL });
     if (state.today) query.set("end", state.today);
     try {
       const body = await api(`/goals/answer-rate/weekly?${query}`);
@@ -287,11 +289,35 @@
         state.today = body.end;
         state.currentWeek = body.calendar[body.calendar.length - 1] || null;
       }
-      state.weekly = buildWeekly(body);
+      const weekly = buildWeekly(body);
+      const heat = weekly.windowWeeks.slice(-HEAT_WEEKS);
+      if (heat.length) {
+        const teams = await api(`/goals/answer-rate/weekly?${new URLSearchParams({
+          start: isoDay(heat[0].start), end: isoDay(heat[heat.length - 1].end),
+        })}`);
+        if (generation !== state.generation) return;
+        addTeams(weekly, teams);
+      }
+      state.weekly = weekly;
     } catch (err) {
       if (err instanceof AuthError || generation !== state.generation) return;
       state.weekly = { error: err.message };
     }
+  }
+
+  /** A UTC-midnight date (as parseDay makes) as the ISO date the API takes. */
+  function isoDay(day) {
+    return day.toISOString().slice(0, 10);
+  }
+
+  /** Add the answer groups' rows of a second answer to the weekly figures. */
+  function addTeams(weekly, body) {
+    for (const row of body.weeks || []) {
+      if (row.team === TOTAL) continue;
+      if (!weekly.rows.has(row.team)) weekly.rows.set(row.team, new Map());
+      weekly.rows.get(row.team).set(row.week, row);
+    }
+    weekly.teams = [...weekly.rows.keys()].filter((t) => t !== TOTAL).sort(teamOrder);
   }
 
   /** The API's weeks by team, and the chart's window: the calendar's weeks up to the newest with calls. */
@@ -621,7 +647,7 @@
 
   async function loadNki(generation) {
     try {
-      const body = await api("/goals/nki");
+      const body = await api(`/goals/nki?team=${TOTAL}`); // the page shows the centre's NKI only
       if (generation !== state.generation) return;
       state.nki = body.results || [];
       state.nkiTargets = { ...body.targets };
@@ -754,7 +780,7 @@
   async function loadTertial(year, generation) {
     if (state.tertials.has(year)) return;
     try {
-      const body = await api(`/goals/tertial/${year}`);
+      const body = await api(`/goals/tertial/${year}?with_weeks=false`); // the page shows no week rows
       if (generation !== state.generation) return;
       state.tertials.set(year, body);
     } catch (err) {

@@ -14,6 +14,7 @@ from api.frames import rows_of
 from api.schemas import TertialNkiPublic, TertialRatePublic, TertialTeamRatePublic, TertialWeekPublic
 from models.goals import (
     TertialReport,
+    daily_calls,
     iso_week,
     nki_follow_up,
     tertial,
@@ -295,3 +296,18 @@ def test_tertial_report_on_the_generated_centre(centre: Centre) -> None:
     assert centre_nki["score"].between(3.5, 4.8).all()
     assert centre_nki.loc[("2025-T1", "treatment"), "responses"] > 500
     report_json(report)
+
+
+def test_calls_per_day_give_the_same_figures_as_the_intervals(centre: Centre) -> None:
+    # The API keeps the calls per local day and team (issue 9, item 12): every figure must stay the same.
+    daily = daily_calls(centre.calls)
+    assert len(daily) < len(centre.calls) / 10
+    assert int(daily["offered"].sum()) == int(centre.calls["offered"].sum())
+    pd.testing.assert_frame_equal(weekly_answer_rate(daily), weekly_answer_rate(centre.calls))
+    by_days, by_intervals = tertial_report(daily, centre.nki, 2025), tertial_report(centre.calls, centre.nki, 2025)
+    for part in ("centre", "teams", "weeks", "nki"):
+        pd.testing.assert_frame_equal(getattr(by_days, part), getattr(by_intervals, part), check_dtype=False)
+    # Across the change to summer time: 30 March 2025 has 23 hours, and its calls stay on that day.
+    spring = calls(("2025-03-29T23:30Z", "team-1", 4, 4), ("2025-03-30T21:45Z", "team-1", 6, 5))  # 00:30, 23:45
+    assert daily_calls(spring)["interval_start"].tolist() == [pd.Timestamp("2025-03-29T23:00Z")]
+    assert daily_calls(spring)[["offered", "answered"]].to_numpy().tolist() == [[10, 9]]

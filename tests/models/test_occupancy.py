@@ -62,3 +62,12 @@ def test_periods_and_windows_that_overlap_them() -> None:
     empty = pd.Series([], dtype="datetime64[ns, UTC]")
     assert HOURS.at(empty).tolist() == []
     assert HOURS.overlapping(empty, timedelta(hours=1)).tolist() == []
+
+
+def test_one_instant_and_a_series_agree() -> None:
+    # Every 7 minutes and 13 seconds across Christmas week and a change of clocks (29 March 2026).
+    instants = [local(2026, 12, 21) + timedelta(seconds=433 * k) for k in range(2000)]
+    instants += [local(2026, 3, 27) + timedelta(seconds=433 * k) for k in range(2000)]
+    mask = HOURS.at(series(*instants)).tolist()
+    assert [HOURS.contains(i) for i in instants] == mask
+    assert 0 < sum(mask) < len(mask)
