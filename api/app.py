@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -13,11 +16,13 @@ from api.deps import Services
 from api.limits import BodyLimitMiddleware
 from api.routes import auth, environment, gateway, goals
 from api.schemas import ErrorPublic, HealthPublic
+from api.warmup import warm_in_background
 from dashboards import STATIC_DIR
 from gateway.errors import InvalidRequestError, StoreUnavailableError
 from models.errors import ModelInputError
 
 METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+SHUTDOWN_WAIT_S = 30.0  # the longest a stopping app waits for its warm-up and refreshes
 # What a protected route may answer besides its own response, for the OpenAPI schema.
 LOGIN_ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorPublic, "description": "not logged in, or the session expired"},
@@ -26,11 +31,37 @@ LOGIN_ERRORS: dict[int | str, dict[str, Any]] = {
 STORE_ERRORS: dict[int | str, dict[str, Any]] = {
     503: {"model": ErrorPublic, "description": "a store is unavailable or not configured; try again later"},
 }
+# Every 422 has one shape, a sentence: a malformed parameter as much as one beyond a limit (api/bounds.py).
+INPUT_ERRORS: dict[int | str, dict[str, Any]] = {
+    422: {"model": ErrorPublic, "description": "a parameter is malformed or beyond a limit; the detail says which"},
+}
+
+
+def readable(errors: Sequence[Any], most: int = 3) -> str:
+    """FastAPI's validation errors as one sentence: "offset (query): Input should be …; …" (the first `most`)."""
+    parts = []
+    for error in errors:
+        location = [str(part) for part in error.get("loc", ())]
+        where = f"{' '.join(location[1:]) or location[0]} ({location[0]})" if location else "request"
+        parts.append(f"{where}: {error.get('msg', 'invalid')}")
+    if len(parts) > most:
+        parts[most:] = [f"and {len(parts) - most} more"]
+    return "; ".join(parts) or "the request is invalid"
 
 
 def create_app(services: Services) -> FastAPI:
     """Build the app around already-opened services."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        warming = warm_in_background(services)  # the pages' first calls find their slow figures ready
+        yield
+        # Stopped serving: let what reads the stores finish before whoever opened them closes them.
+        warming.join(SHUTDOWN_WAIT_S)
+        services.caches.join(SHUTDOWN_WAIT_S)
+
     app = FastAPI(
+        lifespan=lifespan,
         title="officewell",
         version="0.1.0",
         description="Sound, light and air in a customer service centre.",
@@ -49,15 +80,20 @@ def create_app(services: Services) -> FastAPI:
 
     @app.exception_handler(InvalidRequestError)
     @app.exception_handler(ModelInputError)
-    def invalid_request(_request: Request, exc: Exception) -> JSONResponse:
+    def unanswerable(_request: Request, exc: Exception) -> JSONResponse:
         """A request the store or a model cannot answer as asked (a bad range, quantity or frame): 422, why."""
         return JSONResponse({"detail": str(exc)}, status_code=422)
 
+    @app.exception_handler(RequestValidationError)
+    def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        """A malformed parameter: a 422 with a sentence that names it, like every other 422 of the API."""
+        return JSONResponse({"detail": readable(exc.errors())}, status_code=422)
+
     v1 = APIRouter(prefix="/api/v1")
-    v1.include_router(auth.router)
-    v1.include_router(environment.router, responses={**LOGIN_ERRORS, **STORE_ERRORS})
-    v1.include_router(gateway.router, responses={**LOGIN_ERRORS, **STORE_ERRORS})
-    v1.include_router(goals.router, responses={**LOGIN_ERRORS, **STORE_ERRORS})
+    v1.include_router(auth.router, responses=INPUT_ERRORS)
+    v1.include_router(environment.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
+    v1.include_router(gateway.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
+    v1.include_router(goals.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
     app.include_router(v1)
 
     @app.get(

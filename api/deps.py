@@ -10,12 +10,14 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
 
+from api.cache import Caches
 from api.security import ACCESS, Area, Principal, Role, TokenSigner
 from api.throttle import LoginThrottle
 from api.users import UserDirectory
 from gateway.deadletter_log import DeadLetterLog
 from gateway.device_status import DeviceStatusLog
 from gateway.stores.port import ReadingStore
+from models.occupancy import OccupiedHours
 from models.targets import GoalTargets
 from records.store import RecordsStore
 from sensors.site import Site
@@ -30,7 +32,8 @@ def utc_now() -> datetime:
 class Services:
     """Everything the API reads from, built once by the entry point.
 
-    `now` is the API's clock (tests pin it); `targets` the goals from the settings.
+    `now` is the API's clock (tests pin it); `targets` the goals from the settings; `caches` what the API
+    keeps between requests (api/cache.py).
     """
 
     site: Site
@@ -45,6 +48,7 @@ class Services:
     login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
     targets: GoalTargets = field(default_factory=GoalTargets)
     now: Callable[[], datetime] = field(default=utc_now)
+    caches: Caches = field(default_factory=Caches)
 
     def today(self) -> date:
         """Today's date at the site (its local time), by the API's clock."""
@@ -60,6 +64,12 @@ def get_services(request: Request) -> Services:
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def occupied_hours(site: Site) -> OccupiedHours:
+    """The site's occupied hours: its working hours on its working days, public holidays closed."""
+    hours = site.site.working_hours
+    return OccupiedHours(site.site.tz, hours.start, hours.end, tuple(hours.days))
 
 
 def site_of(services: ServicesDep) -> Site:

@@ -149,6 +149,10 @@ class ValueBase(BaseModel):
     device: str
     value: float
     band: Band | None = Field(description="comfort band by the quantity table; null: the quantity has none")
+    occupied: bool = Field(
+        description="taken in the site's occupied hours (working hours on a working day, not a public holiday): "
+        "the comfort bands apply to those only; outside them the value is shown as unoccupied, not as a fault"
+    )
 
 
 class LatestValuePublic(ValueBase):
@@ -181,6 +185,7 @@ class WindowPublic(BaseModel):
     max: float
     count: int
     band: Band | None
+    occupied: bool = Field(description="the window overlaps the site's occupied hours, where the bands apply")
     percentiles: dict[str, float] | None = Field(
         None, description='asked percentiles by name on the 0–100 scale: "p95", "p0.5", "p99.9"'
     )

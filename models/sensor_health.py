@@ -38,6 +38,10 @@ class HealthRules:
     rate_tolerance: float = 3.0  # a message rate this many times above (or below) the site file's is flagged
 
 
+DRIFT_COLUMNS = ["device", "co2_baseline_ppm", "co2_drift"]
+FLAT_COLUMNS = ["device", "flatlined"]
+
+
 def sensor_health(
     devices: pd.DataFrame,
     status: pd.DataFrame,
@@ -54,7 +58,39 @@ def sensor_health(
     recent: raw values of the last hours of every quantity: ts, device, quantity, value.
     """
     rules = rules or HealthRules()
+    return device_health(devices, status, co2_drift(co2_week, rules), flat_lines(recent, rules), now, rules)
+
+
+def co2_drift(co2_week: pd.DataFrame, rules: HealthRules | None = None) -> pd.DataFrame:
+    """Per device with enough CO2 readings: the quiet-hours baseline and its drift ("low", "stuck" or None)."""
+    rules = rules or HealthRules()
+    rows = [(device, *_co2_drift(frame, rules)) for device, frame in co2_week.groupby("device", sort=True)]
+    return pd.DataFrame(rows, columns=DRIFT_COLUMNS, dtype=object)
+
+
+def flat_lines(recent: pd.DataFrame, rules: HealthRules | None = None) -> pd.DataFrame:
+    """Per device with recent readings: the quantities that never changed (a dark room excepted)."""
+    rules = rules or HealthRules()
+    rows = [(device, _flatlined(frame, rules)) for device, frame in recent.groupby("device", sort=True)]
+    return pd.DataFrame(rows, columns=FLAT_COLUMNS, dtype=object)
+
+
+def device_health(
+    devices: pd.DataFrame,
+    status: pd.DataFrame,
+    drift: pd.DataFrame,
+    flat: pd.DataFrame,
+    now: datetime,
+    rules: HealthRules | None = None,
+) -> pd.DataFrame:
+    """One row per device of the site, from its status and the drift and flat lines found in its readings.
+
+    drift: co2_drift's rows; flat: flat_lines' rows (they may be a little older than `now`: they change slowly).
+    """
+    rules = rules or HealthRules()
     merged = devices.merge(status, on=["device", "format"], how="left", suffixes=("", "_seen"))
+    baselines = {d: (b, k) for d, b, k in drift[DRIFT_COLUMNS].itertuples(index=False)}
+    flats: dict[str, list[str]] = dict(flat[FLAT_COLUMNS].itertuples(index=False))
     rows = []
     for d in merged.to_dict("records"):
         problems: list[str] = []
@@ -74,21 +110,21 @@ def sensor_health(
                 problems.append(f"stale: nothing for {_duration(silent_s)} (reports every {d['interval_s']:g} s)")
             elif span_h >= 1 and rate > 0:
                 problems.extend(_rate_problem(rate, expected, float(d["interval_s"]), rules))
-        flat = _flatlined(recent[recent["device"] == d["device"]], rules)
-        if flat:
-            problems.append("flat-lined: " + ", ".join(flat))
-        baseline, drift = _co2_drift(co2_week[co2_week["device"] == d["device"]], rules)
-        if drift == "low":
+        flat_quantities: list[str] = list(flats.get(d["device"], []))
+        if flat_quantities:
+            problems.append("flat-lined: " + ", ".join(flat_quantities))
+        baseline, drifting = baselines.get(d["device"], (None, None))
+        if drifting == "low":
             problems.append(
                 f"CO2 baseline {baseline:.0f} ppm is below outdoor air (~420 ppm): calibration drift, recalibrate"
             )
-        elif drift == "stuck":
+        elif drifting == "stuck":
             problems.append(f"CO2 stuck at {rules.co2_outdoor_floor_ppm:.0f} ppm: the sensor clamps, recalibrate")
         battery = float(d["battery_pct"]) if pd.notna(d["battery_pct"]) else None
         battery_low = battery is not None and battery < rules.low_battery_pct
         if battery_low:
             problems.append(f"battery {battery:.0f} %")
-        status_word = "fault" if stale or flat else ("attention" if problems else "ok")
+        status_word = "fault" if stale or flat_quantities else ("attention" if problems else "ok")
         rows.append(
             [
                 d["device"],
@@ -98,9 +134,9 @@ def sensor_health(
                 round(rate, 2),
                 round(expected, 2),
                 stale,
-                flat,
+                flat_quantities,
                 baseline,
-                drift,
+                drifting,
                 battery,
                 battery_low,
                 problems,

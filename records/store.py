@@ -276,6 +276,12 @@ class RecordsStore:
         with self.reading() as conn:
             return [_batch(r) for r in conn.execute(query).all()]
 
+    def newest_import(self) -> int | None:
+        """The id of the newest import batch (None before the first): it changes whenever a file is imported."""
+        with self.reading() as conn:
+            newest = conn.execute(select(func.max(ImportBatch.id))).scalar_one()
+        return None if newest is None else int(newest)
+
     def find_batch(self, kind: str, sha256: str) -> BatchInfo | None:
         """The earlier import of exactly this content, if any."""
         query = select(ImportBatch).where(ImportBatch.kind == kind, ImportBatch.sha256 == sha256)

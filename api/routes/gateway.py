@@ -2,24 +2,36 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated
 
 import pandas as pd
 from fastapi import APIRouter, Query
 
-from api.deps import GatewayOperator, NowDep, ServicesDep
+from api import bounds
+from api.cache import Refreshed
+from api.deps import GatewayOperator, NowDep, Services, ServicesDep
 from api.frames import rows_of
 from api.schemas import DeadLetterPublic, DeadLettersPublic, SensorHealthPublic
-from models.sensor_health import sensor_health
+from models.sensor_health import co2_drift, device_health, flat_lines
 from sensors.quantities import QUANTITIES
 
 router = APIRouter(tags=["gateway"])
 
 
+# Sensor health reads a week of CO2 and two hours of every quantity; both change slowly, so they are kept
+# (and refreshed behind the requests) while the status from the gateway is read fresh every time.
+DRIFT_TTL, DRIFT_STALE = timedelta(minutes=10), timedelta(hours=1)
+FLAT_TTL, FLAT_STALE = timedelta(minutes=1), timedelta(minutes=10)
+
+
 @router.get("/sensors/health")
 def sensors_health(services: ServicesDep, now: NowDep, _: GatewayOperator) -> list[SensorHealthPublic]:
-    """Every device of the site: stale, flat-lined, CO2 calibration drift, low battery."""
+    """Every device of the site: stale, flat-lined, CO2 calibration drift, low battery.
+
+    Staleness, message rates and batteries are as of this request; CO2 drift (over 7 days) may be up to
+    10 minutes old and flat lines (over 2 hours) a minute, kept between requests (api/cache.py).
+    """
     site = services.site
     devices = pd.DataFrame(
         [(d.id, d.zone, d.format, d.interval_s) for d in site.devices],
@@ -30,23 +42,51 @@ def sensors_health(services: ServicesDep, now: NowDep, _: GatewayOperator) -> li
         [(s.device, s.format, s.first_seen, s.last_seen, s.messages, s.battery_pct) for s in known],
         columns=["device", "format", "first_seen", "last_seen", "messages", "battery_pct"],
     ).astype({"first_seen": object, "last_seen": object})
-    co2_week = services.store.series(site.id, "co2_ppm", now - timedelta(days=7), now)
-    recent = pd.concat(
-        [services.store.series(site.id, q, now - timedelta(hours=2), now).assign(quantity=q) for q in QUANTITIES],
-        ignore_index=True,
+    drift, flat = (part.get(now) for part in health_parts(services))
+    return rows_of(SensorHealthPublic, device_health(devices, status, drift, flat, now))
+
+
+def health_parts(services: Services) -> tuple[Refreshed[pd.DataFrame], Refreshed[pd.DataFrame]]:
+    """Sensor health's slow parts, kept between requests: CO2 drift per device, flat lines per device."""
+    caches = services.caches
+    return (
+        caches.refreshed("co2-drift", lambda at: _drift(services, at), DRIFT_TTL, DRIFT_STALE),
+        caches.refreshed("flat-lines", lambda at: _flat(services, at), FLAT_TTL, FLAT_STALE),
     )
-    return rows_of(SensorHealthPublic, sensor_health(devices, status, co2_week, recent, now))
+
+
+def _zones(services: Services) -> list[str]:
+    # Named, the site's zones let the store find the rows by its index instead of scanning the site's.
+    return [z.id for z in services.site.zones]
+
+
+def _drift(services: Services, now: datetime) -> pd.DataFrame:
+    """CO2 calibration drift per device from the last 7 days of raw CO2."""
+    site = services.site
+    return co2_drift(services.store.series(site.id, "co2_ppm", now - timedelta(days=7), now, _zones(services)))
+
+
+def _flat(services: Services, now: datetime) -> pd.DataFrame:
+    """Flat-lined quantities per device from the last 2 hours of every quantity."""
+    site, zones = services.site, _zones(services)
+    recent = [
+        services.store.series(site.id, q, now - timedelta(hours=2), now, zones).assign(quantity=q) for q in QUANTITIES
+    ]
+    return flat_lines(pd.concat(recent, ignore_index=True))
 
 
 @router.get("/dead-letters")
 def dead_letters(
     services: ServicesDep,
     _: GatewayOperator,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=bounds.MAX_PAGE, description="dead letters per page")] = 100,
+    offset: Annotated[int, Query(ge=0, description="how many of the newest to skip")] = 0,
 ) -> DeadLettersPublic:
     """Rejected messages, newest first, with the reason and the payload as received."""
     log = services.dead_letters
+    total = log.count()
+    if offset >= total:  # past the last page: an empty page, without asking the log (whose offsets are 64-bit)
+        return DeadLettersPublic(total=total, items=[])
     items = [
         DeadLetterPublic(
             id=s.id,
@@ -59,4 +99,4 @@ def dead_letters(
         )
         for s in log.recent(limit, offset)
     ]
-    return DeadLettersPublic(total=log.count(), items=items)
+    return DeadLettersPublic(total=total, items=items)

@@ -24,7 +24,12 @@
     acceptable: { symbol: "!", label: "Acceptable", text: "Acceptable" },
     act: { symbol: "▲", label: "Act", text: "Act: outside the acceptable range" },
     none: { symbol: "–", label: "No reference", text: "No comfort reference for this quantity" },
+    unoccupied: {
+      symbol: "○", label: "Unoccupied",
+      text: "Outside working hours: the comfort bands apply to occupied hours only, so this is no fault",
+    },
   };
+  const WEEKDAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
   const HEALTH_STATUS = {
     fault: { label: "Fault", symbol: "▲", order: 0 },
     attention: { label: "Attention", symbol: "!", order: 1 },
@@ -125,6 +130,21 @@
 
   function bandKey(band) {
     return band && BAND_INFO[band] ? band : "none";
+  }
+
+  /** How a value (or window) is shown: by its band in occupied hours, as unoccupied outside them (the API says which). */
+  function shownBand(entry) {
+    return entry.occupied === false ? "unoccupied" : bandKey(entry.band);
+  }
+
+  /** "Mon–Fri 08:00–17:00": the site's working hours as the API sends them. */
+  function describeHours(hours) {
+    if (!hours) return "the site's working hours";
+    const days = [...hours.days].sort((a, b) => a - b);
+    const consecutive = days.every((d, i) => i === 0 || d === days[i - 1] + 1);
+    const names = days.map((d) => WEEKDAY_NAMES[d - 1]);
+    const dayText = consecutive && days.length > 2 ? `${names[0]}–${names[names.length - 1]}` : names.join(", ");
+    return `${dayText} ${hours.start}–${hours.end}`;
   }
 
   /** "Good: ≤ 800 ppm · Acceptable: ≤ 1000 ppm": the band rows the API says are in force this month. */
@@ -316,18 +336,21 @@
       const valueEl = $(".value", row);
       const quantity = state.quantities.get(key);
       const band = entry ? bandKey(entry.band) : "none";
+      const shown = entry ? shownBand(entry) : "none";
       const text = entry ? formatNumber(entry.value, key) : "–";
       const changed = animate && valueEl.textContent !== text && valueEl.textContent !== "–";
       valueEl.textContent = text;
-      valueEl.dataset.band = band;
-      row.className = `metric band-${band}${entry ? "" : " missing"}`;
+      valueEl.dataset.band = band; // the value's band by the table; whether it applies: data-occupied
+      valueEl.dataset.occupied = entry ? String(entry.occupied !== false) : "";
+      row.className = `metric band-${shown}${entry ? "" : " missing"}`;
       $(".unit", row).textContent = entry ? entry.unit || quantityUnit(key) : "";
-      $(".sym", row).textContent = entry ? BAND_INFO[band].symbol : "";
-      $(".sr-only", row).textContent = entry ? `(${BAND_INFO[band].label})` : "(no reading)";
+      $(".sym", row).textContent = entry ? BAND_INFO[shown].symbol : "";
+      $(".sr-only", row).textContent = entry ? `(${BAND_INFO[shown].label})` : "(no reading)";
       const lines = [];
       if (entry) {
         const ts = new Date(entry.ts);
-        lines.push(`${quantityLabel(key)}: ${text} ${entry.unit} · ${BAND_INFO[band].text}`);
+        lines.push(`${quantityLabel(key)}: ${text} ${entry.unit} · ${BAND_INFO[shown].text}`);
+        if (shown === "unoccupied" && band !== "none") lines.push(`In working hours this would be: ${BAND_INFO[band].label}`);
         lines.push(`Measured ${formatWhen(ts)} by ${entry.device}`);
       } else {
         lines.push(`${quantityLabel(key)}: no reading yet`);
@@ -362,6 +385,7 @@
     let acceptable = 0;
     let stale = 0;
     let noData = 0;
+    let unoccupied = 0;
     for (const zone of state.zones) {
       const card = $(`.zone-card[data-zone="${CSS.escape(zone.id)}"]`);
       if (!card) continue;
@@ -384,22 +408,29 @@
       card.classList.toggle("no-data", newest === null);
       badge.hidden = !isStale;
       if (newest !== null && !isStale) {
-        const bands = Object.values(state.latest.get(zone.id) || {}).map((v) => v.band);
-        if (bands.includes("act")) act += 1;
-        else if (bands.includes("acceptable")) acceptable += 1;
-        card.dataset.worst = bands.includes("act") ? "act" : bands.includes("acceptable") ? "acceptable" : "good";
+        // Only values taken in occupied hours count: outside them the bands do not apply (the API says which).
+        const values = Object.values(state.latest.get(zone.id) || {});
+        const bands = values.filter((v) => v.occupied !== false).map((v) => v.band);
+        if (!bands.length && values.length) {
+          unoccupied += 1;
+          card.dataset.worst = "unoccupied";
+        } else {
+          if (bands.includes("act")) act += 1;
+          else if (bands.includes("acceptable")) acceptable += 1;
+          card.dataset.worst = bands.includes("act") ? "act" : bands.includes("acceptable") ? "acceptable" : "good";
+        }
       } else {
         card.dataset.worst = "none";
       }
     }
-    renderSummary({ act, acceptable, stale, noData });
+    renderSummary({ act, acceptable, stale, noData, unoccupied });
     for (const t of document.querySelectorAll("#health-rows time[datetime]")) {
       t.textContent = formatAge(Math.max(0, (now - Date.parse(t.dateTime)) / 1000));
     }
     if (state.lastOk && !state.failing) setLive("ok");
   }
 
-  function renderSummary({ act, acceptable, stale, noData }) {
+  function renderSummary({ act, acceptable, stale, noData, unoccupied }) {
     const total = state.zones.length;
     const parts = [el("span", { text: `${total} zones` })];
     const add = (n, cls, text) => {
@@ -407,10 +438,19 @@
     };
     add(act, "act", `${act} ${act === 1 ? "needs" : "need"} action`);
     add(acceptable, "acceptable", `${acceptable} acceptable`);
+    add(unoccupied, "unoccupied", `${unoccupied} outside working hours`);
     add(stale, "stale", `${stale} stale`);
     add(noData, "none", `${noData} without data`);
-    if (!act && !acceptable && !stale && !noData && total) parts.push(el("span", { class: "sum sum-good", text: "all good" }));
+    if (!act && !acceptable && !stale && !noData && !unoccupied && total) {
+      parts.push(el("span", { class: "sum sum-good", text: "all good" }));
+    }
     $("#summary").replaceChildren(...parts);
+    const note = $("#occupancy-note");
+    note.hidden = !unoccupied;
+    note.textContent = unoccupied
+      ? `Outside working hours (${describeHours(state.site?.working_hours)}, not on public holidays): `
+        + "the comfort bands apply to occupied hours only, so values are shown in grey as unoccupied, not as faults."
+      : "";
   }
 
   function selectZone(zoneId, { focus } = {}) {
@@ -674,7 +714,8 @@
         el("li", {}, el("span", { class: "key key-limit", "aria-hidden": "true" }), "Band limit"),
         el("li", {}, el("span", { class: "key key-good", "aria-hidden": "true" }), "Good"),
         el("li", {}, el("span", { class: "key key-acceptable", "aria-hidden": "true" }), "Acceptable"),
-        el("li", {}, el("span", { class: "key key-act", "aria-hidden": "true" }), "Act")),
+        el("li", {}, el("span", { class: "key key-act", "aria-hidden": "true" }), "Act"),
+        el("li", {}, el("span", { class: "key key-unoccupied", "aria-hidden": "true" }), "Outside working hours")),
       el("p", { class: "hint", id: "chart-updated" })));
   }
 
@@ -708,7 +749,7 @@
         head.replaceChildren(el("span", { class: "muted", text: "no current value" }));
         continue;
       }
-      const band = bandKey(entry.band);
+      const band = shownBand(entry);
       head.replaceChildren(el("span", { class: `chip band-${band}` },
         el("span", { class: "sym", "aria-hidden": "true", text: BAND_INFO[band].symbol }),
         ` ${formatNumber(entry.value, key)} ${entry.unit}`,
@@ -880,6 +921,21 @@
     if (run.length) runs.push(run);
     const half = ((data.windowS || 300) * 1000) / 2; // windows are labelled by their start: plot mid-window
 
+    // Stretches outside occupied hours, shaded: there the bands do not apply.
+    const idle = svg("g", { class: "unoccupied", "clip-path": `url(#${clipId})` });
+    let idleFrom = null;
+    windows.forEach((d, i) => {
+      if (d.occupied === false && idleFrom === null) idleFrom = d.t;
+      const next = windows[i + 1];
+      if (idleFrom !== null && (!next || next.occupied !== false || next.t - d.t > gap)) {
+        const a = x(idleFrom);
+        const b = x(d.t + 2 * half);
+        idle.append(svg("rect", { class: "unoccupied-area", x: r(a), y: m.top, width: r(Math.max(1, b - a)), height: h }));
+        idleFrom = null;
+      }
+    });
+    root.insertBefore(idle, bandLayer.nextSibling);
+
     const plot = svg("g", { "clip-path": `url(#${clipId})` });
     let envelope = "";
     let line = "";
@@ -892,7 +948,7 @@
     plot.append(svg("path", { class: "envelope", d: envelope }));
     plot.append(svg("path", { class: "series", d: line, "data-points": windows.length }));
     const last = windows[windows.length - 1];
-    const lastBand = bandKey(last.band);
+    const lastBand = shownBand(last);
     plot.append(svg("circle", { class: `last-dot dot-${lastBand}`, cx: r(x(last.t + half)), cy: r(y(last.mean)), r: 3.5 }));
     root.append(plot);
 
@@ -922,7 +978,9 @@
           el("strong", { text: `${formatNumber(best.mean, key)} ${unit}` }),
           el("span", { text: ` ${fmt.hour.format(new Date(best.t))}–${fmt.hour.format(new Date(best.t + 2 * half))}` }),
           el("br"),
-          el("span", { class: "muted", text: `min ${formatNumber(best.min, key)} · max ${formatNumber(best.max, key)}` }));
+          el("span", { class: "muted", text: `min ${formatNumber(best.min, key)} · max ${formatNumber(best.max, key)}` }),
+          best.occupied === false ? el("br") : null,
+          best.occupied === false ? el("span", { class: "muted", text: "outside working hours" }) : null);
         return { x: cx, y: cy };
       },
     });

@@ -55,25 +55,63 @@
     return share == null || !Number.isFinite(share) ? "–" : `${(share * 100).toFixed(1)} %`;
   }
 
-  function pctShort(share) {
-    return share == null || !Number.isFinite(share) ? "–" : (share * 100).toFixed(1);
+  // A figure against its target is never rounded across it: 31 099 of 32 737 answered is 94.996 %, not a
+  // red "95.0 %" with "+0.0 pp". The API's verdict (`met`) says which side of the target the figure lies
+  // on; the page shows as many more decimals as it takes to agree (at most EXTRA_DIGITS), and the gap
+  // with that sign and at least one significant digit.
+  const EXTRA_DIGITS = 4;
+
+  /** Decimals for `value` (on its target's scale), from `digits` up, so that the shown figure sides with `met`. */
+  function digitsFor(value, target, met, digits) {
+    if (met == null || !Number.isFinite(value) || !Number.isFinite(target)) return digits;
+    for (let d = digits; d < digits + EXTRA_DIGITS; d += 1) {
+      if ((Number(value.toFixed(d)) >= target) === met) return d;
+    }
+    return digits + EXTRA_DIGITS;
   }
 
-  /** "+0.2 pp" / "−1.4 pp": a gap in percentage points. */
-  function pp(gap) {
+  /** "−0.004", "+1.4": a gap with its true sign (`met` decides where given) and a digit that is not zero. */
+  function signedGap(gap, met, digits) {
     if (gap == null || !Number.isFinite(gap)) return "";
-    const text = Math.abs(gap).toFixed(1);
-    return `${gap < 0 && text !== "0.0" ? "−" : "+"}${text} pp`;
+    const below = met == null ? gap < 0 : !met;
+    let d = digits;
+    while (below && Number(Math.abs(gap).toFixed(d)) === 0 && d < digits + EXTRA_DIGITS) d += 1;
+    return `${below ? "−" : "+"}${Math.abs(gap).toFixed(d)}`;
   }
 
-  function score(value) {
-    return value == null || !Number.isFinite(value) ? "–" : value.toFixed(2);
+  /** A row's answer rate against the target: "94.996 %", at the precision its verdict needs. */
+  function rateOf(row) {
+    const share = row?.answer_rate;
+    if (share == null || !Number.isFinite(share)) return "–";
+    return `${(share * 100).toFixed(rateDigits(row))} %`;
   }
 
-  function scoreGap(gap) {
-    if (gap == null || !Number.isFinite(gap)) return "";
-    const text = Math.abs(gap).toFixed(2);
-    return `${gap < 0 && text !== "0.00" ? "−" : "+"}${text}`;
+  /** The same without the unit, for the heat map's cells. */
+  function rateShortOf(row) {
+    return rateOf(row).replace(" %", "");
+  }
+
+  /** A row's gap to the answer-rate target: "−0.004 pp" / "+1.4 pp". */
+  function rateGapOf(row) {
+    const gap = signedGap(row?.gap_pp, metOf(row), rateDigits(row));
+    return gap && `${gap} pp`;
+  }
+
+  function rateDigits(row) {
+    return digitsFor((row?.answer_rate ?? NaN) * 100, (state.target ?? NaN) * 100, metOf(row), 1);
+  }
+
+  /** An NKI row's score against its target: "4.296" rather than a red "4.30". */
+  function scoreOf(row) {
+    return row?.score == null || !Number.isFinite(row.score) ? "–" : row.score.toFixed(scoreDigits(row));
+  }
+
+  function scoreGapOf(row) {
+    return signedGap(row?.gap, metOf(row), scoreDigits(row));
+  }
+
+  function scoreDigits(row) {
+    return digitsFor(row?.score ?? NaN, row?.target ?? NaN, metOf(row), 2);
   }
 
   function targetText(value, digits = 1) {
@@ -238,8 +276,10 @@
   // ---------------------------------------------------------------- weekly answer rate
 
   async function loadWeekly(generation) {
-    // 53 weeks up to today (site time): the window may end at last week when this week has no calls yet.
-    const query = new URLSearchParams({ weeks: DEFAULT_SPAN + 1 });
+    // The centre's 53 weeks up to today (site time): the window may end at last week when this week has no
+    // calls yet. Then the answer groups for the 13 weeks the heat map shows, up to the newest with calls:
+    // the page asks for the rows it shows, not for every group's year.
+    const query = new URLSearchParams({ weeks: DEFAULT_SPAN + 1, team: TOTAL });
     if (state.today) query.set("end", state.today);
     try {
       const body = await api(`/goals/answer-rate/weekly?${query}`);
@@ -249,11 +289,35 @@
         state.today = body.end;
         state.currentWeek = body.calendar[body.calendar.length - 1] || null;
       }
-      state.weekly = buildWeekly(body);
+      const weekly = buildWeekly(body);
+      const heat = weekly.windowWeeks.slice(-HEAT_WEEKS);
+      if (heat.length) {
+        const teams = await api(`/goals/answer-rate/weekly?${new URLSearchParams({
+          start: isoDay(heat[0].start), end: isoDay(heat[heat.length - 1].end),
+        })}`);
+        if (generation !== state.generation) return;
+        addTeams(weekly, teams);
+      }
+      state.weekly = weekly;
     } catch (err) {
       if (err instanceof AuthError || generation !== state.generation) return;
       state.weekly = { error: err.message };
     }
+  }
+
+  /** A UTC-midnight date (as parseDay makes) as the ISO date the API takes. */
+  function isoDay(day) {
+    return day.toISOString().slice(0, 10);
+  }
+
+  /** Add the answer groups' rows of a second answer to the weekly figures. */
+  function addTeams(weekly, body) {
+    for (const row of body.weeks || []) {
+      if (row.team === TOTAL) continue;
+      if (!weekly.rows.has(row.team)) weekly.rows.set(row.team, new Map());
+      weekly.rows.get(row.team).set(row.week, row);
+    }
+    weekly.teams = [...weekly.rows.keys()].filter((t) => t !== TOTAL).sort(teamOrder);
   }
 
   /** The API's weeks by team, and the chart's window: the calendar's weeks up to the newest with calls. */
@@ -341,15 +405,15 @@
     if (lastFull) {
       const met = metOf(lastFull.total);
       parts.push(el("span", { class: `sum ${met ? "sum-good" : "sum-act"}` },
-        `Week ${weekNumber(lastFull.key)}: ${pct(lastFull.total.answer_rate)} `,
-        `(${met ? "met" : "below target"}, ${pp(lastFull.total.gap_pp)})`));
+        `Week ${weekNumber(lastFull.key)}: ${rateOf(lastFull.total)} `,
+        `(${met ? "met" : "below target"}, ${rateGapOf(lastFull.total)})`));
     }
     parts.push(el("span", { class: "sum sum-plain", text: `Target met in ${metCount} of ${complete.length} full weeks` }));
     if (offered > 0) {
       parts.push(el("span", { class: "sum sum-plain", text: `${state.span} weeks together: ${pct(answered / offered)}` }));
     }
     const partial = shown.find((w) => w.partial && w.total);
-    if (partial) parts.push(el("span", { class: "sum sum-plain", text: `This week so far: ${pct(partial.total.answer_rate)}` }));
+    if (partial) parts.push(el("span", { class: "sum sum-plain", text: `This week so far: ${rateOf(partial.total)}` }));
     summary.replaceChildren(...parts);
     drawWeeklyChart();
     renderHeatTable();
@@ -493,7 +557,7 @@
     const metCount = points.filter((wk) => metOf(wk.total)).length;
     $("#weekly-chart-caption").textContent = `The centre's answer rate per week from ${first.key} to ${last.key}: `
       + `${metCount} of ${points.length} weeks at or above the target of ${pct(target)}; latest week `
-      + `${pct(points[points.length - 1].total.answer_rate)}.`;
+      + `${rateOf(points[points.length - 1].total)}.`;
 
     // Hover read-out.
     const cursor = svg("line", { class: "cursor-line", y1: m.top, y2: m.top + h, visibility: "hidden" });
@@ -516,7 +580,7 @@
           met == null
             ? el("span", { text: "No calls" })
             : el("span", {},
-              `${pct(wk.total.answer_rate)} · ${met ? "✓ met" : "▼ below target"} (${pp(wk.total.gap_pp)})`,
+              `${rateOf(wk.total)} · ${met ? "✓ met" : "▼ below target"} (${rateGapOf(wk.total)})`,
               el("br"),
               el("span", { class: "muted", text: `${counts.format(wk.total.answered)} of ${counts.format(wk.total.offered)} calls answered${wk.partial ? " · week in progress" : ""}` })));
         return { x: xx, y: met == null ? m.top + h / 2 : y(wk.total.answer_rate * 100) };
@@ -533,12 +597,12 @@
       class: `heat-cell heat-${status}${wk.partial ? " partial" : ""}`,
       "data-team": team, "data-week": wk.key, "data-met": met == null ? "" : String(met),
       title: `${teamName(team)}, ${wk.key} (${cal.day.format(wk.start)}–${cal.day.format(wk.end)}): `
-        + (met == null ? "no calls" : `${pct(row.answer_rate)}, ${label} (${pp(row.gap_pp)}); `
+        + (met == null ? "no calls" : `${rateOf(row)}, ${label} (${rateGapOf(row)}); `
           + `${counts.format(row.answered)} of ${counts.format(row.offered)} calls answered`)
         + (wk.partial ? "; week in progress" : ""),
     },
     el("span", { class: "heat-sym", "aria-hidden": "true", text: met == null ? "–" : met ? "✓" : "▼" }),
-    met == null ? null : el("span", { class: "heat-value", text: pctShort(row.answer_rate) }),
+    met == null ? null : el("span", { class: "heat-value", text: rateShortOf(row) }),
     el("span", { class: "sr-only", text: met == null ? "no calls" : ` %, ${label}` }));
     return td;
   }
@@ -583,7 +647,7 @@
 
   async function loadNki(generation) {
     try {
-      const body = await api("/goals/nki");
+      const body = await api(`/goals/nki?team=${TOTAL}`); // the page shows the centre's NKI only
       if (generation !== state.generation) return;
       state.nki = body.results || [];
       state.nkiTargets = { ...body.targets };
@@ -625,7 +689,7 @@
       const chip = hasTarget
         ? el("span", { class: `chip band-${status} nki-status` },
           el("span", { class: "sym", "aria-hidden": "true", text: met ? "✓" : "▼" }),
-          ` ${met ? "Met" : "Below target"} `, el("span", { class: "gap", text: scoreGap(latest.gap) }))
+          ` ${met ? "Met" : "Below target"} `, el("span", { class: "gap", text: scoreGapOf(latest) }))
         : el("span", { class: "chip band-none nki-status", text: "No target" });
       cards.push(el("article", {
         class: `nki-card nki-${status}`, "data-dimension": dim.key, "data-met": met == null ? "" : String(met),
@@ -635,7 +699,7 @@
         el("h3", { id: titleId }, dim.label, dim.sv ? el("span", { class: "title-sv", lang: "sv", text: `(${dim.sv})` }) : null),
         chip),
       el("div", { class: "nki-figures" },
-        el("span", { class: "nki-score", "data-score": latest.score, text: score(latest.score) }),
+        el("span", { class: "nki-score", "data-score": latest.score, text: scoreOf(latest) }),
         el("span", { class: "nki-target", "data-target": hasTarget ? target : "" },
           hasTarget ? `target ≥ ${targetText(target)}` : "shown without a target")),
       el("p", { class: "nki-period" }, `${periodLabel(latest.period_start, latest.period_end)} · `,
@@ -660,7 +724,7 @@
       "data-periods": rows.length,
       "aria-label": `${dim.label} per period, ${periodLabel(rows[0].period_start, rows[0].period_end)} to `
         + `${periodLabel(rows[rows.length - 1].period_start, rows[rows.length - 1].period_end)}: `
-        + rows.map((r) => score(r.score)).join(", "),
+        + rows.map((r) => scoreOf(r)).join(", "),
     });
     const values = rows.map((r) => r.score);
     let lo = Math.min(...values, Number.isFinite(target) ? target : Infinity);
@@ -683,7 +747,7 @@
         class: `spark-dot${miss ? " miss" : ""}${i === n - 1 ? " last" : ""}`, cx: r1(x(i)), cy: r1(y(r.score)),
         r: i === n - 1 ? 3.2 : miss ? 2.4 : 1.6,
       });
-      dot.append(svg("title", {}, `${periodLabel(r.period_start, r.period_end)}: ${score(r.score)}`
+      dot.append(svg("title", {}, `${periodLabel(r.period_start, r.period_end)}: ${scoreOf(r)}`
         + `${Number.isFinite(target) ? (miss ? " (below target)" : " (met)") : ""} · ${r.responses} responses`));
       root.append(dot);
     });
@@ -716,7 +780,7 @@
   async function loadTertial(year, generation) {
     if (state.tertials.has(year)) return;
     try {
-      const body = await api(`/goals/tertial/${year}`);
+      const body = await api(`/goals/tertial/${year}?with_weeks=false`); // the page shows no week rows
       if (generation !== state.generation) return;
       state.tertials.set(year, body);
     } catch (err) {
@@ -749,6 +813,13 @@
     return "done";
   }
 
+  /** Where the site's today lies against a year: "done", "current" or "future" (ISO dates compare as text). */
+  function yearPhase(year) {
+    if (!state.today) return "done";
+    if (state.today < `${year}-01-01`) return "future";
+    return state.today <= `${year}-12-31` ? "current" : "done";
+  }
+
   function verdictChip(met, gapText) {
     if (met == null) return el("span", { class: "chip band-none", text: "No data" });
     return el("span", { class: `chip band-${met ? "good" : "act"}` },
@@ -764,8 +835,8 @@
     }
     const met = metOf(row);
     return el("td", { "data-col": dimension, "data-label": label, "data-met": met == null ? "" : String(met), class: `verdict-cell ${met === false ? "is-miss" : ""}` },
-      el("span", { class: "value", text: score(row.score) }),
-      verdictChip(met, scoreGap(row.gap)),
+      el("span", { class: "value", text: scoreOf(row) }),
+      verdictChip(met, scoreGapOf(row)),
       el("span", { class: "cell-note", text: `${counts.format(row.responses || 0)} responses` }));
   }
 
@@ -808,8 +879,8 @@
           el("span", { class: "tertial-dates", text: start && end ? `${cal.day.format(start)} – ${cal.dayYear.format(end)}` : "" }),
           phaseTag),
         el("td", { "data-col": "answer-rate", "data-label": "Answer rate", "data-met": met == null ? "" : String(met), class: `verdict-cell ${met === false ? "is-miss" : ""}` },
-          hasCalls ? el("span", { class: "value", text: pct(row.answer_rate) }) : el("span", { class: "muted", text: phase === "future" ? "–" : "No calls" }),
-          hasCalls ? verdictChip(met, pp(row.gap_pp)) : null),
+          hasCalls ? el("span", { class: "value", text: rateOf(row) }) : el("span", { class: "muted", text: phase === "future" ? "–" : "No calls" }),
+          hasCalls ? verdictChip(met, rateGapOf(row)) : null),
         el("td", { "data-col": "weeks", "data-label": "Weeks at target" },
           row.weeks > 0
             ? el("span", { class: "weeks-met" },
@@ -829,7 +900,9 @@
     const parts = [];
     if (year?.offered > 0 && year.answer_rate != null) {
       const met = metOf(year);
-      parts.push(el("span", { class: `sum ${met ? "sum-good" : "sum-act"}`, text: `${report.year} so far: ${pct(year.answer_rate)} (${met ? "met" : "below target"})` }));
+      // A year that has ended is the whole year; only the current one is "so far" (the site's today, API).
+      const label = yearPhase(report.year) === "current" ? `${report.year} so far` : `The whole of ${report.year}`;
+      parts.push(el("span", { class: `sum ${met ? "sum-good" : "sum-act"}`, text: `${label}: ${rateOf(year)} (${met ? "met" : "below target"})` }));
       const tertialsMet = withCalls.filter((row) => row.met).length;
       parts.push(el("span", { class: "sum sum-plain", text: `${tertialsMet} of ${withCalls.length} tertials at or above ${targetPct(state.target)}` }));
     } else {
@@ -864,7 +937,7 @@
           const met = metOf(row);
           return el("td", { class: `team-rate ${met ? "is-met" : "is-miss"}`, "data-met": String(met) },
             el("span", { class: "sym", "aria-hidden": "true", text: met ? "✓" : "▼" }),
-            ` ${pct(row.answer_rate)}`, el("span", { class: "sr-only", text: met ? " (met)" : " (below target)" }),
+            ` ${rateOf(row)}`, el("span", { class: "sr-only", text: met ? " (met)" : " (below target)" }),
             el("span", { class: "muted", text: ` · ${row.weeks_met}/${row.weeks} weeks` }));
         })))));
   }

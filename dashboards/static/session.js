@@ -2,7 +2,8 @@
  *
  * Plain ES2020, no build step: a classic script, loaded before the page's own script, that defines
  * one global, window.officewellSession: DOM helpers, time-zone formatting and the time-zone note,
- * chart helpers, the API errors, and the login / authorised fetch / logout of a page. The bearer
+ * chart helpers, the API errors, and the login / authorised fetch / logout of a page, with the navigation
+ * to the pages the role may see (the API's `areas`; each link names its area in data-area). The bearer
  * token lives in sessionStorage under the same keys on both pages, so a tab moving between
  * /facilities and /goals (or reloading) stays logged in. The pages compute no server rule (bands,
  * ISO weeks, targets, who may see what): the API sends them.
@@ -186,6 +187,14 @@
 
   // ---------------------------------------------------------------- login / logout
 
+  /** Show the links of the navigation (`nav.topnav a[data-area]`) to the pages the role may see, as the
+   * API's `areas` say, and hide the others; before a login none shows. */
+  function showNav(areas) {
+    for (const link of document.querySelectorAll("nav.topnav a[data-area]")) {
+      link.hidden = !(areas || []).includes(link.dataset.area);
+    }
+  }
+
   /**
    * The login of one page. `state` is the page's state ({token, username, role, generation});
    * `views` the selectors hidden along with the session bar while the login form shows;
@@ -218,6 +227,7 @@
 
     function showLogin(notice) {
       for (const sel of views) $(sel).hidden = true;
+      showNav([]);
       $("#session-bar").hidden = true;
       $("#site-info").hidden = true;
       $("#login-view").hidden = false;
@@ -283,6 +293,12 @@
       sessionStorage.setItem(STORAGE.user, login.username);
       sessionStorage.setItem(STORAGE.role, login.role);
       sessionStorage.setItem(STORAGE.areas, JSON.stringify(login.areas || []));
+      started(login);
+    }
+
+    /** Start the page for a login, with the navigation to the role's pages only. */
+    function started(login) {
+      showNav(login.areas);
       onStart(login);
     }
 
@@ -323,7 +339,7 @@
       const role = sessionStorage.getItem(STORAGE.role);
       const areas = JSON.parse(sessionStorage.getItem(STORAGE.areas) || "null");
       if (Array.isArray(areas)) {
-        onStart({ token, username, role, areas });
+        started({ token, username, role, areas });
         return;
       }
       state.token = token;
@@ -351,7 +367,7 @@
   window.officewellSession = {
     API, STORAGE, ROLE_LABELS, BROWSER_TZ,
     $, el, svg, setAttrs, whenReady,
-    resolveTimeZone, timeIn, zoneLabel, renderSiteTz, showSite,
+    resolveTimeZone, timeIn, zoneLabel, renderSiteTz, showSite, showNav,
     round1, niceStep, hoverReadout, onWidthChange,
     AuthError, HttpError, detailOf,
     create,

@@ -375,3 +375,41 @@ def test_goals_page_shows_the_targets_the_server_is_set_to(goals_stack: GoalsSta
     finally:
         stack.services.targets = GoalTargets()
         context.close()
+
+
+@pytest.mark.browser
+def test_the_goals_page_asks_for_what_it_shows(goals_stack: GoalsStack, browser: Browser) -> None:
+    # Issue 9, item 12: the page fetched every answer group's year (113 KB), every NKI row (116 KB) and the
+    # tertial report's week rows (146 KB) to show the centre's weeks, the centre's NKI and the tertials.
+    stack = goals_stack
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-GB")
+    page = context.new_page()
+    page.clock.set_fixed_time(stack.now)
+    errors = watch(page)
+    responses: list[Any] = []
+    page.on("response", lambda response: responses.append(response) if "/api/v1/goals/" in response.url else None)
+    try:
+        log_in(page, f"{stack.url}/goals", Role.MANAGER)
+        expect(page.locator("body")).to_have_attribute("data-ready", "true")
+        expect(page.locator("#weekly-table tbody tr")).to_have_count(1 + len(TEAMS))
+        sizes = {response.url: len(response.body()) for response in responses}
+        answers = {response.url: response.json() for response in responses}
+        by_path = {url.split("/api/v1/goals/")[1]: body for url, body in answers.items()}
+        weekly = [body for path, body in by_path.items() if path.startswith("answer-rate/weekly")]
+        assert len(weekly) == 2
+        centre, groups = sorted(weekly, key=lambda body: len(body["calendar"]), reverse=True)
+        assert {w["team"] for w in centre["weeks"]} == {"total"}
+        assert len(centre["calendar"]) == WEEKS_SHOWN + 1
+        assert len(groups["calendar"]) == HEAT_WEEKS
+        assert {w["team"] for w in groups["weeks"]} == {"total", *TEAMS}
+        [nki] = [body for path, body in by_path.items() if path.startswith("nki")]
+        assert nki["results"]
+        assert {r["team"] for r in nki["results"]} == {"total"}
+        [report] = [body for path, body in by_path.items() if path.startswith("tertial/")]
+        assert report["weeks"] == []
+        assert report["centre"]
+        assert max(sizes.values()) < 40_000, sizes
+        assert sum(sizes.values()) < 100_000, sizes
+        assert errors == []
+    finally:
+        context.close()

@@ -15,6 +15,7 @@ from api.schemas import TertialNkiPublic, TertialRatePublic, TertialTeamRatePubl
 from models.errors import ModelInputError
 from models.goals import (
     TertialReport,
+    daily_calls,
     iso_week,
     nki_follow_up,
     tertial,
@@ -244,6 +245,24 @@ def test_tertial_report_by_hand() -> None:
     assert "NaN" not in text
 
 
+def test_a_year_without_calls_or_surveys_is_an_empty_report() -> None:
+    # Issue 9, item 2: the Goals page asks for the current year first, which may have no calls yet.
+    no_calls = calls(("2026-03-02T07:00Z", "team-1", 100, 96)).iloc[0:0]
+    no_survey = nki(("2026-03-01", "2026-03-31", None, "treatment", 4.4, 10)).iloc[0:0]
+    report = tertial_report(no_calls, no_survey, 2027)
+    assert report.centre["tertial"].tolist() == ["2027-T1", "2027-T2", "2027-T3"]
+    assert report.centre[["offered", "answered", "weeks", "weeks_met"]].to_numpy().tolist() == [[0, 0, 0, 0]] * 3
+    assert report.centre["met"].isna().all()
+    assert report.teams.empty
+    assert report.weeks.empty
+    assert report.nki.empty
+    assert report.notes == ("no calls offered in 2027-T1, 2027-T2, 2027-T3",)
+    assert "NaN" not in report_json(report)
+    # Calls of another year do not make this one less empty.
+    other = tertial_report(calls(("2026-03-02T07:00Z", "team-1", 100, 96)), no_survey, 2027)
+    assert other.centre["offered"].tolist() == [0, 0, 0]
+
+
 # ----- a generated centre --------------------------------------------------------------------
 
 
@@ -278,3 +297,18 @@ def test_tertial_report_on_the_generated_centre(centre: Centre) -> None:
     assert centre_nki["score"].between(3.5, 4.8).all()
     assert centre_nki.loc[("2025-T1", "treatment"), "responses"] > 500
     report_json(report)
+
+
+def test_calls_per_day_give_the_same_figures_as_the_intervals(centre: Centre) -> None:
+    # The API keeps the calls per local day and team (issue 9, item 12): every figure must stay the same.
+    daily = daily_calls(centre.calls)
+    assert len(daily) < len(centre.calls) / 10
+    assert int(daily["offered"].sum()) == int(centre.calls["offered"].sum())
+    pd.testing.assert_frame_equal(weekly_answer_rate(daily), weekly_answer_rate(centre.calls))
+    by_days, by_intervals = tertial_report(daily, centre.nki, 2025), tertial_report(centre.calls, centre.nki, 2025)
+    for part in ("centre", "teams", "weeks", "nki"):
+        pd.testing.assert_frame_equal(getattr(by_days, part), getattr(by_intervals, part), check_dtype=False)
+    # Across the change to summer time: 30 March 2025 has 23 hours, and its calls stay on that day.
+    spring = calls(("2025-03-29T23:30Z", "team-1", 4, 4), ("2025-03-30T21:45Z", "team-1", 6, 5))  # 00:30, 23:45
+    assert daily_calls(spring)["interval_start"].tolist() == [pd.Timestamp("2025-03-29T23:00Z")]
+    assert daily_calls(spring)[["offered", "answered"]].to_numpy().tolist() == [[10, 9]]

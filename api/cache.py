@@ -1,0 +1,203 @@
+"""What the API keeps between requests: figures that change slowly, so that a page's calls stay fast.
+
+- `Refreshed`: a value computed from the stores that may be a little old (sensor health's 7-day CO2
+  baseline, its 2-hour flat lines). Computed on first use, kept for its time to live; after that the
+  next caller still gets the kept value while one background thread computes the new one.
+- `GoalFigures`: the goal routes' calls per local day and team (per year), their NKI rows and their
+  answers, kept until the records store's newest import batch changes: they change only when a file
+  is imported, which another process may do.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from datetime import date, datetime, time, timedelta
+from typing import Generic, TypeVar
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from models.goals import daily_calls
+from records.store import RecordsStore
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+class Refreshed(Generic[T]):
+    """A value of `compute(now)` kept for `ttl`; older (up to `stale_for`), it is served while refreshed behind.
+
+    One computation runs at a time: a caller that finds none kept waits for the one under way (the
+    warm-up's, say) rather than starting its own.
+    """
+
+    def __init__(self, compute: Callable[[datetime], T], ttl: timedelta, stale_for: timedelta, name: str) -> None:
+        """Compute with `compute`; keep for `ttl`; serve up to `stale_for` old while a refresh runs."""
+        self._compute = compute
+        self._ttl = ttl
+        self._stale_for = stale_for
+        self._name = name
+        self._changed = threading.Condition()
+        self._value: tuple[datetime, T] | None = None
+        self._computing = False
+        self._thread: threading.Thread | None = None
+
+    def get(self, now: datetime) -> T:
+        """The value as of `now`, or at most `stale_for` older while a newer one is computed."""
+        with self._changed:
+            while True:
+                kept = self._value
+                age = None if kept is None else now - kept[0]
+                if kept is not None and age is not None and timedelta(0) <= age <= self._ttl:
+                    return kept[1]
+                if kept is not None and age is not None and timedelta(0) <= age <= self._stale_for:
+                    self._start(now)
+                    return kept[1]
+                if not self._computing:
+                    # Nothing kept (or far too old, or the clock went back): compute now, in this request.
+                    self._computing = True
+                    break
+                self._changed.wait()
+        return self._run(now, background=False)  # type: ignore[return-value]
+
+    def join(self, timeout_s: float) -> None:
+        """Wait for a background computation under way (before the stores it reads are closed)."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout_s)
+
+    def _start(self, now: datetime) -> None:
+        """Start one background computation (the caller holds the lock)."""
+        if not self._computing:
+            self._computing = True
+            self._thread = threading.Thread(
+                target=self._run, args=(now, True), name=f"refresh-{self._name}", daemon=True
+            )
+            self._thread.start()
+
+    def _run(self, now: datetime, background: bool) -> T | None:
+        value: T | None = None
+        try:
+            value = self._compute(now)
+        except Exception:
+            if not background:
+                raise
+            # A background refresh must not die silently, nor take the kept value along.
+            log.exception("refreshing %s failed; the previous value is kept", self._name)
+        finally:
+            with self._changed:
+                if value is not None:
+                    self._value = (now, value)
+                self._computing = False
+                self._changed.notify_all()
+        return value
+
+
+class GoalFigures:
+    """The goal routes' inputs and answers, valid until the records store's newest import batch changes."""
+
+    def __init__(self, max_answers: int = 64) -> None:
+        """Keep at most `max_answers` answers (the most recently used)."""
+        self._lock = threading.Lock()  # guards the dicts
+        self._loading = threading.Lock()  # one read of the records store at a time: parallel calls share it
+        self._stamp: int | None = None
+        self._years: dict[tuple[str, int], pd.DataFrame] = {}
+        self._nki: pd.DataFrame | None = None
+        self._answers: OrderedDict[Hashable, object] = OrderedDict()
+        self._max_answers = max_answers
+
+    def answer(self, records: RecordsStore, key: Hashable, compute: Callable[[], T]) -> T:
+        """The answer kept under `key` since the last import, else `compute()`'s (kept)."""
+        stamp = self._check(records)
+        with self._lock:
+            if (stamp, key) in self._answers:
+                self._answers.move_to_end((stamp, key))
+                kept: T = self._answers[(stamp, key)]  # type: ignore[assignment]
+                return kept
+        value = compute()
+        with self._lock:
+            if stamp == self._stamp:  # not if a file came in meanwhile: the answer may predate it
+                self._answers[(stamp, key)] = value
+                while len(self._answers) > self._max_answers:
+                    self._answers.popitem(last=False)
+        return value
+
+    def calls(self, records: RecordsStore, tz: str, first: date, last: date) -> pd.DataFrame:
+        """The calls of local days first..last, summed per day and team (models.goals.daily_calls)."""
+        stamp = self._check(records)
+        years = [self._year(records, stamp, tz, year) for year in range(first.year, last.year + 1)]
+        frame = pd.concat(years, ignore_index=True) if len(years) > 1 else years[0]
+        zone = ZoneInfo(tz)
+        lo = pd.Timestamp(datetime.combine(first, time(), zone))
+        hi = pd.Timestamp(datetime.combine(last + timedelta(days=1), time(), zone))
+        return frame[(frame["interval_start"] >= lo) & (frame["interval_start"] < hi)].reset_index(drop=True)
+
+    def nki(self, records: RecordsStore) -> pd.DataFrame:
+        """Every NKI row of the records store."""
+        stamp = self._check(records)
+        with self._loading:
+            with self._lock:
+                if self._nki is not None and stamp == self._stamp:
+                    return self._nki
+            frame = records.nki_frame()
+            with self._lock:
+                if stamp == self._stamp:
+                    self._nki = frame
+            return frame
+
+    def _year(self, records: RecordsStore, stamp: int | None, tz: str, year: int) -> pd.DataFrame:
+        # One year of intervals at a time: some 400 000 rows for a dozen teams, summed to a few thousand.
+        with self._loading:
+            with self._lock:
+                if (tz, year) in self._years and stamp == self._stamp:
+                    return self._years[(tz, year)]
+            zone = ZoneInfo(tz)
+            start = datetime.combine(date(year, 1, 1), time(), zone)
+            stop = datetime.combine(date(year + 1, 1, 1), time(), zone)
+            frame = daily_calls(records.calls_frame(start, stop), tz)
+            with self._lock:
+                if stamp == self._stamp:
+                    self._years[(tz, year)] = frame
+            return frame
+
+    def _check(self, records: RecordsStore) -> int | None:
+        """The newest import's id; everything kept is forgotten when a file came in since (here or elsewhere)."""
+        stamp = records.newest_import()
+        with self._lock:
+            if stamp != self._stamp:
+                self._stamp = stamp
+                self._years.clear()
+                self._nki = None
+                self._answers.clear()
+        return stamp
+
+
+class Caches:
+    """Everything the API keeps between requests, held by its Services."""
+
+    def __init__(self) -> None:
+        """Start empty."""
+        self.goals = GoalFigures()
+        self._refreshed: dict[str, Refreshed[object]] = {}
+        self._lock = threading.Lock()
+
+    def join(self, timeout_s: float) -> None:
+        """Wait for the background refreshes under way, each up to `timeout_s`."""
+        with self._lock:
+            values = list(self._refreshed.values())
+        for value in values:
+            value.join(timeout_s)
+
+    def refreshed(
+        self, name: str, compute: Callable[[datetime], T], ttl: timedelta, stale_for: timedelta
+    ) -> Refreshed[T]:
+        """The Refreshed value called `name`, made with these arguments on first use."""
+        with self._lock:
+            if name not in self._refreshed:
+                self._refreshed[name] = Refreshed(compute, ttl, stale_for, name)
+            found: Refreshed[T] = self._refreshed[name]  # type: ignore[assignment]
+            return found
