@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     from models.erlang import answer_rate, answer_rate_table, erlang_a, erlang_b, erlang_c
     from models.goals import iso_week, nki_follow_up, tertial, tertial_bounds, tertial_report, weekly_answer_rate
     from models.holidays import easter_sunday, holidays_between, opening_days, swedish_holidays
-    from models.readings import occupied_mask, window_stats
+    from models.occupancy import OccupiedHours
+    from models.readings import window_stats
     from models.staffing import (
         TRAINING_DAYS,
         TRAINING_START,
@@ -62,7 +63,8 @@ __getattr__, _, _ = lazy_loader.attach(
         "erlang": ["answer_rate", "answer_rate_table", "erlang_a", "erlang_b", "erlang_c"],
         "goals": ["iso_week", "nki_follow_up", "tertial", "tertial_bounds", "tertial_report", "weekly_answer_rate"],
         "holidays": ["easter_sunday", "holidays_between", "opening_days", "swedish_holidays"],
-        "readings": ["occupied_mask", "window_stats"],
+        "occupancy": ["OccupiedHours"],
+        "readings": ["window_stats"],
         "staffing": [
             "TRAINING_DAYS",
             "TRAINING_START",
@@ -83,6 +85,7 @@ __all__ = [
     "TRAINING_START",
     "ModelInputError",
     "ModelsError",
+    "OccupiedHours",
     "absence_days",
     "absence_rates",
     "answer_rate",
@@ -99,7 +102,6 @@ __all__ = [
     "interval_offsets",
     "iso_week",
     "nki_follow_up",
-    "occupied_mask",
     "opening_days",
     "opening_intervals",
     "period_starts",

@@ -21,16 +21,14 @@ Per zone and period:
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
 from models.errors import ModelInputError
-from models.holidays import WEEKDAYS, holidays_between
+from models.occupancy import OccupiedHours
 from sensors.quantities import QUANTITIES, Band
 
 Period = Literal["week", "day"]
@@ -49,39 +47,6 @@ EXPOSURE_COLUMNS = [
     "status",
 ]
 MIN_COMPLETENESS = 0.5  # below half of the occupied hours a week (or day) is missing, not judged
-
-
-@dataclass(frozen=True)
-class OccupiedHours:
-    """When the site is occupied: local working hours on working ISO weekdays, holidays closed."""
-
-    tz: ZoneInfo
-    start: time = time(8, 0)
-    end: time = time(17, 0)
-    weekdays: frozenset[int] = frozenset(WEEKDAYS)
-    closed: frozenset[date] = field(default=frozenset())  # extra closed days beyond the Swedish holidays
-
-    def occupied(self, starts: pd.Series) -> np.ndarray:
-        """Which windows (by their UTC start) lie in occupied hours."""
-        local = pd.DatetimeIndex(starts).tz_convert(self.tz)
-        clock = local.hour * 60 + local.minute
-        in_hours = (clock >= self.start.hour * 60 + self.start.minute) & (clock < self.end.hour * 60 + self.end.minute)
-        days = local.normalize().tz_localize(None)
-        working = np.isin(local.day_of_week + 1, list(self.weekdays))
-        if len(days):
-            closed = self._closed(days.min().date(), days.max().date())
-            working &= ~days.isin(pd.DatetimeIndex(sorted(closed))) if closed else True
-        return np.asarray(in_hours & working, dtype=bool)
-
-    def windows(self, start: datetime, stop: datetime, width: timedelta) -> pd.DatetimeIndex:
-        """Every occupied window start (UTC, epoch-aligned like the stores' windows) in [start, stop)."""
-        step = pd.Timedelta(width)
-        first = pd.Timestamp(start).tz_convert("UTC").ceil(step)
-        grid = pd.date_range(first, pd.Timestamp(stop).tz_convert("UTC"), freq=step, inclusive="left")
-        return grid[self.occupied(pd.Series(grid))]
-
-    def _closed(self, first: date, last: date) -> set[date]:
-        return set(holidays_between(first, last)) | {d for d in self.closed if first <= d <= last}
 
 
 def exposure(
@@ -113,7 +78,7 @@ def exposure(
     data = windows[windows["count"] > 0]
     data = data[(data["ts"] >= pd.Timestamp(start)) & (data["ts"] < pd.Timestamp(stop))]
     data = data[data["zone"].isin(list(zones))]
-    data = data[hours.occupied(data["ts"])] if len(data) else data
+    data = data[hours.at(data["ts"]).to_numpy()] if len(data) else data
     local = pd.DatetimeIndex(data["ts"]).tz_convert(hours.tz)
     frame = pd.DataFrame(
         {

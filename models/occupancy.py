@@ -83,6 +83,13 @@ class OccupiedHours:
         overlap[found] = opens[index[found]] < begin[found] + pd.Timedelta(width).value
         return pd.Series(overlap, index=starts.index)
 
+    def windows(self, start: datetime, stop: datetime, width: timedelta) -> pd.DatetimeIndex:
+        """Every window start (UTC, epoch-aligned like the stores' windows) in [start, stop) inside occupied hours."""
+        step = pd.Timedelta(width)
+        first = pd.Timestamp(start).tz_convert("UTC").ceil(step)
+        grid = pd.date_range(first, pd.Timestamp(stop).tz_convert("UTC"), freq=step, inclusive="left")
+        return grid[self.at(pd.Series(grid)).to_numpy()]
+
     def _holidays(self, first: date, last: date) -> set[date]:
         if not self.holidays_closed:
             return set()

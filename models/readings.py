@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import numpy as np
 import pandas as pd
 
 STAT_COLUMNS = ["ts", "zone", "mean", "min", "max", "count"]
 PERCENTILE_SCALE = "percentiles lie between 0 and 100, exclusive, on one 0–100 scale: 0.5, 50, 95, 99.9"
-
-
-def occupied_mask(ts: pd.Series, tz: ZoneInfo, start: time, end: time, days: Sequence[int]) -> pd.Series:
-    """True for instants inside working hours: local time in [start, end) on ISO weekdays `days`."""
-    local = ts.dt.tz_convert(tz)
-    clock = local.dt.hour * 60 + local.dt.minute
-    in_hours = (clock >= start.hour * 60 + start.minute) & (clock < end.hour * 60 + end.minute)
-    return in_hours & (local.dt.day_of_week + 1).isin(list(days))
 
 
 def percentile_name(p: float) -> str:

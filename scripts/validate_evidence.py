@@ -38,8 +38,9 @@ sys.path.insert(0, str(ROOT))
 
 from models.associations import associations, team_week_panel  # noqa: E402
 from models.evidence import parse_evidence  # noqa: E402
-from models.exposure import OccupiedHours, exposure  # noqa: E402
+from models.exposure import exposure  # noqa: E402
 from models.holidays import holidays_between, opening_days  # noqa: E402
+from models.occupancy import OccupiedHours  # noqa: E402
 from officewell.runners.analyze import _rank  # noqa: E402
 from sensors.site import Site, load_site  # noqa: E402
 from synthetic.centre import GeneratorConfig, PlantedEffects, generate_centre  # noqa: E402
@@ -108,7 +109,7 @@ def run_seed(job: tuple[int, int, float, float]) -> list[SeedResult]:
     evidence = parse_evidence(tomllib.loads((ROOT / "models" / "data" / "evidence.toml").read_text()))
     tz = site.site.tz
     hours = site.site.working_hours
-    occupied = OccupiedHours(tz, hours.start, hours.end, frozenset(hours.days))
+    occupied = OccupiedHours(tz, hours.start, hours.end, tuple(hours.days))
     start = pd.Timestamp(START).tz_localize(tz).to_pydatetime()
     stop = pd.Timestamp(END + timedelta(days=1)).tz_localize(tz).to_pydatetime()
     team_zone = {team: zone.id for zone in site.zones for team in zone.teams}

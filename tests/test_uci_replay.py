@@ -16,7 +16,7 @@ from gateway.outbox import Outbox
 from gateway.pipeline import Pipeline
 from gateway.service import Gateway, GatewayOptions
 from gateway.stores import SQLiteReadingStore
-from models.readings import occupied_mask
+from models.occupancy import OccupiedHours
 from sensors.site import load_site
 from tests.conftest import ROOT, UCI_DIR
 from tests.support.uci import COLUMNS, load_uci, native_messages, whole_weeks_to
@@ -96,7 +96,7 @@ def test_replayed_office_data_matches_the_file(mosquitto, tmp_path):
     # Occupied hours only (the site's 08:00-17:00 on weekdays, Belgian time), with the 95th percentile.
     shifted_ts = data["ts"] + shift
     hours = site.site.working_hours
-    in_hours = occupied_mask(shifted_ts, site.site.tz, hours.start, hours.end, hours.days)
+    in_hours = OccupiedHours(site.site.tz, hours.start, hours.end, tuple(hours.days)).at(shifted_ts)
     body = client.get(
         "/api/v1/readings",
         headers=headers,

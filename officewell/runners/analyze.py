@@ -23,8 +23,9 @@ from models.actions import ActionSpec, effects_from_associations, parse_catalogu
 from models.associations import Association, team_week_panel
 from models.associations import associations as fit_associations
 from models.evidence import QuantityEvidence, parse_evidence
-from models.exposure import OccupiedHours, exposure
+from models.exposure import exposure
 from models.holidays import opening_days
+from models.occupancy import OccupiedHours
 from officewell.errors import OfficewellError
 from records.store import RecordsStore
 from sensors.quantities import QUANTITIES
@@ -161,7 +162,7 @@ def run_analysis(
     """Exposure per zone and week, the team-week panel, and every association, for the period."""
     tz = site.site.tz
     hours = site.site.working_hours
-    occupied = OccupiedHours(tz, hours.start, hours.end, frozenset(hours.days))
+    occupied = OccupiedHours(tz, hours.start, hours.end, tuple(hours.days))
     start = datetime.combine(period.start, time(), tz)
     stop = datetime.combine(period.end + timedelta(days=1), time(), tz)
     # Windows the working day divides into: an hour, or a quarter for hours like 08:30–16:30.

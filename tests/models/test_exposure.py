@@ -11,8 +11,9 @@ import pytest
 
 from gateway.stores import MemoryReadingStore
 from models.errors import ModelInputError
-from models.exposure import OccupiedHours, exposure
+from models.exposure import exposure
 from models.holidays import holidays_between
+from models.occupancy import OccupiedHours
 from sensors.quantities import QUANTITIES
 from sensors.site import Site
 from synthetic.office import OfficeSimulator
@@ -37,7 +38,7 @@ def filled(example_site: Site) -> MemoryReadingStore:
 
 def hours_of(site: Site) -> OccupiedHours:
     wh = site.site.working_hours
-    return OccupiedHours(site.site.tz, wh.start, wh.end, frozenset(wh.days))
+    return OccupiedHours(site.site.tz, wh.start, wh.end, tuple(wh.days))
 
 
 def pandas_exposure(raw: pd.DataFrame, site: Site, quantity: str) -> pd.DataFrame:

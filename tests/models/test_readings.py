@@ -4,14 +4,15 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pytest
 
-from models.readings import occupied_mask, percentile_name, window_stats
+from models.occupancy import OccupiedHours
+from models.readings import percentile_name, window_stats
 from tests.conftest import UCI_DIR
 from tests.support.uci import load_uci
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
-def test_occupied_mask_uses_local_working_hours_and_days():
+def test_occupied_hours_use_local_working_hours_and_days():
     ts = pd.Series(
         pd.to_datetime(
             [
@@ -25,7 +26,7 @@ def test_occupied_mask_uses_local_working_hours_and_days():
             utc=True,
         )
     )
-    mask = occupied_mask(ts, STOCKHOLM, time(8), time(17), (1, 2, 3, 4, 5))
+    mask = OccupiedHours(STOCKHOLM, time(8), time(17), (1, 2, 3, 4, 5), holidays_closed=False).at(ts)
     assert mask.tolist() == [False, True, True, False, False, True]
 
 
@@ -71,7 +72,8 @@ def test_window_percentiles_1_and_half_are_low_percentiles_not_the_maximum():
 def test_uci_office_occupancy_is_mostly_in_working_hours():
     # The real office's own occupancy label against a 08:00-18:00 weekday filter in Belgian time.
     data = load_uci(UCI_DIR)
-    mask = occupied_mask(data["ts"], ZoneInfo("Europe/Brussels"), time(8), time(18), (1, 2, 3, 4, 5))
+    brussels = OccupiedHours(ZoneInfo("Europe/Brussels"), time(8), time(18), (1, 2, 3, 4, 5), holidays_closed=False)
+    mask = brussels.at(data["ts"])
     occupied_in_hours = data.loc[mask, "occupied"].mean()
     occupied_outside = data.loc[~mask, "occupied"].mean()
     assert occupied_in_hours > 0.5
