@@ -6,6 +6,8 @@
 - `GoalFigures`: the goal routes' calls per local day and team (per year), their NKI rows and their
   answers, kept until the records store's newest import batch changes: they change only when a file
   is imported, which another process may do.
+- `AnalysisFigures`: the analysis (models.analysis) of each period asked for: recomputed when a file
+  was imported since; after `ttl` (new readings) served as it is while one is recomputed behind.
 """
 
 from __future__ import annotations
@@ -15,13 +17,16 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from datetime import date, datetime, time, timedelta
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 
 from models.goals import daily_calls
 from records.store import RecordsStore
+
+if TYPE_CHECKING:  # the analysis loads with the first evidence request, not with the API
+    from models.analysis import Analysis, Period
 
 log = logging.getLogger(__name__)
 
@@ -176,12 +181,89 @@ class GoalFigures:
         return stamp
 
 
+class AnalysisFigures:
+    """Each period's analysis with the time it was computed: one computation at a time, the last few kept.
+
+    A file imported since (the records store's newest import changed) makes a kept analysis useless:
+    the next caller computes a new one and waits for it. One merely older than `ttl` (readings came in
+    since) is served while a background thread computes its successor.
+    """
+
+    def __init__(self, ttl: timedelta = timedelta(hours=6), max_periods: int = 4) -> None:
+        """Keep at most `max_periods` analyses, each fresh for `ttl`."""
+        self._ttl = ttl
+        self._max = max_periods
+        self._lock = threading.Lock()  # guards the dict
+        self._computing = threading.Lock()  # analyses are heavy: one at a time, and never twice the same
+        self._kept: OrderedDict[Period, tuple[int | None, datetime, Analysis]] = OrderedDict()
+        self._thread: threading.Thread | None = None
+
+    def get(
+        self, records: RecordsStore, period: Period, compute: Callable[[Period], Analysis], now: datetime
+    ) -> tuple[datetime, Analysis]:
+        """The analysis of `period` and when it was computed (computing it if none since the last import)."""
+        stamp = records.newest_import()
+        kept = self._fresh(period, stamp)
+        if kept is not None:
+            if now - kept[0] > self._ttl:
+                self._refresh_behind(records, period, compute, now)
+            return kept
+        with self._computing:
+            kept = self._fresh(period, stamp)  # another caller may have computed it meanwhile
+            if kept is not None:
+                return kept
+            return self._compute(stamp, period, compute, now)
+
+    def join(self, timeout_s: float) -> None:
+        """Wait for a background computation under way."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout_s)
+
+    def _fresh(self, period: Period, stamp: int | None) -> tuple[datetime, Analysis] | None:
+        with self._lock:
+            kept = self._kept.get(period)
+            if kept is None or kept[0] != stamp:
+                return None
+            self._kept.move_to_end(period)
+            return kept[1], kept[2]
+
+    def _compute(
+        self, stamp: int | None, period: Period, compute: Callable[[Period], Analysis], now: datetime
+    ) -> tuple[datetime, Analysis]:
+        analysis = compute(period)
+        with self._lock:
+            self._kept[period] = (stamp, now, analysis)
+            self._kept.move_to_end(period)
+            while len(self._kept) > self._max:
+                self._kept.popitem(last=False)
+        return now, analysis
+
+    def _refresh_behind(
+        self, records: RecordsStore, period: Period, compute: Callable[[Period], Analysis], now: datetime
+    ) -> None:
+        if not self._computing.acquire(blocking=False):
+            return  # one is under way already
+
+        def run() -> None:
+            try:
+                self._compute(records.newest_import(), period, compute, now)
+            except Exception:
+                log.exception("refreshing the analysis of %s failed; the previous one is kept", period)
+            finally:
+                self._computing.release()
+
+        self._thread = threading.Thread(target=run, name="refresh-analysis", daemon=True)
+        self._thread.start()
+
+
 class Caches:
     """Everything the API keeps between requests, held by its Services."""
 
     def __init__(self) -> None:
         """Start empty."""
         self.goals = GoalFigures()
+        self.analyses = AnalysisFigures()
         self._refreshed: dict[str, Refreshed[object]] = {}
         self._lock = threading.Lock()
 
@@ -191,6 +273,7 @@ class Caches:
             values = list(self._refreshed.values())
         for value in values:
             value.join(timeout_s)
+        self.analyses.join(timeout_s)
 
     def refreshed(
         self, name: str, compute: Callable[[datetime], T], ttl: timedelta, stale_for: timedelta

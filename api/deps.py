@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
@@ -22,6 +22,9 @@ from models.targets import GoalTargets
 from records.store import RecordsStore
 from sensors.site import Site
 
+if TYPE_CHECKING:
+    from models.analysis import Analysis, Period
+
 
 def utc_now() -> datetime:
     """The real time, timezone-aware: the default clock of the API."""
@@ -33,7 +36,8 @@ class Services:
     """Everything the API reads from, built once by the entry point.
 
     `now` is the API's clock (tests pin it); `targets` the goals from the settings; `caches` what the API
-    keeps between requests (api/cache.py).
+    keeps between requests (api/cache.py); `analyse` runs the analysis of a period (models.analysis),
+    reading the stores: the entry point builds it, with the evidence and action catalogue it loaded.
     """
 
     site: Site
@@ -49,6 +53,7 @@ class Services:
     targets: GoalTargets = field(default_factory=GoalTargets)
     now: Callable[[], datetime] = field(default=utc_now)
     caches: Caches = field(default_factory=Caches)
+    analyse: Callable[[Period], Analysis] | None = None
 
     def today(self) -> date:
         """Today's date at the site (its local time), by the API's clock."""
@@ -149,3 +154,4 @@ def records_of(services: ServicesDep) -> RecordsStore:
 
 
 RecordsDep = Annotated[RecordsStore, Depends(records_of)]
+EvidenceReader = Annotated[Principal, Depends(require(*ACCESS[Area.EVIDENCE]))]

@@ -31,6 +31,8 @@ class Area(StrEnum):
     ENVIRONMENT = "environment"  # rooms, not people: zones, quantities, readings
     GATEWAY = "gateway"  # dead letters and sensor health
     GOALS = "goals"  # answer rates and NKI per answer group: operations data, not personal data
+    EVIDENCE = "evidence"  # associations, exposure, actions, follow-up: pooled over the centre
+    TEAM_ABSENCE = "team_absence"  # sick leave of one answer group (three people): health data (standards.md)
 
 
 # Who may see what (admin sees everything). The routes' dependencies and the pages both read this table.
@@ -39,6 +41,8 @@ ACCESS: Mapping[Area, frozenset[Role]] = MappingProxyType(
         Area.ENVIRONMENT: frozenset({Role.FACILITIES, Role.HR, Role.MANAGER}),
         Area.GATEWAY: frozenset({Role.FACILITIES}),
         Area.GOALS: frozenset({Role.MANAGER, Role.HR}),
+        Area.EVIDENCE: frozenset({Role.FACILITIES, Role.HR, Role.MANAGER}),
+        Area.TEAM_ABSENCE: frozenset({Role.HR}),
     }
 )
 
@@ -46,6 +50,11 @@ ACCESS: Mapping[Area, frozenset[Role]] = MappingProxyType(
 def areas_of(role: Role) -> list[Area]:
     """The areas a role may see, in the table's order."""
     return [area for area, roles in ACCESS.items() if role is Role.ADMIN or role in roles]
+
+
+def may_see(role: Role, area: Area) -> bool:
+    """Whether the role may see the area (admin sees everything)."""
+    return role is Role.ADMIN or role in ACCESS[area]
 
 
 @dataclass(frozen=True)

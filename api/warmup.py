@@ -1,8 +1,9 @@
 """Fill what the pages ask for first, in the background, when the API starts: so the first visit is fast too.
 
-Sensor health's slow parts (a week of CO2, two hours of everything), and the goal figures the Goals
+Sensor health's slow parts (a week of CO2, two hours of everything), the goal figures the Goals
 page opens with (the centre's last 53 weeks, its NKI, this year's and last year's tertial reports, and
-beneath them the calls per day and team of both years) are computed once; requests that come
+beneath them the calls per day and team of both years), and last, the slowest, the analysis of the
+last two years that the evidence routes serve by default, are computed once; requests that come
 meanwhile wait for them rather than computing them again. Best effort: a failure is logged, and the
 first request computes what is missing. The app waits for it (and for refreshes under way) as it stops,
 before the stores are closed.
@@ -37,6 +38,10 @@ def warm(services: Services) -> None:
             nki_figures(services, records, TOTAL)
             for year in (today.year, today.year - 1):
                 tertial_figures(services, records, year, with_weeks=False)
+            if services.analyse is not None:  # the evidence routes' default period: the last two years
+                from models.analysis import default_period
+
+                services.caches.analyses.get(records, default_period(today, None, None), services.analyse, now)
     except Exception:  # best effort: the first request computes what is missing
         log.exception("warming the API's caches failed")
 

@@ -16,11 +16,18 @@ so a quantity that merely follows the season cannot look like a cause) and **tea
 (stable differences between the groups). What remains to identify an effect is a zone's environment
 moving over time differently from the others'. Counts are Poisson, or negative binomial (NB2) where the
 Pearson dispersion shows overdispersion (its α from Cameron and Trivedi's auxiliary regression); the
-answer rate is a binomial GLM. Standard errors are clustered by team: a team's weeks are not independent
-(a vacancy, a trainee, a long illness last for months), and ignoring that makes noise look like a
-finding. Weeks and teams without a single event carry no information under fixed effects and
-are left out (n counts what remains). p-values are Benjamini–Hochberg adjusted over everything tested.
-Local estimates are combined with the research priors (models.evidence) where one exists.
+answer rate is a binomial GLM. A team's weeks are not independent (a vacancy, a trainee, a long illness
+last for months) and there are only a dozen teams, so model-based and cluster-robust errors both claim
+too much: p-values and standard errors are calibrated against zone shuffles (see `_calibrated`). Weeks
+and teams without a single event carry no information under fixed effects and are left out (n counts
+what remains). p-values are Benjamini–Hochberg adjusted over everything tested. Local estimates are
+combined with the research priors (models.evidence) where one exists.
+
+**Quantities that move together.** One model per quantity cannot tell CO₂ from sound where both rise
+with the number of people in a room. So the variation left after team and week effects is compared
+between quantities: an association whose quantity moves with another (|r| ≥ MOVES_WITH) that goes with
+the same outcome more clearly is marked (`moves_with`), and the site's data alone no longer make it
+"high" confidence — it may be the other quantity's association.
 """
 
 from __future__ import annotations
@@ -39,7 +46,7 @@ from statsmodels.stats.multitest import multipletests
 from models.absence import absence_days, short_term_spells
 from models.errors import ModelInputError
 from models.evidence import Combined, Estimate, QuantityEvidence, combine, confidence
-from models.glm import Family, GlmFit, fit_glm
+from models.glm import Family, GlmFit, fit_glm, single_threaded_blas
 from models.staffing import available_agents_daily
 
 Outcome = Literal["short_term_sick_spells", "short_term_sick_days", "answer_rate"]
@@ -58,6 +65,7 @@ PANEL_COLUMNS = [
 ]
 OVERDISPERSED = 1.5  # Pearson χ²/df above this: negative binomial instead of Poisson
 PERMUTATIONS = 999  # zone shuffles behind each p-value: the smallest possible is 0.001
+MOVES_WITH = 0.5  # |r| of two quantities' variation after team and week effects: too close to tell apart
 MIN_EVENTS = 10  # fewer events (or fewer than MIN_TEAMS teams, MIN_WEEKS weeks) give no estimate, in words
 
 
@@ -92,6 +100,9 @@ class Association:
     team_weeks: int  # team-weeks in the period
     evidence: QuantityEvidence
     combined: Combined | None = field(default=None)
+    # Quantities whose variation moves with this one's (r after team and week effects) and that go with
+    # the same outcome and lag more clearly: this association may be theirs.
+    moves_with: tuple[tuple[str, float], ...] = field(default=())
 
     @property
     def measure(self) -> str:
@@ -99,8 +110,18 @@ class Association:
         return "odds ratio" if self.outcome == "answer_rate" else "rate ratio"
 
     def confidence(self) -> tuple[str, str]:
-        """The confidence word and the sentence behind it (models.evidence.confidence)."""
-        return confidence(self.fit.estimate, self.p_adjusted, self.combined)
+        """The confidence word and the sentence behind it (models.evidence.confidence; see `moves_with`)."""
+        word, sentence = confidence(self.fit.estimate, self.p_adjusted, self.combined)
+        if not self.moves_with:
+            return word, sentence
+        other, r = self.moves_with[0]
+        caution = (
+            f"It moves with {other} in these zones (r = {r:.2f} after team and week effects), which goes with this "
+            f"outcome more clearly: it may be {other}'s association, not this quantity's."
+        )
+        if word == "high":
+            return "low", caution
+        return word, f"{sentence} {caution}"
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's association object (contracts §7) with the data behind it."""
@@ -131,6 +152,7 @@ class Association:
             "prior": None if prior is None else prior.to_dict(),
             "combined": None if self.combined is None else self.combined.estimate.to_dict(),
             "local_weight": None if self.combined is None else round(self.combined.local_weight, 3),
+            "moves_with": [{"quantity": q, "r": round(r, 3)} for q, r in self.moves_with],
             "confidence": word,
             "statement": sentence,
         }
@@ -234,15 +256,31 @@ def associations(
     needed = [c for c in ("zone", "week_start", "quantity", "mean", "status") if c not in exposure.columns]
     if needed:
         raise ModelInputError(f"exposure lacks columns {needed}")
+    with single_threaded_blas():
+        return _associations(panel, exposure, team_zone, evidence, outcomes, lags, permutations, seed)
+
+
+def _associations(
+    panel: pd.DataFrame,
+    exposure: pd.DataFrame,
+    team_zone: Mapping[str, str],
+    evidence: Mapping[str, QuantityEvidence],
+    outcomes: Sequence[Outcome],
+    lags: Sequence[int],
+    permutations: int,
+    seed: int,
+) -> list[Association]:
     base = panel[panel["team"].isin(list(team_zone))].assign(zone=lambda f: f["team"].map(team_zone))
     zones = sorted(set(base["zone"]))
     shuffles = _zone_shuffles(len(zones), permutations, seed)
     results: list[Association] = []
+    grids: dict[str, pd.DataFrame] = {}
     for quantity in sorted(set(exposure["quantity"]) & set(evidence)):
         spec = evidence[quantity]
         ok = exposure[(exposure["quantity"] == quantity) & (exposure["status"] == "ok")]
         grid = ok.pivot_table(index="week_start", columns="zone", values="mean", aggfunc="mean")
         grid = grid.reindex(columns=zones) / spec.unit_change
+        grids[quantity] = grid
         for lag in lags:
             lagged = grid.copy()
             lagged.index = lagged.index + pd.Timedelta(weeks=lag)
@@ -262,7 +300,65 @@ def associations(
                         evidence=spec,
                     )
                 )
-    return _adjusted(results)
+    return _moving_together(_adjusted(results), within_correlations(grids))
+
+
+def within_correlations(grids: Mapping[str, pd.DataFrame]) -> dict[tuple[str, str], float]:
+    """Per pair of quantities, the correlation of their week × zone exposure after zone and week means are removed.
+
+    That is the variation the models identify an effect from (team and week fixed effects); pairs with
+    fewer than 20 common cells are left out.
+    """
+    within = {q: _two_way_residual(g) for q, g in grids.items()}
+    out: dict[tuple[str, str], float] = {}
+    names = sorted(within)
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            left, right = within[a].align(within[b], join="inner")
+            x, y = left.to_numpy(dtype=np.float64).ravel(), right.to_numpy(dtype=np.float64).ravel()
+            both = ~(np.isnan(x) | np.isnan(y))
+            if both.sum() < 20 or np.std(x[both]) == 0 or np.std(y[both]) == 0:
+                continue
+            r = float(np.corrcoef(x[both], y[both])[0, 1])
+            out[(a, b)] = out[(b, a)] = r
+    return out
+
+
+def _two_way_residual(grid: pd.DataFrame, rounds: int = 20) -> pd.DataFrame:
+    """The grid less its zone and week means, by alternating projections over the cells with data."""
+    values = grid.to_numpy(dtype=np.float64, copy=True)
+    for _ in range(rounds):
+        if np.isnan(values).all():
+            break
+        values = values - np.nanmean(values, axis=0, keepdims=True)  # per zone
+        values = values - np.nanmean(values, axis=1, keepdims=True)  # per week
+    return pd.DataFrame(values, index=grid.index, columns=grid.columns)
+
+
+def _moving_together(
+    results: list[Association], correlations: Mapping[tuple[str, str], float]
+) -> list[Association]:
+    """Mark each association whose quantity moves with another that goes with the same outcome more clearly.
+
+    Clearer: a larger |log ratio| / standard error (p-values from the shuffles stop at 1/(k + 1) and tie).
+    """
+    clearness = {
+        (a.quantity, a.outcome, a.lag_weeks): abs(a.fit.estimate.log) / a.fit.estimate.se
+        for a in results
+        if a.fit.estimate is not None and a.fit.estimate.se > 0
+    }
+    out = []
+    for a in results:
+        mine = clearness.get((a.quantity, a.outcome, a.lag_weeks))
+        partners = []
+        if mine is not None:
+            for (q, other), r in correlations.items():
+                theirs = clearness.get((other, a.outcome, a.lag_weeks))
+                if q == a.quantity and abs(r) >= MOVES_WITH and theirs is not None and theirs > mine:
+                    partners.append((other, r))
+        partners.sort(key=lambda item: -abs(item[1]))
+        out.append(Association(**{**a.__dict__, "moves_with": tuple(partners)}) if partners else a)
+    return out
 
 
 @dataclass(frozen=True)

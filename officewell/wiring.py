@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from api.deps import Services
 from api.errors import WeakSecretError
@@ -21,6 +21,9 @@ from gateway.stores import ReadingStore, open_store
 from officewell.settings import Settings, SettingsError
 from records.store import RecordsStore
 from sensors.site import Site, load_site
+
+if TYPE_CHECKING:
+    from models.analysis import Analysis, Period
 
 EXAMPLE_SITE = Path(__file__).parent / "example_site.toml"
 
@@ -84,7 +87,28 @@ def services_of(
         device_status=SQLiteDeviceStatus(settings.outbox_path),
         records=records,
         targets=settings.goal_targets,
+        analyse=None if records is None else analysis_of(settings, site, store, records),
     )
+
+
+def analysis_of(
+    settings: Settings, site: Site, store: ReadingStore, records: RecordsStore
+) -> Callable[[Period], Analysis]:
+    """The analysis of a period on these stores, with the evidence and action catalogue the settings name.
+
+    The files are read here, once: a broken one stops the server as it starts, not at the first request.
+    """
+    from models.analysis import Economics
+    from officewell.runners.analyze import load_catalogue, load_evidence, run_analysis
+
+    evidence = load_evidence(settings.evidence_file)
+    catalogue = load_catalogue(settings.actions_file)
+    economics = Economics(settings.sick_day_value_sek, settings.handle_time_s, settings.patience_s)
+
+    def analyse(period: Period) -> Analysis:
+        return run_analysis(site, store, records, evidence, period, catalogue=catalogue, economics=economics)
+
+    return analyse
 
 
 def gateway_status(gateway: Gateway) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Shared fixtures: the example site, a real Mosquitto broker, and a live API server."""
+"""Shared fixtures: the example site, a generated centre in real stores, a real Mosquitto broker, a live API server."""
 
 from __future__ import annotations
 
@@ -10,11 +10,15 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import uvicorn
 
 from sensors.site import Site, load_site
+
+if TYPE_CHECKING:
+    from tests.support.centre import CentreStores
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -44,6 +48,21 @@ def wait_for_port(port: int, timeout_s: float = 10.0) -> None:
 def example_site() -> Site:
     """The example site shipped in examples/site.toml."""
     return load_site(EXAMPLE_SITE)
+
+
+@pytest.fixture(scope="session")
+def centre_stores(example_site: Site, tmp_path_factory: pytest.TempPathFactory) -> Iterator[CentreStores]:
+    """A year of a generated centre (CO₂ effect planted, Milton's 1.217 per +100 ppm) in SQLite stores; read only."""
+    from gateway.stores import open_store
+    from tests.support.centre import CENTRE_END, CENTRE_START, CentreStores, import_centre, readings_of
+
+    directory = tmp_path_factory.mktemp("centre-stores")
+    centre, records = import_centre(example_site, directory, CENTRE_START, CENTRE_END, seed=3, co2_rr=1.217)
+    store = open_store(f"sqlite:///{directory / 'readings.db'}")
+    store.write_batch(readings_of(example_site, centre, CENTRE_START, CENTRE_END))
+    yield CentreStores(centre, records, store, CENTRE_START, CENTRE_END, directory)
+    store.close()
+    records.close()
 
 
 @dataclass

@@ -11,7 +11,7 @@ from officewell.commands.options import DataDir, JsonOpt, RecordsOpt, SiteOpt, S
 from officewell.console import ProgressBar, fail, known_errors, print_json
 
 if TYPE_CHECKING:
-    from officewell.runners.analyze import Analysis
+    from models.analysis import Analysis
 
 DateOpt = Annotated[str | None, typer.Option(metavar="DATE", help="YYYY-MM-DD (rounded to whole ISO weeks).")]
 
@@ -31,7 +31,8 @@ def analyze(
     fixed effects, lags 0–2 weeks, Benjamini–Hochberg adjusted p-values, and the site's estimates combined
     with published research. Default period: the last two years of whole weeks.
     """
-    from officewell.runners.analyze import Economics, default_period, load_catalogue, load_evidence, run_analysis
+    from models.analysis import Economics, default_period
+    from officewell.runners.analyze import load_catalogue, load_evidence, run_analysis
     from officewell.wiring import site_of, store_of
     from records.store import RecordsStore
 

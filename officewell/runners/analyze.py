@@ -1,115 +1,39 @@
-"""`officewell analyze`: read the stores for a period, hand the frames to models, gather the results.
+"""`officewell analyze`: read the stores for a period and hand the frames to models.analysis.
 
-The reading store is asked for hourly windows (aggregated by the store itself, e.g. InfluxQL
+The reading store is asked for windows (aggregated by the store itself, e.g. InfluxQL
 `GROUP BY time(1h)`), never for two years of raw points; the records store for the period's absences,
-roster and call intervals. Everything statistical happens in models/ (exposure, associations).
+roster and call intervals. Everything statistical happens in models/ (models.analysis.analyse).
 """
 
 from __future__ import annotations
 
-import math
 import tomllib
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from collections.abc import Callable, Sequence
+from datetime import timedelta
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
 
 from gateway.stores import ReadingStore
-from models.actions import ActionSpec, effects_from_associations, parse_catalogue, rank_actions, ranked_records
-from models.associations import Association, team_week_panel
-from models.associations import associations as fit_associations
+from models.actions import ActionSpec, parse_catalogue
+from models.analysis import (
+    Analysis,
+    Economics,
+    Period,
+    analyse,
+    analysed_quantities,
+    period_bounds,
+    window_width,
+)
 from models.evidence import QuantityEvidence, parse_evidence
-from models.exposure import exposure
-from models.holidays import opening_days
-from models.occupancy import OccupiedHours
 from officewell.errors import OfficewellError
 from records.store import RecordsStore
-from sensors.quantities import QUANTITIES
 from sensors.site import Site
 
 Progress = Callable[[int, int], None]
-DEFAULT_YEARS = 2
-CONFIDENCE_ORDER = {"high": 0, "moderate": 1, "low": 2, "none": 3}
 
 
 class AnalysisError(OfficewellError):
-    """The analysis cannot run: a bad period, an unreadable evidence file; the message says what to change."""
-
-
-@dataclass(frozen=True)
-class Period:
-    """The analysed local dates, first and last inclusive (whole ISO weeks: Monday to Sunday)."""
-
-    start: date
-    end: date
-
-    def to_dict(self) -> dict[str, str]:
-        """ISO dates."""
-        return {"start": self.start.isoformat(), "end": self.end.isoformat()}
-
-
-@dataclass(frozen=True)
-class Analysis:
-    """What `analyze` found: the associations (best supported first), exposure, and the data behind them."""
-
-    period: Period
-    associations: tuple[Association, ...]
-    exposure: pd.DataFrame  # weekly: zone, quantity, week_start, period, mean, p95, band hours, completeness, status
-    panel: pd.DataFrame  # team-weeks (HR data: absences per three-person group)
-    data: Mapping[str, Any]
-    notes: tuple[str, ...] = field(default=())
-    actions: pd.DataFrame = field(default_factory=pd.DataFrame)  # ranked with each team's own sick-day rate
-    actions_centre_rate: pd.DataFrame = field(default_factory=pd.DataFrame)  # ranked with the centre's average
-
-    def exposure_summary(self) -> list[dict[str, Any]]:
-        """Per zone and quantity over the period: mean of the weeks with enough data, weeks judged, completeness."""
-        rows = []
-        for (zone, quantity), group in self.exposure.groupby(["zone", "quantity"], sort=True):
-            ok = group[group["status"] == "ok"]
-            act = float(ok["hours_act"].sum()) if len(ok) else 0.0
-            judged = float(ok["hours_with_data"].sum()) if len(ok) else 0.0
-            rows.append(
-                {
-                    "zone": zone,
-                    "quantity": quantity,
-                    "mean": None if ok.empty else round(float(ok["mean"].mean()), 2),
-                    "weeks": len(group),
-                    "weeks_with_data": len(ok),
-                    "completeness": round(float(group["completeness"].fillna(0).mean()), 3),
-                    "share_of_hours_act": None if judged == 0 else round(act / judged, 3),
-                }
-            )
-        return rows
-
-    def to_dict(self, *, team_rates: bool = True) -> dict[str, Any]:
-        """The JSON of `officewell analyze --json` (contracts §7, with more keys).
-
-        team_rates=False ranks the actions on the centre's average sick-day rate instead of each team's
-        own: for readers who may not see a three-person group's absence.
-        """
-        actions = self.actions if team_rates else self.actions_centre_rate
-        return {
-            "period": self.period.to_dict(),
-            "associations": [a.to_dict() for a in self.associations],
-            "actions": ranked_records(actions) if not actions.empty else [],
-            "actions_baseline": "each team's own short-term sick days" if team_rates else "the centre's average",
-            "exposure": self.exposure_summary(),
-            "data": dict(self.data),
-            "notes": list(self.notes),
-        }
-
-
-@dataclass(frozen=True)
-class Economics:
-    """What ranking actions needs beyond the data: the value of a sick day and the queue's call parameters."""
-
-    sick_day_value_sek: float = 3000.0
-    handle_time_s: float = 300.0
-    patience_s: float = 120.0
+    """The analysis cannot run: an unreadable evidence or catalogue file; the message says what to change."""
 
 
 def load_catalogue(path: Path | None = None) -> list[ActionSpec]:
@@ -133,176 +57,35 @@ def load_evidence(path: Path | None = None) -> dict[str, QuantityEvidence]:
         raise AnalysisError(f"cannot read the evidence file {path or shipped}: {exc}") from exc
 
 
-def default_period(today: date, since: date | None, until: date | None) -> Period:
-    """Whole ISO weeks: up to the last Sunday before today (or `until`'s week), two years back (or from `since`)."""
-    if until is None:
-        until = today - timedelta(days=today.isoweekday())  # the Sunday of last week
-    else:
-        until = until + timedelta(days=7 - until.isoweekday())  # its week's Sunday
-    if since is None:
-        since = until - timedelta(weeks=52 * DEFAULT_YEARS) + timedelta(days=1)
-    else:
-        since = since - timedelta(days=since.isoweekday() - 1)  # its week's Monday
-    if since > until:
-        raise AnalysisError(f"--since {since} is after --until {until}")
-    return Period(since, until)
-
-
 def run_analysis(
     site: Site,
     store: ReadingStore,
     records: RecordsStore,
-    evidence: Mapping[str, QuantityEvidence],
+    evidence: dict[str, QuantityEvidence],
     period: Period,
     *,
     catalogue: Sequence[ActionSpec] = (),
-    economics: Economics = Economics(),
+    economics: Economics = Economics(),  # noqa: B008 - frozen, so one shared default is safe
     progress: Progress | None = None,
 ) -> Analysis:
-    """Exposure per zone and week, the team-week panel, and every association, for the period."""
-    tz = site.site.tz
-    hours = site.site.working_hours
-    occupied = OccupiedHours(tz, hours.start, hours.end, tuple(hours.days))
-    start = datetime.combine(period.start, time(), tz)
-    stop = datetime.combine(period.end + timedelta(days=1), time(), tz)
-    # Windows the working day divides into: an hour, or a quarter for hours like 08:30–16:30.
-    width = timedelta(hours=1) if hours.start.minute == hours.end.minute == 0 else timedelta(minutes=15)
-    team_zone = {team: zone.id for zone in site.zones for team in zone.teams}
-    zones = sorted(set(team_zone.values()))
-    quantities = [q for q in evidence if QUANTITIES[q].bands]
+    """Read the period's windows and records, and analyse them (models.analysis.analyse)."""
+    start, stop = period_bounds(site, period)
+    width = window_width(site)
+    quantities = analysed_quantities(evidence)
     steps = len(quantities) + 2
-    frames = []
+    windows = {}
     for i, quantity in enumerate(quantities, start=1):
-        windows = store.windows(site.id, quantity, start, stop, width)
-        weekly = exposure(windows, quantity, occupied, start, stop, zones=zones, width=width)
-        frames.append(weekly.assign(quantity=quantity).rename(columns={"period_start": "week_start"}))
+        windows[quantity] = store.windows(site.id, quantity, start, stop, width)
         if progress is not None:
             progress(i, steps)
-    weekly_exposure = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     absences = records.absences_frame(period.start - timedelta(days=31), period.end)  # spells reaching in
     staff = records.staff_frame(period.start, period.end)
     calls = records.calls_frame(start, stop)
-    notes = []
-    if staff.empty:
-        raise AnalysisError(
-            f"no roster for {period.start} – {period.end}: import staff.csv first (officewell import staff)"
-        )
-    days = opening_days(period.start, period.end, hours.days)
-    panel = team_week_panel(absences, staff, calls if not calls.empty else None, days, tz=site.site.timezone)
     if progress is not None:
         progress(steps - 1, steps)
-    if weekly_exposure.empty or not (weekly_exposure["status"] == "ok").any():
-        notes.append("no sensor data with enough occupied hours in the period: no environment to compare")
-    if calls.empty:
-        notes.append("no call intervals in the period: the answer rate is not analysed")
-    found = fit_associations(
-        panel,
-        weekly_exposure if not weekly_exposure.empty else _no_exposure(),
-        team_zone,
-        evidence,
-        outcomes=("short_term_sick_spells", "short_term_sick_days", *(() if calls.empty else ("answer_rate",))),
+    analysis = analyse(
+        site, period, windows, absences, staff, calls, evidence, catalogue=catalogue, economics=economics
     )
-    ordered = tuple(sorted(found, key=_rank))
-    actions, centre_rate = _actions(site, catalogue, weekly_exposure, ordered, panel, days, period, economics)
     if progress is not None:
         progress(steps, steps)
-    data = {
-        "teams": int(panel["team"].nunique()),
-        "team_weeks": len(panel),
-        "short_term_sick_spells": int(panel["short_term_sick_spells"].sum()),
-        "person_days_at_work": round(float(panel["person_days"].sum()), 1),
-        "offered_calls": int(panel["offered"].fillna(0).sum()),
-        "zones": zones,
-        "open_days": len(days),
-        "exposure_completeness": None
-        if weekly_exposure.empty
-        else round(float(weekly_exposure["completeness"].fillna(0).mean()), 3),
-    }
-    return Analysis(period, ordered, weekly_exposure, panel, data, tuple(notes), actions, centre_rate)
-
-
-RECENT_WEEKS = 8  # the "current" exposure an action starts from
-
-
-def _actions(
-    site: Site,
-    catalogue: Sequence[ActionSpec],
-    weekly: pd.DataFrame,
-    found: Sequence[Association],
-    panel: pd.DataFrame,
-    days: Sequence[date],
-    period: Period,
-    economics: Economics,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The ranked actions twice: on each team's own sick-day rate, and on the centre's average."""
-    if not catalogue or weekly.empty:
-        return pd.DataFrame(), pd.DataFrame()
-    recent_start = pd.Timestamp(period.end) - pd.Timedelta(weeks=RECENT_WEEKS) + pd.Timedelta(days=1)
-    recent = weekly[weekly["week_start"] >= recent_start]
-    ok = recent[recent["status"] == "ok"]
-    exposure_now = (
-        recent.groupby(["zone", "quantity"])
-        .agg(completeness=("completeness", "mean"))
-        .join(ok.groupby(["zone", "quantity"]).agg(mean=("mean", "mean"), weeks=("mean", "size")))
-        .reset_index()
-        .fillna({"weeks": 0})
-    )
-    team_zone = {team: zone.id for zone in site.zones for team in zone.teams}
-    years = len(days) / 250.0 if days else 1.0
-    open_hours = _open_hours_per_day(site)
-    per_team = panel.groupby("team").agg(
-        person_days=("person_days", "sum"),
-        sick_days=("short_term_sick_days", "sum"),
-        offered=("offered", "sum"),
-    )
-    fte = per_team["person_days"] / max(len(days), 1)  # FTE present on an average open day
-    # Person-time at work in FTE-years (open days ÷ 250 a year): the exposure the sick days are counted against.
-    fte_years = (per_team["person_days"] / 250.0).where(per_team["person_days"] > 0)
-    own = (per_team["sick_days"] / fte_years).fillna(0.0)
-    centre = float(per_team["sick_days"].sum() / fte_years.sum()) if fte_years.sum() > 0 else 0.0
-    teams = pd.DataFrame(
-        {
-            "team": per_team.index,
-            "zone": [team_zone.get(t) for t in per_team.index],
-            "fte": fte.to_numpy(),
-            "sick_days_per_fte_year": own.to_numpy(),
-            "open_days_per_year": len(days) / years,
-            "calls_per_open_hour": (per_team["offered"] / (max(len(days), 1) * open_hours)).to_numpy(),
-            "available_agents": fte.to_numpy(),
-        }
-    ).dropna(subset=["zone"])
-    zones = pd.DataFrame(
-        {"zone": [z.id for z in site.zones], "area_m2": [z.area_m2 for z in site.zones],
-         "capacity": [z.capacity for z in site.zones]}
-    )  # fmt: skip
-    effects = effects_from_associations(found)
-    month = period.end.month
-    common: dict[str, Any] = {
-        "month": month,
-        "sick_day_value_sek": economics.sick_day_value_sek,
-        "handle_time_s": economics.handle_time_s,
-        "patience_s": economics.patience_s,
-    }
-    ranked = rank_actions(catalogue, exposure_now, effects, teams, zones, **common)
-    averaged = rank_actions(
-        catalogue, exposure_now, effects, teams.assign(sick_days_per_fte_year=centre), zones, **common
-    )
-    return ranked, averaged
-
-
-def _open_hours_per_day(site: Site) -> float:
-    hours = site.site.working_hours
-    return (hours.end.hour * 60 + hours.end.minute - hours.start.hour * 60 - hours.start.minute) / 60.0
-
-
-def _rank(a: Association) -> tuple[int, float, str, int, str]:
-    """Best supported first: by confidence word, then by how far the combined interval lies from no effect."""
-    word, _ = a.confidence()
-    z = 0.0
-    if a.combined is not None and a.combined.estimate.se > 0:
-        z = abs(a.combined.estimate.log) / a.combined.estimate.se
-    return (CONFIDENCE_ORDER[word], -z if math.isfinite(z) else 0.0, a.outcome, a.lag_weeks, a.quantity)
-
-
-def _no_exposure() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in ("zone", "week_start", "quantity", "mean", "status")})
+    return analysis

@@ -375,10 +375,10 @@ def test_current_bands_and_default_stop_follow_the_api_clock(client, services):
 @pytest.mark.parametrize(
     ("role", "areas"),
     [
-        (Role.FACILITIES, ["environment", "gateway"]),
-        (Role.HR, ["environment", "goals"]),
-        (Role.MANAGER, ["environment", "goals"]),
-        (Role.ADMIN, ["environment", "gateway", "goals"]),
+        (Role.FACILITIES, ["environment", "gateway", "evidence"]),
+        (Role.HR, ["environment", "goals", "evidence", "team_absence"]),
+        (Role.MANAGER, ["environment", "goals", "evidence"]),
+        (Role.ADMIN, ["environment", "gateway", "goals", "evidence", "team_absence"]),
     ],
 )
 def test_login_and_me_say_what_the_role_may_see(client, role, areas):

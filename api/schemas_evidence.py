@@ -1,0 +1,172 @@
+"""Response models of the evidence routes: associations, exposure, ranked actions and action follow-up."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field
+
+
+class PeriodPublic(BaseModel):
+    """The analysed local dates, whole ISO weeks, first and last inclusive."""
+
+    start: date
+    end: date
+
+
+class AnalysisDataPublic(BaseModel):
+    """The data behind an analysis: how much of it there was."""
+
+    teams: int
+    team_weeks: int
+    short_term_sick_spells: int = Field(description="over every answer group of the centre together")
+    person_days_at_work: float
+    offered_calls: int
+    zones: list[str]
+    open_days: int
+    exposure_completeness: float | None = Field(description="share of expected occupied hours with sensor data")
+
+
+class AnalysisBase(BaseModel):
+    """What every evidence answer carries: the period, when it was computed, the data and the notes."""
+
+    period: PeriodPublic
+    computed_at: datetime = Field(description="when the analysis was run; it is rerun after each import")
+    data: AnalysisDataPublic
+    notes: list[str]
+
+
+class RatioPublic(BaseModel):
+    """A ratio per unit change with its 95 % interval."""
+
+    rate_ratio: float
+    ci_low: float
+    ci_high: float
+
+
+class PriorPublic(RatioPublic):
+    """What research says, with its source."""
+
+    source: str
+    outcome: str
+
+
+class AssociationPublic(BaseModel):
+    """One quantity, lag and outcome: the site's own estimate, the research prior and the two combined."""
+
+    quantity: str
+    outcome: str
+    lag_weeks: int
+    unit_change: float
+    unit: str
+    measure: str = Field(description="rate ratio (sick leave) or odds ratio (answer rate)")
+    rate_ratio: float | None = Field(description="the site's own estimate; null when it could not be made")
+    ci_low: float | None
+    ci_high: float | None
+    p_value: float | None
+    p_adjusted: float | None = Field(description="Benjamini–Hochberg over everything tested")
+    n: int = Field(description="team-weeks in the model")
+    events: float
+    teams: int
+    weeks: int
+    model: str
+    dispersion: float | None
+    answer_rate_change_pp: float | None
+    exposure_completeness: float
+    reason: str | None = Field(description="why there is no estimate of the site's own, in words")
+    prior: PriorPublic | None
+    combined: RatioPublic | None
+    local_weight: float | None = Field(description="the site's share of the combined estimate's precision")
+    confidence: str = Field(description="high, moderate, low or none")
+    statement: str
+
+
+class AssociationsPublic(AnalysisBase):
+    """Every association tested, best supported first."""
+
+    associations: list[AssociationPublic]
+
+
+class ExposureSummaryPublic(BaseModel):
+    """One zone and quantity over the whole period."""
+
+    zone: str
+    quantity: str
+    unit: str
+    mean: float | None = Field(description="mean of the weeks with enough data; null if none had")
+    weeks: int
+    weeks_with_data: int
+    completeness: float
+    share_of_hours_act: float | None = Field(description="share of judged occupied hours beyond the acceptable band")
+
+
+class ExposureWeekPublic(BaseModel):
+    """One zone, quantity and ISO week over occupied hours; a week with too little data is "missing"."""
+
+    zone: str
+    quantity: str
+    week_start: date
+    expected_hours: float
+    hours_with_data: float
+    completeness: float
+    mean: float | None
+    p95: float | None
+    hours_good: float | None
+    hours_acceptable: float | None
+    hours_act: float | None
+    status: str
+
+
+class ExposurePublic(AnalysisBase):
+    """Occupied-hours exposure per zone: the period's summary and the weeks."""
+
+    summary: list[ExposureSummaryPublic]
+    weeks: list[ExposureWeekPublic]
+
+
+class ActionPublic(BaseModel):
+    """One zone × action: exposure now and after, sick days avoided, answer-rate gain, cost and confidence."""
+
+    rank: int
+    zone: str
+    teams: list[str] | str | None = None
+    action: str
+    action_name: str
+    action_name_sv: str
+    quantity: str
+    unit: str
+    current: float | None
+    after: float | None
+    counted_change: float | None
+    exposure_weeks: int | None
+    expected_sick_days_avoided_per_year: float | None
+    sick_days_ci_low: float | None
+    sick_days_ci_high: float | None
+    agent_days_regained_per_year: float | None
+    expected_answer_rate_gain_pp: float | None
+    answer_rate_gain_ci_low_pp: float | None
+    answer_rate_gain_ci_high_pp: float | None
+    centre_answer_rate_gain_pp: float | None
+    cost_low_sek: float | None
+    cost_high_sek: float | None
+    cost_sek: float | None
+    annual_cost_sek: float | None
+    benefit_sek_per_year: float | None
+    benefit_cost_ratio: float | None
+    benefit_cost_ratio_low: float | None
+    benefit_cost_ratio_high: float | None
+    lead_time_weeks: float | None
+    lifetime_years: float | None
+    confidence: str
+    evidence: str
+    reason: str
+    action_effect: str
+    cost_note: str
+    sources: list[str]
+
+
+class ActionsPublic(AnalysisBase):
+    """The ranked actions, and which sick-day rate they were ranked on."""
+
+    baseline: str = Field(description="each team's own short-term sick days (HR, admin), or the centre's average")
+    actions: list[ActionPublic]
