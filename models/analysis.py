@@ -171,6 +171,7 @@ def analyse(
     ts, mean, count). absences: from a month before the period (spells reaching into it); staff and
     calls: the period's. An empty roster raises ModelInputError: without people there is nothing to relate.
     """
+    period, clipped = _covered(period, absences, calls, site.site.timezone)
     occupied = occupied_hours(site)
     start, stop = period_bounds(site, period)
     width = window_width(site)
@@ -186,7 +187,7 @@ def analyse(
     hours = site.site.working_hours
     days = opening_days(period.start, period.end, hours.days)
     panel = team_week_panel(absences, staff, calls if not calls.empty else None, days, tz=site.site.timezone)
-    notes = []
+    notes = list(clipped)
     if weekly_exposure.empty or not (weekly_exposure["status"] == "ok").any():
         notes.append("no sensor data with enough occupied hours in the period: no environment to compare")
     if calls.empty:
@@ -214,6 +215,31 @@ def analyse(
         else round(float(weekly_exposure["completeness"].fillna(0).mean()), 3),
     }
     return Analysis(period, ordered, weekly_exposure, panel, data, tuple(notes), actions, centre_rate)
+
+
+def _covered(period: Period, absences: pd.DataFrame, calls: pd.DataFrame, tz: str) -> tuple[Period, list[str]]:
+    """The period from the week the records begin in: weeks before the first absence or call are unknown.
+
+    A roster reaching further back than the absence file would otherwise count those weeks as weeks
+    without sick leave, and dilute every rate. (A centre of a dozen people has an absence of some kind,
+    a sick child or a leave, nearly every week; so the first one marks where the file begins.)
+    """
+    firsts = []
+    if len(absences):
+        firsts.append(("absences", pd.Timestamp(absences["start_date"].min()).date()))
+    if len(calls):
+        first_call = pd.Timestamp(calls["interval_start"].min())
+        firsts.append(("call intervals", (first_call.tz_convert(tz) if first_call.tzinfo else first_call).date()))
+    notes = []
+    start = period.start
+    for what, first in firsts:
+        monday = first - timedelta(days=first.weekday())
+        if monday > start:
+            notes.append(f"the {what} begin on {first.isoformat()}: the analysis starts with that week ({monday})")
+            start = monday
+    if start > period.end:
+        raise ModelInputError(f"no absences or call intervals in {period.start} – {period.end}")
+    return Period(start, period.end), notes
 
 
 def rank_key(a: Association) -> tuple[int, float, str, int, str]:

@@ -335,9 +335,7 @@ def _two_way_residual(grid: pd.DataFrame, rounds: int = 20) -> pd.DataFrame:
     return pd.DataFrame(values, index=grid.index, columns=grid.columns)
 
 
-def _moving_together(
-    results: list[Association], correlations: Mapping[tuple[str, str], float]
-) -> list[Association]:
+def _moving_together(results: list[Association], correlations: Mapping[tuple[str, str], float]) -> list[Association]:
     """Mark each association whose quantity moves with another that goes with the same outcome more clearly.
 
     Clearer: a larger |log ratio| / standard error (p-values from the shuffles stop at 1/(k + 1) and tie).

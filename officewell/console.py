@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 import typer
@@ -54,6 +55,17 @@ class ProgressBar:
 
     def update(self, done: int, total: int) -> None:
         """Show `done` of `total`."""
+        self._show(self._label, done, total)
+
+    def stage(self, label: str) -> Callable[[int, int], None]:
+        """An `update` for one stage of the work: the bar starts again under `label`."""
+
+        def update(done: int, total: int) -> None:
+            self._show(label, done, total)
+
+        return update
+
+    def _show(self, label: str, done: int, total: int) -> None:
         if not self._enabled:
             return
         if self._bar is None:
@@ -65,8 +77,8 @@ class ProgressBar:
                 transient=True,
             )
             self._bar.start()
-            self._task = self._bar.add_task(self._label, total=total)
-        self._bar.update(self._task, completed=done, total=max(total, done))
+            self._task = self._bar.add_task(label, total=total)
+        self._bar.update(self._task, description=label, completed=done, total=max(total, done))
 
     def close(self) -> None:
         """Remove the bar."""

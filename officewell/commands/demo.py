@@ -23,7 +23,15 @@ def demo(
         "officewell-demo"
     ),
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    days: Annotated[int, typer.Option(min=0, max=400, help="Days of simulated history to backfill.")] = 30,
+    days: Annotated[
+        int, typer.Option(min=0, max=400, help="Days of simulated history at every minute (the recent history).")
+    ] = 30,
+    history_days: Annotated[
+        int,
+        typer.Option(
+            min=0, max=800, help="Days of simulated history in all, the older part as 15-minute means (for analyze)."
+        ),
+    ] = 400,
     interval: Annotated[float, typer.Option(min=0.5, help="Seconds between live readings of each device.")] = 5.0,
     seed: Annotated[int, typer.Option(help="Simulator seed: the same seed gives the same office.")] = 42,
     as_json: Annotated[
@@ -60,13 +68,14 @@ def demo(
         mqtt_port=mqtt_port,
         host=host,
         days=days,
+        history_days=history_days,
         interval_s=interval,
         seed=seed,
         store=store,
     )
-    with ProgressBar("Backfilling simulated history", enabled=not as_json) as bar:
+    with ProgressBar("Setting up", enabled=not as_json) as bar:
         try:
-            run_demo(options, on_ready=ready, progress=bar.update)
+            run_demo(options, on_ready=ready, progress=bar.stage)
         except KeyboardInterrupt:
             if not as_json:
                 typer.echo("officewell demo stopped.", err=True)

@@ -22,7 +22,7 @@ from api.users import FileUserDirectory
 from gateway.mqtt import BrokerAddress
 from officewell.broker import EmbeddedBroker, free_port, port_is_free
 from officewell.runners.centre import import_demo_centre
-from officewell.runners.simulate import backfill, publish, simulator_for
+from officewell.runners.simulate import backfill, backfill_history, publish, simulator_for
 from officewell.settings import build_settings
 from officewell.wiring import EXAMPLE_SITE, gateway_of, gateway_status, services_of, store_of
 from records.store import RecordsStore
@@ -44,6 +44,7 @@ class DemoOptions:
     host: str = "127.0.0.1"
     site_file: Path = EXAMPLE_SITE
     days: int = 30
+    history_days: int = 400  # older history, as 15-minute means: a year for `analyze` beside the centre's records
     interval_s: float = 5.0
     seed: int = 42
     store: str | None = None
@@ -96,9 +97,12 @@ def _raise_interrupt(_signum: int, _frame: object) -> None:
 def run_demo(
     options: DemoOptions,
     on_ready: Callable[[dict[str, object]], None] | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[str], Callable[[int, int], None]] | None = None,
 ) -> None:
-    """Run everything until Ctrl-C or SIGTERM; call on_ready with demo.json's content once serving."""
+    """Run everything until Ctrl-C or SIGTERM; call on_ready with demo.json's content once serving.
+
+    `progress(label)` gives the progress callback of each stage of the set-up (e.g. ProgressBar.stage).
+    """
     data_dir = options.data_dir.resolve()
     data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     mqtt_port = choose_port(options.mqtt_port, DEFAULT_MQTT_PORT, options.host, "MQTT")
@@ -126,7 +130,14 @@ def run_demo(
     history_start = now - timedelta(days=options.days)
     simulator = simulator_for(site, options.seed, history_start)
     started = time.monotonic()
-    written = backfill(simulator, store, history_start, now, resume=True, progress=progress)
+    older = now - timedelta(days=max(options.history_days, options.days))
+    def stage(label: str) -> Callable[[int, int], None] | None:
+        return progress(label) if progress is not None else None
+
+    written = backfill_history(simulator, store, older, history_start, progress=stage("Simulating older history"))
+    log.info("older history: %d points (15-minute means) in %.1f s", written, time.monotonic() - started)
+    started = time.monotonic()
+    written = backfill(simulator, store, history_start, now, resume=True, progress=stage("Backfilling recent history"))
     log.info("backfilled %d readings in %.1f s", written, time.monotonic() - started)
 
     records = RecordsStore.open(f"sqlite:///{data_dir / 'records.db'}", _secret(data_dir / "pseudonym_key"))

@@ -205,3 +205,15 @@ def test_a_period_is_whole_iso_weeks():
     )
     with pytest.raises(ModelInputError, match="after"):
         default_period(date(2026, 11, 30), date(2025, 6, 2), date(2025, 3, 2))
+
+
+def test_weeks_before_the_records_begin_are_not_counted_as_weeks_without_sick_leave(example_site, centre, windows):
+    """The roster reaches back years; absences and calls begin in January 2025: the analysis starts there."""
+    absences = centre.absences.rename(columns={"employee_id": "employee"})
+    staff = centre.staff.rename(columns={"employee_id": "employee"})
+    longer = analyse(example_site, Period(date(2024, 1, 1), CENTRE_END), windows, absences, staff, centre.calls,
+                     evidence())  # fmt: skip
+    # The generated absences begin on 9 January 2025, the calls on the 7th (the 6th is a holiday).
+    assert longer.period.start == date(2025, 1, 6)
+    assert longer.notes[0] == "the absences begin on 2025-01-09: the analysis starts with that week (2025-01-06)"
+    assert longer.data["team_weeks"] == 12 * 51
