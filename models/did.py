@@ -5,7 +5,8 @@ the model has a level per unit — the focal unit's before and after apart — a
 focal unit's after − before levels are the after × treated term of the usual two-way fixed-effects
 model. Three outcomes:
 
-- `level_contrast`: least squares on `y` (a zone's weekly exposure), a difference in y's unit;
+- `level_contrast`: least squares on `y` (a zone's weekly exposure), a difference in y's unit; its
+  standard error is the unit's own residual spread (the larger of the two periods');
 - `rate_contrast`: Poisson on counts `y` with person-time `time` as offset, a log rate ratio. The
   Poisson score equations make the focal unit's expected count in each period equal the observed,
   so the term is log(O_after/E_after) − log(O_before/E_before), E being the count expected from the
@@ -108,13 +109,14 @@ def level_contrast(rows: pd.DataFrame, focal: str) -> Contrast | None:
             break
     level = c.sum_by_group(y - week_effect[c.week]) / n_group
     residual = y - level[c.group] - week_effect[c.week]
-    variance = 0.0
-    for g in (c.before, c.after):
-        r = residual[c.group == g]
-        if len(r) < 2:
-            return None
-        # The zone's own spread (a poorly ventilated zone swings more); autocorrelation is the placebos' part.
-        variance += float(np.var(r, ddof=1)) / len(r)
+    parts = [residual[c.group == g] for g in (c.before, c.after)]
+    if min(len(r) for r in parts) < 2:
+        return None
+    # The unit's own spread (a poorly ventilated zone swings more); autocorrelation is the placebos' part. The
+    # estimate errs by how the unit would have moved *without* the action, so a spread the action narrowed
+    # (better air swings less) must not narrow the interval: the larger of the two periods' spreads counts.
+    spread = max(float(np.var(r, ddof=1)) for r in parts)
+    variance = spread * sum(1 / len(r) for r in parts)
     return Contrast(float(level[c.after] - level[c.before]), math.sqrt(variance))
 
 

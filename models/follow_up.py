@@ -12,25 +12,22 @@ compared before and after, each against the other zones (difference in differenc
 left out of both periods (the work was under way, a cold caught before the change still starts a
 spell then); `weeks_before` weeks before and `weeks_after` weeks after them are compared.
 
-**The model.** One unit per zone (the teams of a zone pooled) with unit and week fixed effects, and an
-after × treated term — fitted with the treated zone's before and after levels as two fixed effects,
-whose difference is the term. Exposure: least squares. Sick spells: Poisson with the team's
-person-time at work as offset; by the Poisson score equations the treated level in a period makes its
-expected spells equal the observed, so the ratio is (O_after/E_after) ÷ (O_before/E_before), E being
-the spells expected from the week effects — computed with half a spell added to each O (Haldane's
-correction), so a period without spells gives a finite, cautious ratio instead of zero. Its variance
-is negative binomial (NB2, α from Cameron and Trivedi's auxiliary regression) when the Pearson
-dispersion shows overdispersion. Answer rate: a binomial model (quasi-binomial scale).
+**The model** (models.did). One unit per zone (the teams of a zone pooled) with unit and week fixed
+effects and an after × treated term. Exposure: least squares, a difference in units. Sick spells:
+Poisson with the person-time at work as offset (half a spell added to the treated counts, so a period
+without spells gives a finite, cautious ratio), negative-binomial variance when overdispersed. Answer
+rate: binomial, quasi-binomial scale, *not* adjusted for staffing — so it keeps the action's effect
+through absence, and also every vacancy and trainee, which the statement recalls when it calls a change.
+The controls are the other zones with teams (the workplaces); without any team mapping, all zones.
 
-**Inference with one treated zone.** A dozen groups whose weeks are autocorrelated make model-based
-standard errors claim too much, and no cluster-robust error exists with a single treated cluster.
-So the same estimate is made for each *other* zone as if it had had the action on the same date
-(placebo in space; the treated zone is left out of those fits). The p-value is the treated
-estimate's rank among them, by estimate ÷ its standard error so that a noisier zone does not count
-as a larger change: with k placebos the smallest is 1/(k + 1), 1/12 ≈ 0.08 with 11, which is why the
-statements say "clearer than in k of 11 other zones" rather than claiming significance. The
-interval is the model's, widened by how far the placebo estimates stray beyond their own standard
-errors (their root mean square t, never below 1), with a t quantile on k degrees of freedom.
+**Inference with one treated zone: placebo in space.** A dozen groups whose weeks are autocorrelated
+make model-based standard errors claim too much, and no cluster-robust error exists with a single
+treated cluster. So the same estimate is made for each *other* zone as if it had had the action on the
+same date (the treated zone left out of those fits). The p-value is the treated estimate's rank among
+them (by estimate ÷ its standard error): with k placebos the smallest is 1/(k + 1), 1/12 ≈ 0.08 with
+11, which is why the statements say "clearer than in 11 of 11 other zones" rather than claiming
+significance. The interval is the model's, widened by how far the placebos stray beyond their own
+standard errors, with a t quantile on k degrees of freedom.
 
 A change is called ("fell", "rose") only when the interval excludes no change *and* the placebo p is at
 most PLACEBO_LEVEL (with 11 other zones: no other zone changed as clearly). A placebo test shows that
@@ -191,14 +188,17 @@ def follow_up(
     teams = tuple(sorted(t for t, z in team_zone.items() if z == item_zone))
     rules = _Rules(min_weeks_before, min_weeks_after, window)
     comparisons: list[Comparison] = []
-    quantities = [quantity] if quantity is not None else sorted(set(exposure["quantity"]))
+    if quantity is not None:
+        quantities = [quantity]
+    else:  # every quantity measured in the zone (a key the quantity table does not know cannot be labelled)
+        quantities = sorted(set(exposure.loc[exposure["zone"] == item_zone, "quantity"]) & set(QUANTITIES))
     workplaces = set(team_zone.values())
     for q in quantities:
         comparisons.append(_exposure_comparison(item_zone, q, exposure, workplaces, rules))
     team_rows = panel[panel["team"].isin(list(team_zone))].assign(zone=lambda f: f["team"].map(team_zone))
     comparisons.append(_sick_comparison(item_zone, teams, team_rows, rules))
     comparisons.append(_answer_comparison(item_zone, teams, team_rows, rules))
-    notes = (
+    notes: tuple[str, ...] = (
         f"Weeks compared: {_span(window.before)} before and {_span(window.after)} after; the week of "
         f"{window.done_on.isoformat()}"
         + (f" and the {settle_weeks} week{'s' if settle_weeks > 1 else ''} after it are" if settle_weeks else " is")
@@ -207,6 +207,8 @@ def follow_up(
         "clearer than in all of them is unusual for this site, but that cannot rule out something else that "
         "happened in the same zone at the same time.",
     )
+    if not quantities:
+        notes += (f"No environment data for zone {item_zone}: nothing to compare its exposure with.",)
     return FollowUp(item_zone, teams, window, tuple(comparisons), _summary(item_zone, window, comparisons), notes)
 
 
@@ -315,7 +317,7 @@ def _sick_comparison(zone: str, teams: tuple[str, ...], panel: pd.DataFrame, rul
         events_before=before,
         events_after=after,
         events=float(rows["y"].sum()),
-        group_size=int(panel.loc[panel["team"].isin(teams), "people"].max()) if len(panel) else None,
+        group_size=_group_size(panel, teams),
     )
     what = f"staff and absence data for {_who(teams)}"
     c = _prepared(base, rows, zone, rules, what, set(rows["unit"]) - {zone},
@@ -370,9 +372,18 @@ def _answer_comparison(zone: str, teams: tuple[str, ...], panel: pd.DataFrame, r
         f"{math.exp(log_high):.2f}), {pp[0]:+.1f} percentage points at its rate after ({pp[1]:+.1f} to {pp[2]:+.1f}). "
         f"{_tail(result, 'teams')}"
     )
-    model = "binomial (quasi-binomial scale), team and week fixed effects"
+    if result.verdict() != "unclear":
+        # The comparison is not adjusted for staffing, so that it keeps the action's effect through absence.
+        text += " An answer group's rate follows its staffing too: check vacancies and training before crediting it."
+    model = "binomial (quasi-binomial scale), team and week fixed effects, not adjusted for staffing"
     inferred = _inferred(result, model, ratio=True)
     return replace(c, **inferred, change_pp=pp[0], change_pp_low=pp[1], change_pp_high=pp[2], statement=text)
+
+
+def _group_size(panel: pd.DataFrame, teams: tuple[str, ...]) -> int | None:
+    """The most people the zone's teams had in a week (None without rows)."""
+    people = panel[panel["team"].isin(teams)].groupby("week_start")["people"].sum()
+    return int(people.max()) if len(people) else None
 
 
 def _zone_weeks(panel: pd.DataFrame, rules: _Rules, columns: list[str]) -> pd.DataFrame:

@@ -147,6 +147,10 @@ def test_too_early_no_data_no_team_and_no_controls() -> None:
         assert c.verdict is None
     assert "too early to tell" in late.statement
 
+    unmeasured = follow_up("z9", DONE_ON, panel, exposure, TEAM_ZONE, **HAND)  # no quantity named, none measured
+    assert [c.outcome for c in unmeasured.comparisons] == ["short_term_sick_spells", "answer_rate"]
+    assert unmeasured.notes[-1] == "No environment data for zone z9: nothing to compare its exposure with."
+
     nowhere = follow_up("z9", DONE_ON, panel, exposure, TEAM_ZONE, "co2_ppm", **HAND)
     assert nowhere.teams == ()
     assert nowhere.comparison("exposure").status == "no_data"
@@ -157,6 +161,11 @@ def test_too_early_no_data_no_team_and_no_controls() -> None:
     no_pm = follow_up("z1", DONE_ON, panel, exposure, TEAM_ZONE, "pm25_ugm3", **HAND)
     assert no_pm.comparison("exposure").status == "no_data"
     assert no_pm.comparison("short_term_sick_spells").status == "estimated"
+
+    gone = follow_up("z1", DONE_ON, panel[panel["team"] != "team-1"], exposure, TEAM_ZONE, "co2_ppm", **HAND)
+    assert gone.comparison("short_term_sick_spells").status == "no_data"
+    assert gone.comparison("short_term_sick_spells").group_size is None
+    assert gone.comparison("answer_rate").statement == "No call data for team-1 in the weeks compared."
 
     pair = {"team-1": "z1", "team-2": "z2"}
     alone = follow_up("z1", DONE_ON, panel[panel["team"].isin(pair)], exposure, pair, "co2_ppm", **HAND)
