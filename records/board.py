@@ -1,19 +1,29 @@
-"""The improvement board: actions proposed for zones, with status, owner and due date; changes are audited."""
+"""The improvement board: actions proposed for zones, with status, owner and due date; changes are audited.
+
+An item that is done carries the local day it was done (`done_on`), which the action follow-up
+(models.follow_up) compares before and after. The store reads no clock for it: callers pass `today`
+(the site's local date), which becomes `done_on` when an item turns done without one, and bounds it:
+a done_on may be neither in the future nor before the day the item was created. Leaving "done"
+clears the date. `action` optionally names the catalogue action the item carries out.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from records.errors import RecordsError
+from records.errors import InvalidRequestError, RecordsError
 from records.models import ITEM_STATUSES, ImprovementItem, Zone
 from records.store import RecordsStore
 from sensors.quantities import QUANTITY_KEYS
 
-EDITABLE = ("title", "description", "zone", "quantity", "status", "owner", "due_date")
+EDITABLE = ("title", "description", "zone", "quantity", "status", "owner", "due_date", "done_on", "action")
+DONE = "done"
+ACTION_KEY = re.compile(r"[a-z][a-z0-9_]{0,63}")  # a catalogue key: ventilation_rebalancing, sound_absorbers
 
 
 @dataclass(frozen=True)
@@ -30,6 +40,8 @@ class Improvement:
     due_date: date | None
     created_at: datetime
     updated_at: datetime
+    done_on: date | None = None
+    action: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form."""
@@ -42,6 +54,8 @@ class Improvement:
             "status": self.status,
             "owner": self.owner,
             "due_date": self.due_date.isoformat() if self.due_date else None,
+            "done_on": self.done_on.isoformat() if self.done_on else None,
+            "action": self.action,
             "created_at": self.created_at.isoformat(),
             "updated_at": self.updated_at.isoformat(),
         }
@@ -58,8 +72,11 @@ def add_item(
     status: str = "proposed",
     owner: str | None = None,
     due_date: date | None = None,
+    done_on: date | None = None,
+    action: str | None = None,
+    today: date | None = None,
 ) -> Improvement:
-    """Put a new card on the board."""
+    """Put a new card on the board; one added as done was done `today` unless `done_on` is given."""
     fields = {
         "title": title,
         "description": description,
@@ -68,31 +85,99 @@ def add_item(
         "status": status,
         "owner": owner,
         "due_date": due_date,
+        "action": action,
     }
     now = datetime.now(UTC)
     with store.writing() as conn:
         values = _checked(conn, fields)
+        given = {"done_on": done_on} if done_on is not None else {}
+        values["done_on"] = _done_on(given, status, None, was_done=False, created=now, today=today, item="a new item")
         item_id = conn.execute(
             insert(ImprovementItem).values(**values, created_at=now, updated_at=now).returning(ImprovementItem.id)
         ).scalar_one()
-        store.audit(actor, "board_add", f"improvement:{item_id}", {"title": title, "status": status}, conn=conn)
+        details: dict[str, Any] = {"title": title, "status": status}
+        if values["done_on"] is not None:
+            details["done_on"] = values["done_on"].isoformat()
+        if values["action"] is not None:
+            details["action"] = values["action"]
+        store.audit(actor, "board_add", f"improvement:{item_id}", details, conn=conn)
         return _get(conn, item_id)
 
 
-def update_item(store: RecordsStore, item_id: int, *, actor: str, **changes: Any) -> Improvement:
-    """Change some fields of a card (title, description, zone, quantity, status, owner, due_date)."""
+def update_item(
+    store: RecordsStore, item_id: int, *, actor: str, today: date | None = None, **changes: Any
+) -> Improvement:
+    """Change some fields of a card (EDITABLE); an item turning done was done `today` unless `done_on` is given.
+
+    `today` is the site's local date, needed whenever done_on is set: it becomes the date of an item
+    that turns done without one, and a given done_on must not lie after it.
+    """
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
         raise RecordsError(f"cannot change {', '.join(unknown)}; editable: {', '.join(EDITABLE)}")
     with store.writing() as conn:
-        _get(conn, item_id)
-        values = _checked(conn, changes)
+        current = _get(conn, item_id)
+        values = _checked(conn, {k: v for k, v in changes.items() if k != "done_on"})
+        status = values.get("status", current.status)
+        done_on = _done_on(
+            changes,
+            status,
+            current.done_on,
+            was_done=current.status == DONE,
+            created=current.created_at,
+            today=today,
+            item=f"item {item_id}",
+        )
+        if done_on != current.done_on:
+            values["done_on"] = done_on
         conn.execute(
             update(ImprovementItem).where(ImprovementItem.id == item_id).values(**values, updated_at=datetime.now(UTC))
         )
         shown = {k: v.isoformat() if isinstance(v, date) else v for k, v in changes.items() if k != "description"}
+        if done_on != current.done_on:  # set or cleared by the status change: the audit says so too
+            shown["done_on"] = done_on.isoformat() if done_on is not None else None
         store.audit(actor, "board_update", f"improvement:{item_id}", shown, conn=conn)
         return _get(conn, item_id)
+
+
+def _done_on(
+    changes: dict[str, Any],
+    status: str,
+    current: date | None,
+    *,
+    was_done: bool,
+    created: datetime,
+    today: date | None,
+    item: str,
+) -> date | None:
+    """The item's done_on after a change of its status and/or done_on, checked against `today` and its creation."""
+    if status != DONE:
+        if changes.get("done_on") is not None:
+            raise RecordsError(f"done_on is only for items that are done; {item} is {status!r}")
+        return None  # leaving "done" clears the date: the item is not done any more
+    if "done_on" in changes:
+        value = changes["done_on"]
+        if value is None:
+            raise RecordsError(f"{item} is done and needs the date it was done; to undo it, change its status")
+    elif was_done:
+        return current  # unchanged (an item done before done_on existed keeps none until someone sets it)
+    else:
+        value = today
+    if today is None:
+        raise InvalidRequestError(f"setting the done_on of {item} needs today's date: pass today= (the site's date)")
+    # A datetime is a date too, but done_on is a day: refuse it rather than cut the time off silently.
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise RecordsError(f"done_on must be a date (YYYY-MM-DD), got {value!r}")
+    if value > today:
+        raise RecordsError(f"done_on {value.isoformat()} is in the future (today is {today.isoformat()})")
+    # created_at is an instant in UTC; east of UTC (Sweden) the local date of creation is never earlier.
+    created_on = created.astimezone(UTC).date()
+    if value < created_on:
+        raise RecordsError(
+            f"done_on {value.isoformat()} is before {item} was created ({created_on.isoformat()}): "
+            "an item cannot be done before it was put on the board"
+        )
+    return value
 
 
 def list_items(store: RecordsStore, *, zone: str | None = None, status: str | None = None) -> list[Improvement]:
@@ -134,6 +219,13 @@ def _checked(conn: Connection, fields: dict[str, Any]) -> dict[str, Any]:
             if value is not None and not isinstance(value, date):
                 raise RecordsError("due_date must be a date")
             values["due_date"] = value
+        elif name == "action":
+            if value is not None and (not isinstance(value, str) or not ACTION_KEY.fullmatch(value)):
+                raise RecordsError(
+                    f"action must be a catalogue key such as 'ventilation_rebalancing' (a lower-case letter, then "
+                    f"letters, digits or _, at most 64), got {value!r}"
+                )
+            values["action"] = value
     return values
 
 
@@ -156,4 +248,6 @@ def _item(row: Any) -> Improvement:
         due_date=row.due_date,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        done_on=row.done_on,
+        action=row.action,
     )

@@ -200,6 +200,8 @@ class ImprovementItem(Base):
     status: Mapped[str] = mapped_column(String(16), default="proposed")
     owner: Mapped[str | None] = mapped_column(String(100))
     due_date: Mapped[date | None] = mapped_column(Date)
+    done_on: Mapped[date | None] = mapped_column(Date)  # the local day it was done; only while status is done
+    action: Mapped[str | None] = mapped_column(String(64))  # a catalogue action's key, e.g. ventilation_rebalancing
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -73,6 +73,81 @@ def test_improvement_board(store, example_site):
     assert item.to_dict()["due_date"] == "2027-02-01"
 
 
+def _created_on(store, item_id: int, day: date) -> None:
+    """Backdate an item's creation (the store takes the clock for created_at, so a test sets it by hand)."""
+    from sqlalchemy import update
+
+    from records.models import ImprovementItem
+
+    with store.writing() as conn:
+        created = datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC)
+        conn.execute(update(ImprovementItem).where(ImprovementItem.id == item_id).values(created_at=created))
+
+
+def test_a_done_item_carries_the_day_it_was_done(store, example_site):
+    store.sync_site(example_site)
+    item = board.add_item(store, "Rebalance z3", actor="maria", zone="z3", action="ventilation_rebalancing")
+    assert (item.done_on, item.action) == (None, "ventilation_rebalancing")
+    _created_on(store, item.id, date(2026, 2, 2))
+    done = board.update_item(store, item.id, actor="maria", status="done", today=date(2026, 3, 4))
+    assert (done.status, done.done_on) == ("done", date(2026, 3, 4))  # today, from the caller
+    moved = board.update_item(store, item.id, actor="ola", done_on=date(2026, 3, 2), today=date(2026, 3, 9))
+    assert moved.done_on == date(2026, 3, 2)
+    renamed = board.update_item(store, item.id, actor="ola", title="Rebalance z3 to 45 l/s")
+    assert renamed.done_on == date(2026, 3, 2)  # other edits keep it, and need no date
+    assert renamed.to_dict()["done_on"] == "2026-03-02"
+    assert renamed.to_dict()["action"] == "ventilation_rebalancing"
+    reopened = board.update_item(store, item.id, actor="ola", status="in_progress")
+    assert reopened.done_on is None  # not done any more
+    again = board.update_item(
+        store, item.id, actor="maria", status="done", done_on=date(2026, 3, 3), today=date(2026, 3, 10)
+    )
+    assert again.done_on == date(2026, 3, 3)
+    assert [i.id for i in board.list_items(store, status="done")] == [item.id]
+    log = [(e.action, e.actor, dict(e.details)) for e in reversed(store.audit_log())]
+    assert log[0] == ("board_add", "maria", {"title": "Rebalance z3", "status": "proposed",
+                                             "action": "ventilation_rebalancing"})  # fmt: skip
+    assert [d.get("done_on", "-") for _, _, d in log[1:]] == ["2026-03-04", "2026-03-02", "-", None, "2026-03-03"]
+
+
+def test_an_item_added_as_done_is_done_today_unless_told(store, example_site):
+    store.sync_site(example_site)
+    today = datetime.now(UTC).date()  # the store stamps created_at from the clock, so today must be real here
+    item = board.add_item(store, "Absorbers in z5", actor="maria", zone="z5", status="done", today=today)
+    assert item.done_on == today
+    assert store.audit_log()[0].details["done_on"] == today.isoformat()
+    given = board.add_item(store, "Screens in z6", actor="maria", status="done", done_on=today, today=today)
+    assert given.done_on == today
+
+
+def test_bad_done_dates_and_actions_are_refused_and_change_nothing(store, example_site):
+    store.sync_site(example_site)
+    item = board.add_item(store, "Rebalance z3", actor="maria", zone="z3")
+    _created_on(store, item.id, date(2026, 2, 2))
+    cases = [
+        ({"status": "done", "done_on": date(2026, 3, 11), "today": date(2026, 3, 10)}, "2026-03-11 is in the future"),
+        ({"status": "done", "done_on": date(2026, 2, 1), "today": date(2026, 3, 10)},
+         r"done_on 2026-02-01 is before item \d+ was created \(2026-02-02\)"),
+        ({"status": "done", "today": date(2026, 2, 1)}, "before item"),
+        ({"done_on": date(2026, 3, 1), "today": date(2026, 3, 10)}, "only for items that are done; .* 'proposed'"),
+        ({"status": "done", "done_on": datetime(2026, 3, 1, tzinfo=UTC), "today": date(2026, 3, 10)},
+         "must be a date"),
+        ({"status": "done"}, "needs today's date"),
+        ({"action": "Ventilation rebalancing!"}, "catalogue key"),
+        ({"action": "x" * 65}, "catalogue key"),
+    ]  # fmt: skip
+    for kwargs, message in cases:
+        with pytest.raises(RecordsError, match=message):
+            board.update_item(store, item.id, actor="maria", **kwargs)
+    with pytest.raises(RecordsError, match="in the future"):
+        board.add_item(store, "x", actor="maria", status="done", done_on=date(2026, 3, 11), today=date(2026, 3, 10))
+    done = board.update_item(store, item.id, actor="maria", status="done", today=date(2026, 3, 10))
+    with pytest.raises(RecordsError, match="needs the date it was done"):
+        board.update_item(store, item.id, actor="maria", done_on=None)
+    assert board.list_items(store) == [done]  # nothing half-written
+    assert [e.action for e in store.audit_log()] == ["board_update", "board_add"]
+
+
 def test_users_keep_hashes_only(store):
     assert set(ROLES) == {r.value for r in Role}  # records must not import api, so the list is repeated
     saved = users.save_user(store, "anna", "hr", hash_password("correct horse battery"), actor="admin")

@@ -716,3 +716,23 @@ def test_the_simulator_refuses_changes_it_cannot_place(site: Site) -> None:
         OfficeSimulator(site, changes=[{"zone": "z3"}])  # type: ignore[list-item]
     with pytest.raises(SyntheticInputError, match="wrap a single change in a tuple"):
         OfficeSimulator(site, changes=good)  # type: ignore[arg-type]
+
+
+def test_weekly_exposure_is_the_occupied_hours_mean_of_the_days_simulated(site: Site, sim: OfficeSimulator) -> None:
+    from synthetic.office.weekly import weekly_exposure
+
+    monday = WEEKDAY - timedelta(days=1)
+    weekly = weekly_exposure(sim, monday, monday + timedelta(days=13), quantities=("co2_ppm", "sound_dba"),
+                             weekdays={2, 4})  # fmt: skip
+    assert list(weekly.columns) == ["zone", "week_start", "quantity", "mean", "status", "days"]
+    assert set(weekly["zone"]) == {d.zone for d in site.devices}
+    assert sorted(set(weekly["week_start"])) == [pd.Timestamp(monday), pd.Timestamp(monday + timedelta(days=7))]
+    assert (weekly["days"] == 2).all()  # Tuesday and Thursday of each week
+    assert (weekly["status"] == "ok").all()
+    row = weekly[(weekly["zone"] == "z3") & (weekly["quantity"] == "co2_ppm")].iloc[0]
+    by_hand = pd.concat(
+        [local(sim.day(d)["aq-03"]["co2_ppm"], "08:00", "17:00") for d in (WEEKDAY, WEEKDAY + timedelta(days=2))]
+    )
+    assert row["mean"] == pytest.approx(by_hand.mean())
+    with pytest.raises(SyntheticInputError, match="no quantity"):
+        weekly_exposure(sim, monday, monday, quantities=("radon",))
