@@ -170,3 +170,69 @@ class ActionsPublic(AnalysisBase):
 
     baseline: str = Field(description="each team's own short-term sick days (HR, admin), or the centre's average")
     actions: list[ActionPublic]
+
+
+class FollowUpWindowPublic(BaseModel):
+    """The weeks compared (week starts, Mondays): the done week and those left out, and the two periods."""
+
+    done_on: date
+    done_week: date
+    excluded_weeks: list[date]
+    before: list[date] = Field(description="first and last week start before")
+    after: list[date] = Field(description="first and last week start after")
+
+
+class ComparisonPublic(BaseModel):
+    """One outcome before and after in the zone and in the other zones: the change, its interval, in words."""
+
+    outcome: str = Field(description="exposure, short_term_sick_spells or answer_rate")
+    quantity: str | None
+    unit: str
+    measure: str
+    status: str = Field(
+        description="estimated, too_early, no_data, too_little_data, no_team, no_controls, or withheld (HR only)"
+    )
+    statement: str
+    verdict: str | None = Field(description="fell, rose or unclear; null unless estimated")
+    treated_before: float | None = None
+    treated_after: float | None = None
+    control_before: float | None = None
+    control_after: float | None = None
+    estimate: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    change_pp: float | None = None
+    change_pp_low: float | None = None
+    change_pp_high: float | None = None
+    p_placebo: float | None = None
+    clearer_than: int | None = None
+    placebos: int = 0
+    weeks_before: int = 0
+    weeks_after: int = 0
+    n: int = 0
+    events_before: float | None = None
+    events_after: float | None = None
+    events: float | None = None
+    group_size: int | None = None
+    model: str = ""
+
+
+class FollowUpPublic(BaseModel):
+    """A done improvement-board item: its zone before and after, against the other zones."""
+
+    item_id: int
+    title: str
+    action: str | None
+    zone: str
+    teams: list[str]
+    window: FollowUpWindowPublic
+    comparisons: list[ComparisonPublic]
+    statement: str
+    notes: list[str]
+
+
+class FollowUpsPublic(AnalysisBase):
+    """The follow-up of every done item with a zone and a date."""
+
+    small_groups_shown: bool = Field(description="whether sick leave of groups under five people is shown (HR, admin)")
+    follow_ups: list[FollowUpPublic]

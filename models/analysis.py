@@ -21,6 +21,7 @@ from models.associations import associations as fit_associations
 from models.errors import ModelInputError
 from models.evidence import QuantityEvidence
 from models.exposure import exposure
+from models.follow_up import FollowUp, follow_up
 from models.glm import single_threaded_blas
 from models.holidays import opening_days
 from models.occupancy import OccupiedHours
@@ -32,6 +33,7 @@ DEFAULT_YEARS = 2
 RECENT_WEEKS = 8  # the "current" exposure an action starts from
 WORKING_DAYS_PER_YEAR = 250.0  # open days in a Swedish year: person-days at work → FTE-years
 CONFIDENCE_ORDER = {"high": 0, "moderate": 1, "low": 2, "none": 3}
+DONE_COLUMNS = ["id", "title", "zone", "quantity", "action", "done_on"]  # the improvement board's done items
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,21 @@ class Economics:
 
 
 @dataclass(frozen=True)
+class ActionFollowUp:
+    """A done item of the improvement board and its follow-up (models.follow_up)."""
+
+    item_id: int
+    title: str
+    action: str | None
+    follow_up: FollowUp
+
+    def to_dict(self, *, small_groups: bool = True) -> dict[str, Any]:
+        """A JSON-ready form; small_groups=False withholds the sick leave of groups under five people."""
+        shown = self.follow_up if small_groups else self.follow_up.without_small_groups()
+        return {"item_id": self.item_id, "title": self.title, "action": self.action, **shown.to_dict()}
+
+
+@dataclass(frozen=True)
 class Analysis:
     """What `analyze` found: the associations (best supported first), exposure, and the data behind them."""
 
@@ -67,6 +84,7 @@ class Analysis:
     notes: tuple[str, ...] = field(default=())
     actions: pd.DataFrame = field(default_factory=pd.DataFrame)  # ranked with each team's own sick-day rate
     actions_centre_rate: pd.DataFrame = field(default_factory=pd.DataFrame)  # ranked with the centre's average
+    follow_ups: tuple[ActionFollowUp, ...] = field(default=())  # the done board items with a zone and a date
 
     def exposure_summary(self) -> list[dict[str, Any]]:
         """Per zone and quantity over the period: mean of the weeks with enough data, weeks judged, completeness."""
@@ -110,6 +128,7 @@ class Analysis:
             "actions": actions,
             "actions_baseline": baseline,
             "exposure": self.exposure_summary(),
+            "follow_ups": [f.to_dict(small_groups=team_rates) for f in self.follow_ups],
             "data": dict(self.data),
             "notes": list(self.notes),
         }
@@ -164,12 +183,14 @@ def analyse(
     *,
     catalogue: Sequence[ActionSpec] = (),
     economics: Economics = Economics(),
+    done: pd.DataFrame | None = None,
 ) -> Analysis:
     """Exposure per zone and week, the team-week panel, every association and the ranked actions.
 
     windows: per quantity, the store's windows of `window_width(site)` over the period (quantity, zone,
     ts, mean, count). absences: from a month before the period (spells reaching into it); staff and
     calls: the period's. An empty roster raises ModelInputError: without people there is nothing to relate.
+    done: the improvement board's done items (DONE_COLUMNS); each with a zone and a date is followed up.
     """
     period, clipped = _covered(period, absences, calls, site.site.timezone)
     occupied = occupied_hours(site)
@@ -214,7 +235,35 @@ def analyse(
         if weekly_exposure.empty
         else round(float(weekly_exposure["completeness"].fillna(0).mean()), 3),
     }
-    return Analysis(period, ordered, weekly_exposure, panel, data, tuple(notes), actions, centre_rate)
+    follow_ups = _follow_ups(done, panel, weekly_exposure, team_zone, catalogue)
+    return Analysis(period, ordered, weekly_exposure, panel, data, tuple(notes), actions, centre_rate, follow_ups)
+
+
+def _follow_ups(
+    done: pd.DataFrame | None,
+    panel: pd.DataFrame,
+    weekly: pd.DataFrame,
+    team_zone: Mapping[str, str],
+    catalogue: Sequence[ActionSpec],
+) -> tuple[ActionFollowUp, ...]:
+    """Each done item with a zone and a date, followed up on its quantity (its own, else its action's)."""
+    if done is None or done.empty or weekly.empty:
+        return ()
+    missing = [c for c in DONE_COLUMNS if c not in done.columns]
+    if missing:
+        raise ModelInputError(f"the board's done items lack columns {missing}")
+    quantity_of = {a.key: a.quantity for a in catalogue}
+    out = []
+    for item in done.to_dict("records"):
+        zone, done_on, action, own = item["zone"], item["done_on"], item["action"], item["quantity"]
+        if not isinstance(zone, str) or done_on is None or pd.isna(done_on):
+            continue
+        quantity = own if isinstance(own, str) else quantity_of.get(str(action))
+        result = follow_up(zone, pd.Timestamp(done_on).date(), panel, weekly, team_zone, quantity)
+        out.append(
+            ActionFollowUp(int(item["id"]), str(item["title"]), action if isinstance(action, str) else None, result)
+        )
+    return tuple(out)
 
 
 def _covered(period: Period, absences: pd.DataFrame, calls: pd.DataFrame, tz: str) -> tuple[Period, list[str]]:

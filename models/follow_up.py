@@ -55,7 +55,8 @@ from models.errors import ModelInputError
 from sensors.quantities import QUANTITIES
 
 Outcome = Literal["exposure", "short_term_sick_spells", "answer_rate"]
-Status = Literal["estimated", "too_early", "no_data", "too_little_data", "no_team", "no_controls"]
+Status = Literal["estimated", "too_early", "no_data", "too_little_data", "no_team", "no_controls", "withheld"]
+SMALL_GROUP = 5  # people: a sick-leave figure of a smaller group is for HR only (standards.md, "Privacy")
 EXPOSURE_COLUMNS = ["zone", "week_start", "quantity", "mean", "status"]
 WORKING_DAYS_PER_YEAR = 250.0  # open days in a Swedish year: person-days at work → FTE-years
 MIN_CONTROLS = 2  # other zones needed for any comparison
@@ -147,6 +148,30 @@ class FollowUp:
             if c.outcome == outcome and (quantity is None or c.quantity == quantity):
                 return c
         raise ModelInputError(f"no {outcome} comparison{f' for {quantity}' if quantity else ''} in this follow-up")
+
+    def without_small_groups(self, min_size: int = SMALL_GROUP) -> FollowUp:
+        """The follow-up as readers who may not see a small group's absence get it: such sick leave withheld.
+
+        A group of unknown size is withheld too. Exposure and the answer rate (operations data) stay.
+        """
+        comparisons = []
+        for c in self.comparisons:
+            if c.outcome == "short_term_sick_spells" and (c.group_size is None or c.group_size < min_size):
+                people = "an unknown number of people" if c.group_size is None else f"{c.group_size} people"
+                c = Comparison(
+                    outcome=c.outcome,
+                    quantity=None,
+                    unit=c.unit,
+                    measure=c.measure,
+                    status="withheld",
+                    statement=(
+                        f"Shown to HR only: the answer group has {people}, fewer than {min_size}, so its sick "
+                        "leave would identify them."
+                    ),
+                    group_size=c.group_size,
+                )
+            comparisons.append(c)
+        return replace(self, comparisons=tuple(comparisons), statement=_summary(self.zone, self.window, comparisons))
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form."""
@@ -536,6 +561,7 @@ SUMMARY_WORDS = {
     "no_team": "no team in the zone",
     "no_controls": "nothing to compare with",
     "too_little_data": "too little data",
+    "withheld": "shown to HR only",
 }
 
 

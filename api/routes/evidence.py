@@ -4,7 +4,8 @@ The routes serve slices of one analysis per period (models.analysis, computed by
 `analyse` and kept in api/cache.py until the next import). What a role sees follows standards.md
 "Privacy": associations and exposure are pooled over the centre or are room data; the actions are
 ranked on each answer group's own sick days only for those who may see a group's absence (HR, admin),
-on the centre's average for everyone else.
+on the centre's average for everyone else; a follow-up's sick leave of a group under five people is
+withheld from everyone else.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from api.schemas_evidence import (
     ExposurePublic,
     ExposureSummaryPublic,
     ExposureWeekPublic,
+    FollowUpPublic,
+    FollowUpsPublic,
     PeriodPublic,
 )
 from api.security import Area, may_see
@@ -172,4 +175,35 @@ def actions(
         **_base(analysis, computed_at),  # type: ignore[arg-type]
         baseline=baseline,
         actions=[ActionPublic(**row) for row in rows],
+    )
+
+
+@router.get("/follow-up")
+def follow_ups(
+    services: ServicesDep,
+    records: RecordsDep,
+    today: TodayDep,
+    principal: EvidenceReader,
+    since: SinceQuery = None,
+    until: UntilQuery = None,
+    zone: ZoneQuery = None,
+) -> FollowUpsPublic:
+    """Each improvement-board item done with a zone and a date: exposure, sick leave and answer rate before and after.
+
+    A difference in differences against the other zones, with an interval and a plain statement when the
+    data cannot tell yet. The sick leave of an answer group under five people is shown to HR and admin
+    only; the other roles see that it is withheld, and why.
+    """
+    _check_key(zone, {z.id for z in services.site.zones}, "zone")
+    computed_at, analysis = analysis_of(services, records, today, since, until)
+    shown = may_see(principal.role, Area.TEAM_ABSENCE)
+    rows = [
+        FollowUpPublic(**f.to_dict(small_groups=shown))
+        for f in analysis.follow_ups
+        if zone is None or f.follow_up.zone == zone
+    ]
+    return FollowUpsPublic(
+        **_base(analysis, computed_at),  # type: ignore[arg-type]
+        small_groups_shown=shown,
+        follow_ups=rows,
     )

@@ -13,9 +13,12 @@ from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 
+import pandas as pd
+
 from gateway.stores import ReadingStore
 from models.actions import ActionSpec, parse_catalogue
 from models.analysis import (
+    DONE_COLUMNS,
     Analysis,
     Economics,
     Period,
@@ -26,6 +29,7 @@ from models.analysis import (
 )
 from models.evidence import QuantityEvidence, parse_evidence
 from officewell.errors import OfficewellError
+from records.board import list_items
 from records.store import RecordsStore
 from sensors.site import Site
 
@@ -81,10 +85,14 @@ def run_analysis(
     absences = records.absences_frame(period.start - timedelta(days=31), period.end)  # spells reaching in
     staff = records.staff_frame(period.start, period.end)
     calls = records.calls_frame(start, stop)
+    done = pd.DataFrame(
+        [{c: getattr(item, c) for c in DONE_COLUMNS} for item in list_items(records, status="done")],
+        columns=DONE_COLUMNS,
+    )
     if progress is not None:
         progress(steps - 1, steps)
     analysis = analyse(
-        site, period, windows, absences, staff, calls, evidence, catalogue=catalogue, economics=economics
+        site, period, windows, absences, staff, calls, evidence, catalogue=catalogue, economics=economics, done=done
     )
     if progress is not None:
         progress(steps, steps)

@@ -131,6 +131,7 @@ def run_demo(
     simulator = simulator_for(site, options.seed, history_start)
     started = time.monotonic()
     older = now - timedelta(days=max(options.history_days, options.days))
+
     def stage(label: str) -> Callable[[int, int], None] | None:
         return progress(label) if progress is not None else None
 

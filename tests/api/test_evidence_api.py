@@ -15,6 +15,7 @@ from api.users import MemoryUserDirectory
 from gateway.deadletter_log import MemoryDeadLetterLog
 from models.analysis import Period
 from officewell.runners.analyze import load_catalogue, load_evidence, run_analysis
+from tests.support.centre import CentreStores, with_a_done_action
 
 NOW = datetime(2026, 1, 2, 12, tzinfo=UTC)  # a Friday: the default period ends on Sunday 2025-12-28
 PERIOD = {"since": "2025-01-06", "until": "2025-12-28"}
@@ -181,6 +182,52 @@ def test_without_an_analysis_configured_the_routes_say_so(example_site, centre_s
     response = client.get("/api/v1/evidence/associations", headers={"Authorization": f"Bearer {token['access_token']}"})
     assert response.status_code == 503
     assert "analysis" in response.json()["detail"]
+
+
+@pytest.fixture(scope="module")
+def board_client(example_site, centre_stores, tmp_path_factory):
+    """A server whose records hold one done improvement (z3, ventilation, 2 June 2025)."""
+    records = with_a_done_action(centre_stores, tmp_path_factory.mktemp("board"))
+    stores = CentreStores(centre_stores.centre, records, centre_stores.store, centre_stores.start,
+                          centre_stores.end, centre_stores.directory)  # fmt: skip
+    users = MemoryUserDirectory()
+    for role in Role:
+        users.add(role.value, role, f"{role.value}-password")
+    services = Services(
+        example_site, centre_stores.store, MemoryDeadLetterLog(), users, TokenSigner("e" * 40),
+        records=records, analyse=Counting(example_site, stores), now=lambda: NOW,
+    )  # fmt: skip
+    yield TestClient(create_app(services))
+    records.close()
+
+
+def test_follow_up_shows_a_small_groups_sick_leave_to_hr_only(board_client):
+    for role, shown in ((Role.HR, True), (Role.ADMIN, True), (Role.MANAGER, False), (Role.FACILITIES, False)):
+        body = board_client.get("/api/v1/evidence/follow-up", params=PERIOD, headers=headers(board_client, role)).json()
+        assert body["small_groups_shown"] is shown
+        (item,) = body["follow_ups"]
+        assert (item["zone"], item["action"], item["window"]["done_on"]) == (
+            "z3",
+            "ventilation_rebalancing",
+            "2025-06-02",
+        )
+        by_outcome = {c["outcome"]: c for c in item["comparisons"]}
+        assert by_outcome["exposure"]["quantity"] == "co2_ppm"
+        assert by_outcome["exposure"]["status"] == "estimated"
+        sick = by_outcome["short_term_sick_spells"]
+        if shown:
+            assert sick["status"] != "withheld"
+            assert sick["group_size"] == 3
+        else:
+            assert sick["status"] == "withheld"
+            assert sick["estimate"] is None
+            assert sick["treated_before"] is None
+            assert sick["events_before"] is None
+            assert "HR only" in item["statement"]
+    other_zone = board_client.get(
+        "/api/v1/evidence/follow-up", params={**PERIOD, "zone": "z5"}, headers=headers(board_client, Role.HR)
+    ).json()
+    assert other_zone["follow_ups"] == []  # z5's item is only proposed
 
 
 # ----- the cache itself -------------------------------------------------------------------------------

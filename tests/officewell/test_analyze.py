@@ -13,6 +13,7 @@ from models.analysis import Period
 from officewell.cli import app
 from officewell.runners.analyze import AnalysisError, load_catalogue, load_evidence, run_analysis
 from tests.conftest import EXAMPLE_SITE
+from tests.support.centre import with_a_done_action
 
 runner = CliRunner()
 KEY = "9c41d0f27e8b5a63f1e2d4c7b8a90f3e6d2c1b7a5e4f8093c2d1e6b7a8f90c3d"  # a test key, random-looking as required
@@ -172,3 +173,39 @@ def test_exposure_summary_is_per_zone_and_quantity(analysis):
     weekly = analysis.exposure[analysis.exposure["quantity"] == "co2_ppm"].groupby("zone")["mean"].mean()
     assert co2["mean"].round(0).to_dict() == weekly.round(0).to_dict()
     assert (co2["weeks_with_data"] == co2["weeks"]).all()
+
+
+@pytest.fixture(scope="module")
+def records_with_a_done_action(centre_stores, tmp_path_factory):
+    records = with_a_done_action(centre_stores, tmp_path_factory.mktemp("board"))
+    yield records
+    records.close()
+
+
+def test_a_done_board_item_is_followed_up(example_site, centre_stores, records_with_a_done_action):
+    period = Period(centre_stores.start, centre_stores.end)
+    found = run_analysis(example_site, centre_stores.store, records_with_a_done_action, load_evidence(), period,
+                         catalogue=load_catalogue())  # fmt: skip
+    (item,) = found.follow_ups  # the proposed item is not followed up
+    assert (item.title, item.action, item.follow_up.zone) == (
+        "Rebalance ventilation in z3",
+        "ventilation_rebalancing",
+        "z3",
+    )
+    outcomes = [(c.outcome, c.quantity) for c in item.follow_up.comparisons]
+    # The action's quantity from the catalogue, then the team's sick leave and answer rate.
+    assert outcomes == [("exposure", "co2_ppm"), ("short_term_sick_spells", None), ("answer_rate", None)]
+    co2 = item.follow_up.comparison("exposure", "co2_ppm")
+    assert co2.status == "estimated"
+    assert co2.verdict != "fell"  # nothing was planted in z3's readings: no drop may be claimed
+    sick = item.follow_up.comparison("short_term_sick_spells")
+    assert sick.group_size == 3
+    # Readers who may not see a group of three's sick leave get it withheld, with the reason.
+    withheld = item.to_dict(small_groups=False)
+    spells = next(c for c in withheld["comparisons"] if c["outcome"] == "short_term_sick_spells")
+    assert spells["status"] == "withheld"
+    assert spells["estimate"] is None
+    assert spells["events_before"] is None
+    assert "HR only" in spells["statement"]
+    assert "shown to HR only" in withheld["statement"]
+    assert found.to_dict()["follow_ups"][0]["item_id"] == item.item_id

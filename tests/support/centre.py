@@ -92,3 +92,21 @@ def readings_of(
 def local_midnight(site: Site, day: date) -> datetime:
     """The start of a local day at the site."""
     return datetime.combine(day, time(), site.site.tz)
+
+
+def with_a_done_action(stores: CentreStores, directory: Path) -> RecordsStore:
+    """A copy of the centre's records with an improvement done in z3 on 2 June 2025 (ventilation), one proposed."""
+    import sqlite3
+
+    from records import board
+
+    path = directory / "records.db"
+    with sqlite3.connect(stores.directory / "records.db") as source, sqlite3.connect(path) as target:
+        source.backup(target)
+    records = RecordsStore.open(f"sqlite:///{path}", KEY)
+    board.add_item(
+        records, "Rebalance ventilation in z3", actor="facilities", zone="z3", status="done",
+        done_on=date(2025, 6, 2), action="ventilation_rebalancing", today=date(2025, 12, 1),
+    )  # fmt: skip
+    board.add_item(records, "Absorbers in z5", actor="facilities", zone="z5", status="proposed")
+    return records
