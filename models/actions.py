@@ -30,8 +30,9 @@ it lasts. For every zone × action:
 **Ranking rule.** First the actions whose benefit is shown — a computed benefit whose whole 95 % interval
 of sick days avoided lies above zero, with confidence "high" or "moderate" — by their benefit–cost ratio;
 then those with a benefit the data cannot pin down (the interval includes zero, or confidence "low"), by
-the same ratio; last the lines without a benefit (good band, no estimate, no team, no data, unmeasured),
-by zone and catalogue order. Ranking by the benefit–cost ratio is how a fixed budget is best spent
+the same ratio; last the lines without a benefit (good band, no estimate, no team, no data, unmeasured,
+or an expected change for the worse: the site's estimate points the other way), by zone and catalogue
+order. Ranking by the benefit–cost ratio is how a fixed budget is best spent
 (ASEK's net present value ratio orders the same way); putting shown benefits first keeps a noisy
 estimate from topping the list on its point value alone.
 
@@ -691,7 +692,7 @@ def _ranked(rows: list[_Row]) -> pd.DataFrame:
         values["evidence"] = " ".join(row.evidence)
         values["reason"] = " ".join(row.reasons)
         days, low = values["expected_sick_days_avoided_per_year"], values["sick_days_ci_low"]
-        if not math.isfinite(days) or days == 0:
+        if not math.isfinite(days) or days <= 0:  # nothing to gain, or more sick leave expected
             tier = NO_BENEFIT
         elif low > 0 and values["confidence"] in ("high", "moderate"):
             tier = SHOWN

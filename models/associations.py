@@ -45,7 +45,7 @@ from statsmodels.stats.multitest import multipletests
 
 from models.absence import absence_days, short_term_spells
 from models.errors import ModelInputError
-from models.evidence import Combined, Estimate, QuantityEvidence, combine, confidence
+from models.evidence import Z95, Combined, Estimate, QuantityEvidence, combine, confidence
 from models.glm import Family, GlmFit, fit_glm, single_threaded_blas
 from models.staffing import available_agents_daily
 
@@ -338,7 +338,8 @@ def _two_way_residual(grid: pd.DataFrame, rounds: int = 20) -> pd.DataFrame:
 def _moving_together(results: list[Association], correlations: Mapping[tuple[str, str], float]) -> list[Association]:
     """Mark each association whose quantity moves with another that goes with the same outcome more clearly.
 
-    Clearer: a larger |log ratio| / standard error (p-values from the shuffles stop at 1/(k + 1) and tie).
+    Clearer: a larger |log ratio| / standard error (p-values from the shuffles stop at 1/(k + 1) and tie), and
+    at least 1.96: a partner that shows nothing itself cannot be what this association reflects.
     """
     clearness = {
         (a.quantity, a.outcome, a.lag_weeks): abs(a.fit.estimate.log) / a.fit.estimate.se
@@ -352,7 +353,8 @@ def _moving_together(results: list[Association], correlations: Mapping[tuple[str
         if mine is not None:
             for (q, other), r in correlations.items():
                 theirs = clearness.get((other, a.outcome, a.lag_weeks))
-                if q == a.quantity and abs(r) >= MOVES_WITH and theirs is not None and theirs > mine:
+                # Only a partner that shows something itself (|z| ≥ 1.96) can be what this one reflects.
+                if q == a.quantity and abs(r) >= MOVES_WITH and theirs is not None and theirs > max(mine, Z95):
                     partners.append((other, r))
         partners.sort(key=lambda item: -abs(item[1]))
         out.append(Association(**{**a.__dict__, "moves_with": tuple(partners)}) if partners else a)

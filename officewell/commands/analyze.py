@@ -69,47 +69,115 @@ def analyze(
         _print(analysis)
 
 
+OUTCOMES = {"short_term_sick_spells": "spells", "short_term_sick_days": "sick days", "answer_rate": "answer"}
+SHORT = {"temperature_c": "Temp.", "sound_dba": "Sound", "illuminance_lux": "Light", "humidity_pct": "RH"}
+TOP_ACTIONS = 10
+
+
 def _print(analysis: Analysis) -> None:
+    from rich import box
     from rich.console import Console
     from rich.table import Table
 
+    from sensors.quantities import QUANTITIES
+
     console = Console()
     body = analysis.to_dict()
-    period = body["period"]
+    period, data = body["period"], body["data"]
     console.print(f"[bold]officewell analyze[/bold] {period['start']} – {period['end']}")
-    data = body["data"]
     console.print(
         f"{data['teams']} answer groups, {data['team_weeks']} team-weeks, {data['short_term_sick_spells']} short-term "
         f"sick spells, {data['offered_calls']} offered calls; sensor data for "
         f"{_pct(data['exposure_completeness'])} of occupied hours"
     )
-    table = Table(title="Associations, best supported first", show_lines=False)
-    headings = ("quantity", "outcome", "lag", "per", "site's own [95 % CI]", "p adj.", "research", "combined")
-    for heading in (*headings, "confidence"):
-        table.add_column(heading)
-    for row in body["associations"]:
-        prior, combined = row["prior"] or {}, row["combined"] or {}
-        table.add_row(
-            row["quantity"],
-            row["outcome"].replace("_", " "),
-            f"{row['lag_weeks']} wk",
-            row["unit"],
-            _ratio(row, row["reason"]),
-            "–" if row["p_adjusted"] is None else f"{row['p_adjusted']:.3f}",
-            _ratio(prior),
-            _ratio(combined),
-            row["confidence"],
-        )
-    console.print(table)
     for note in body["notes"]:
         console.print(f"note: {note}")
-    console.print("Ratios above 1 mean more sick leave (or, for the answer rate, higher odds of an answer).")
+    table = Table(
+        title="Associations, best supported first: ratio per change [95 % interval]",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    for heading in ("quantity", "per", "outcome", "lag", "site's own", "p adj.", "research", "combined", "confidence"):
+        table.add_column(heading, no_wrap=True)
+    footnotes = []
+    for row in body["associations"]:
+        confidence = row["confidence"]
+        if row["moves_with"]:
+            footnotes.append(f"{len(footnotes) + 1}) {row['statement']}")
+            confidence += f" {len(footnotes)})"
+        table.add_row(
+            SHORT.get(row["quantity"], QUANTITIES[row["quantity"]].label),
+            row["unit"].replace(" ", ""),
+            OUTCOMES.get(row["outcome"], row["outcome"]),
+            str(row["lag_weeks"]),
+            _ratio(row, "no estimate" if row["reason"] else None),
+            "–" if row["p_adjusted"] is None else f"{row['p_adjusted']:.3f}",
+            _ratio(row["prior"] or {}),
+            _ratio(row["combined"] or {}),
+            confidence,
+        )
+    console.print(table)
+    for footnote in footnotes:
+        console.print(footnote)
+    console.print(
+        "Above 1: more sick leave (answer: higher odds of an answer). lag: weeks between the exposure and the "
+        "outcome. Every figure behind a line, and why an estimate is missing: --json."
+    )
+    helpful = [row for row in body["actions"] if (row["expected_sick_days_avoided_per_year"] or 0) > 0]
+    if helpful:
+        actions = Table(
+            title=f"Actions with an expected benefit, best first ({min(len(helpful), TOP_ACTIONS)} of {len(helpful)}; "
+            "on each team's own sick days)",
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+            pad_edge=False,
+            collapse_padding=True,
+        )
+        for heading in ("#", "zone", "action", "sick days avoided/yr", "answer rate", "cost SEK", "confidence"):
+            actions.add_column(heading, overflow="fold")
+        for row in helpful[:TOP_ACTIONS]:
+            actions.add_row(
+                str(row["rank"]),
+                row["zone"],
+                row["action_name"],
+                _days(row),
+                _pp(row["expected_answer_rate_gain_pp"]),
+                "–" if row["cost_sek"] is None else f"{row['cost_sek']:,.0f}".replace(",", " "),
+                row["confidence"],
+            )
+        console.print(actions)
+    elif body["actions"]:
+        console.print("No action has an expected benefit on these data (every line and why: --json).")
+    for item in body["follow_ups"]:
+        console.print(f"follow-up #{item['item_id']} {item['title']}: {item['statement']}")
 
 
 def _ratio(estimate: dict[str, Any], reason: str | None = None) -> str:
     if estimate.get("rate_ratio") is None:
         return reason or "–"
-    return f"{estimate['rate_ratio']:.2f} [{estimate['ci_low']:.2f}–{estimate['ci_high']:.2f}]"
+    return f"{_num(estimate['rate_ratio'])} [{_num(estimate['ci_low'])}–{_num(estimate['ci_high'])}]"
+
+
+def _num(ratio: float) -> str:
+    """A ratio in at most five characters: intervals from too little data run to absurd ends."""
+    if ratio >= 100:
+        return ">100"
+    if ratio < 0.01:
+        return "<0.01"
+    return f"{ratio:.2f}" if ratio < 10 else f"{ratio:.1f}"
+
+
+def _days(row: dict[str, Any]) -> str:
+    days, low, high = row["expected_sick_days_avoided_per_year"], row["sick_days_ci_low"], row["sick_days_ci_high"]
+    if days is None:
+        return "–"
+    return f"{days:.1f} [{low:.1f}–{high:.1f}]" if low is not None and high is not None else f"{days:.1f}"
+
+
+def _pp(gain: float | None) -> str:
+    return "–" if gain is None else f"{gain:+.2f} pp"
 
 
 def _pct(share: float | None) -> str:

@@ -90,7 +90,8 @@ def test_demo_end_to_end(tmp_path):
     if mosquitto_pub is None:
         pytest.fail("mosquitto_pub is not installed: run scripts/install-system-deps.sh (mosquitto-clients)")
     port, mqtt_port = free_port(), free_port()
-    with running_demo(tmp_path, "--port", str(port), "--mqtt-port", str(mqtt_port)) as demo:
+    # A year of older history is simulated before the demo is ready (some 30 s on an idle 2-core machine).
+    with running_demo(tmp_path, "--port", str(port), "--mqtt-port", str(mqtt_port), ready_within_s=240) as demo:
         info = demo.info
         assert info["url"] == f"http://127.0.0.1:{port}"
         assert info["mqtt_url"] == f"mqtt://127.0.0.1:{mqtt_port}"
@@ -107,7 +108,7 @@ def test_demo_end_to_end(tmp_path):
             "/api/v1/readings",
             params={"quantity": "co2_ppm", "zone": "z3", "window": "1d", "start": "2000-01-01T00:00:00Z"},
         ).json()["windows"]
-        assert len(history) >= 30, "about 30 days of backfilled history"
+        assert len(history) >= 395, "400 days of history: the last 30 at every minute, the rest as 15-minute means"
 
         year_ago = (datetime.now(UTC) - timedelta(days=380)).date().isoformat()
         weeks = demo.login("manager").get("/api/v1/goals/answer-rate/weekly", params={"start": year_ago}).json()
@@ -143,6 +144,22 @@ def test_demo_end_to_end(tmp_path):
         assert any("unregistered native device 'probe'" in r for r in reasons), "the site file lists the devices"
         assert "officewell_unregistered_messages_total 1.0" in httpx.get(info["url"] + "/metrics").text
 
+        # The evidence on the generated centre: computed in the background after start, waited for here.
+        manager = demo.login("manager")
+        manager.timeout = httpx.Timeout(300)
+        found = manager.get("/api/v1/evidence/associations", params={"quantity": "co2_ppm"}).json()
+        co2 = next(a for a in found["associations"] if a["outcome"] == "short_term_sick_spells" and a["lag_weeks"] == 0)
+        assert co2["rate_ratio"] is not None, co2["reason"]
+        assert co2["n"] > 0
+        assert co2["combined"] is not None
+        assert co2["prior"]["source"]
+        assert found["data"]["teams"] == 12
+        exposure = manager.get("/api/v1/evidence/exposure", params={"zone": "z3", "quantity": "co2_ppm"}).json()
+        assert exposure["summary"][0]["weeks_with_data"] >= 50, "a year of weekly exposure"
+        actions = manager.get("/api/v1/evidence/actions", params={"limit": 5}).json()
+        assert actions["baseline"] == "the centre's average"
+        assert len(actions["actions"]) == 5
+
         shared = {
             str(path.relative_to(tmp_path)): oct(path.stat().st_mode & 0o777)
             for path in [tmp_path / "demo", *(tmp_path / "demo").rglob("*")]
@@ -160,7 +177,8 @@ def test_demo_end_to_end(tmp_path):
 def test_demo_moves_to_influxdb_with_one_flag(tmp_path, influxdb_server):
     database = fresh_name("demo")
     url = influxdb_server.url(database)
-    args = ("--port", str(free_port()), "--mqtt-port", str(free_port()), "--days", "2", "--store", url)
+    args = ("--port", str(free_port()), "--mqtt-port", str(free_port()), "--days", "2", "--history-days", "0",
+            "--store", url)  # fmt: skip
     try:
         with running_demo(tmp_path, *args, ready_within_s=90) as demo:
             store = open_store(url)
