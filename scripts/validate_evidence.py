@@ -79,7 +79,7 @@ def weekly_windows(site: Site, seed: int, days_per_week: int) -> pd.DataFrame:
             frames = sim.day(d)
             for device in site.devices:
                 frame = frames[device.id]
-                hour = frame.index.floor("h").asi8
+                hour = frame.index.floor("h").as_unit("ns").asi8
                 starts, first = np.unique(hour, return_index=True)
                 for q in QUANTITIES:
                     if q not in frame:
@@ -138,6 +138,8 @@ def run_seed(job: tuple[int, int, float, float]) -> list[SeedResult]:
         panel = team_week_panel(absences, staff, centre.calls, days, tz=site.site.timezone)
         found = sorted(associations(panel, weekly_exposure, team_zone, evidence, seed=seed), key=rank_key)
         co2 = next(a for a in found if (a.quantity, a.outcome, a.lag_weeks) == ("co2_ppm", "short_term_sick_spells", 0))
+        if co2.fit.estimate is None:  # a broken pipeline must not pass for "the data cannot tell"
+            raise RuntimeError(f"seed {seed} ({name}): no local CO₂ estimate: {co2.fit.reason}")
         significant = [a for a in found if a.p_adjusted is not None and a.p_adjusted < 0.05]
         planted_here = rr != 1.0
         unplanted = [
