@@ -24,7 +24,10 @@ class AnalysisDataPublic(BaseModel):
     offered_calls: int
     zones: list[str]
     open_days: int
-    exposure_completeness: float | None = Field(description="share of expected occupied hours with sensor data")
+    quantities_measured: list[str] = Field(description="the quantities some sensor of a team's zone measures")
+    exposure_completeness: float | None = Field(
+        description="share of expected occupied hours with sensor data, over the quantities measured"
+    )
 
 
 class AnalysisBase(BaseModel):

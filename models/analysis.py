@@ -231,9 +231,7 @@ def analyse(
         "offered_calls": int(panel["offered"].fillna(0).sum()),
         "zones": zones,
         "open_days": len(days),
-        "exposure_completeness": None
-        if weekly_exposure.empty
-        else round(float(weekly_exposure["completeness"].fillna(0).mean()), 3),
+        **_measured(weekly_exposure),
     }
     follow_ups = _follow_ups(done, panel, weekly_exposure, team_zone, catalogue)
     return Analysis(period, ordered, weekly_exposure, panel, data, tuple(notes), actions, centre_rate, follow_ups)
@@ -289,6 +287,20 @@ def _covered(period: Period, absences: pd.DataFrame, calls: pd.DataFrame, tz: st
     if start > period.end:
         raise ModelInputError(f"no absences or call intervals in {period.start} – {period.end}")
     return Period(start, period.end), notes
+
+
+def _measured(weekly: pd.DataFrame) -> dict[str, Any]:
+    """Which quantities the sensors measure at all, and the share of their occupied hours with data.
+
+    A quantity no sensor measures (PM2.5 without a particle sensor) is not missing data: it is left out.
+    """
+    if weekly.empty:
+        return {"quantities_measured": [], "exposure_completeness": None}
+    measured = weekly.groupby("quantity")["hours_with_data"].sum()
+    keys = sorted(str(q) for q in measured[measured > 0].index)
+    shown = weekly[weekly["quantity"].isin(keys)]
+    share = None if shown.empty else round(float(shown["completeness"].fillna(0).mean()), 3)
+    return {"quantities_measured": keys, "exposure_completeness": share}
 
 
 def rank_key(a: Association) -> tuple[int, float, str, int, str]:

@@ -297,3 +297,71 @@ def test_batches_interrupted_midway_store_nothing_where_the_store_is_atomic(stor
         store.write_batches(batches())
     # The embedded store rolls its transaction back; InfluxDB has none and says so in atomic_batches.
     assert store.count("kc-main") == (0 if store.atomic_batches else 10)
+
+
+def test_whole_quarter_hour_windows_follow_every_kind_of_write(store, request):
+    """Merged fields, rewritten points, late arrivals and bulk batches over stored and fresh quarter hours.
+
+    Windows of whole quarter hours over whole quarter hours (what the analysis reads; the embedded store
+    serves them from its 15-minute rollup) must equal the in-memory fake's after each kind of write.
+    VictoriaMetrics keeps both values of a point written twice with different values (its duplicates are
+    merged later, not overwritten), so there the points are not rewritten.
+    """
+    rewrites = not on_victoria_metrics(request)
+    import numpy as np
+
+    from gateway.stores.batch import PointBatch
+
+    reference = MemoryReadingStore()
+
+    def both(write) -> None:
+        write(store)
+        write(reference)
+
+    def batch(minutes, zone, device, **values):
+        ts = np.array([epoch(T0 + timedelta(minutes=m)) for m in minutes], dtype=np.int64)
+        n = len(minutes)
+        return PointBatch("kc-main", ts, np.full(n, zone, dtype=object), np.full(n, device, dtype=object),
+                          {k: np.asarray(v, dtype=float) for k, v in values.items()})  # fmt: skip
+
+    both(lambda s: s.write([r(m, co2_ppm=500.0 + m) for m in range(0, 40)]))
+    both(lambda s: s.write([r(m, temperature_c=21.0 + m / 10) for m in range(0, 40, 3)]))  # merged into points
+    if rewrites:
+        both(lambda s: s.write([r(5, co2_ppm=900.0), r(7, co2_ppm=950.0)]))  # rewritten values
+    both(lambda s: s.write([r(200, co2_ppm=610.0), r(2, zone="z2", device="b", co2_ppm=1200.0)]))  # late, apart
+    # A bulk batch over stored quarter hours (minutes 30–44) and fresh ones (45–89), with a gap in its values;
+    # where the points are not rewritten, it adds a humidity sensor to them instead.
+    minutes = range(30, 90) if rewrites else range(40, 90)
+    co2 = np.where(np.arange(minutes.start, 90) % 4 == 0, np.nan, 700.0 + np.arange(minutes.start, 90))
+    humidity = np.full(len(minutes), 33.0)
+    both(lambda s: s.write_batch(batch(minutes, "z1", "aq-01", co2_ppm=co2, humidity_pct=humidity)))
+    # A batch that names one point twice: the store keeps one (the later values), counted once.
+    repeated = [120, 121, 121] if rewrites else [120, 121, 122]
+    both(lambda s: s.write_batch(batch(repeated, "z1", "aq-09", co2_ppm=[800.0, 810.0, 820.0])))
+    start, stop = T0 - timedelta(hours=1), T0 + timedelta(hours=5)
+    for quantity in ("co2_ppm", "temperature_c", "humidity_pct"):
+        for width in (timedelta(minutes=15), timedelta(hours=1), timedelta(days=1)):
+            for zones in (None, ["z2"]):
+                got = store.windows("kc-main", quantity, start, stop, width, zones)
+                want = reference.windows("kc-main", quantity, start, stop, width, zones)
+                pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-12)
+    hourly = store.windows("kc-main", "co2_ppm", start, stop, timedelta(hours=1))
+    # 40 points, 2 late ones, the batch's 37 new values (minutes 40–89 less every fourth), 2 from the
+    # repeating batch: a point written again, or merged into, is still one value.
+    assert hourly["count"].sum() == 40 + 2 + 37 + (2 if rewrites else 3)
+
+
+def test_an_embedded_store_from_before_the_rollup_gets_one(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "r.db"
+    first = SQLiteReadingStore(path)
+    first.write([r(m, co2_ppm=600.0 + m) for m in range(0, 120)])
+    first.close()
+    with sqlite3.connect(path) as conn:  # as a store file written before the rollup existed
+        conn.execute("DROP TABLE environment_15m")
+    again = SQLiteReadingStore(path)
+    hourly = again.windows("kc-main", "co2_ppm", T0, T0 + timedelta(hours=2), timedelta(hours=1))
+    assert hourly["count"].tolist() == [60, 60]
+    assert hourly["mean"].tolist() == [629.5, 689.5]
+    again.close()
