@@ -101,7 +101,7 @@ def _print(analysis: Analysis) -> None:
     )
     for heading in ("quantity", "per", "outcome", "lag", "site's own", "p adj.", "research", "combined", "confidence"):
         table.add_column(heading, no_wrap=True)
-    footnotes = []
+    footnotes: list[str] = []
     for row in body["associations"]:
         confidence = row["confidence"]
         if row["moves_with"]:
