@@ -60,7 +60,7 @@ def points(site: Site, first: date, days: int, zones: int, seed: int = 7):
         minutes = pd.date_range(start, periods=n_days * 1440, freq="min").tz_convert("UTC").as_unit("ns")
         local = minutes.tz_convert(tz)
         hour = local.hour.to_numpy() + local.minute.to_numpy() / 60
-        people = ((hour >= 8) & (hour < 17) & (local.dayofweek.to_numpy() < 5)).astype(np.float64)
+        people = ((hour >= 8) & (hour < 17) & (local.day_of_week.to_numpy() < 5)).astype(np.float64)
         n = len(minutes)
         for i, zone in enumerate(ids):
             values = {

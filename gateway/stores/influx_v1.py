@@ -16,7 +16,8 @@ Design notes (why the queries look the way they do):
   takes `max(x)` per 1 ns bucket (= per point; `fill(none)` emits only buckets with data) and
   counts those. Exact, computed server-side, one number returned.
 - `windows`: `GROUP BY time(Nns), "zone" fill(none)`; InfluxDB aligns windows to the epoch and
-  labels each with its start, like the other stores.
+  labels each with its start, like the other stores. On 1.x, windows of whole quarter hours come from
+  the server-made 15-minute rollup (gateway/stores/influx_rollup.py), refreshed after every write.
 """
 
 from __future__ import annotations
@@ -26,8 +27,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import httpx
+import numpy as np
 
 from gateway.errors import StoreRejectedError, StoreUnavailableError, StoreURLError
+from gateway.stores import influx_rollup as rollup
 from gateway.stores import influxql as q
 from gateway.stores.batch import PointBatch
 from gateway.stores.frames import RawRow, RowSource, Selection, WindowRow
@@ -61,7 +64,12 @@ class InfluxV1ReadingStore(RowSource):
         except BaseException:
             self._http.close()
             raise
-        self._from = self._measurement()
+        self._from = self._measurement(MEASUREMENT)
+        self._rollup_from = self._measurement(rollup.MEASUREMENT)
+        # SELECT … INTO exists on 1.x only; 2.x and 3.x read the points as before.
+        self.rolls_up = self.server.major == 1
+        if self.rolls_up:
+            self._prepare_rollup()
 
     @classmethod
     def from_url(cls, url: str) -> InfluxV1ReadingStore:
@@ -80,6 +88,12 @@ class InfluxV1ReadingStore(RowSource):
         """
         if readings:
             self._post(write_body(readings))
+            by_site: dict[str, list[int]] = {}
+            zones: dict[str, set[str]] = {}
+            for reading in readings:
+                by_site.setdefault(reading.site, []).append(reading.ts_ns)
+                zones.setdefault(reading.site, set()).add(reading.zone)
+            self._roll_up({site: rollup.spans(times) for site, times in by_site.items()}, zones)
 
     atomic_batches = False  # InfluxDB has no transactions: a failed bulk write may be partly stored
 
@@ -90,14 +104,31 @@ class InfluxV1ReadingStore(RowSource):
     def write_batches(self, batches: Iterable[PointBatch], progress: Callable[[int], None] | None = None) -> None:
         """Write each batch as it comes, in requests of CHUNK points; not atomic (see atomic_batches)."""
         done = 0
-        for batch in batches:
-            for chunk in batch.chunks():
-                body = batch_body(chunk)
-                if body:
-                    self._post(body)
-                done += len(chunk)
-                if progress is not None:
-                    progress(done)
+        touched: dict[str, list[PointBatch]] = {}
+        try:
+            for batch in batches:
+                touched.setdefault(batch.site, []).append(batch)
+                for chunk in batch.chunks():
+                    body = batch_body(chunk)
+                    if body:
+                        self._post(body)
+                    done += len(chunk)
+                    if progress is not None:
+                        progress(done)
+        finally:
+            # Once over all the batches (an import's zones come one batch each), and also after a failed
+            # request: what did get stored is rolled up, if the server answers.
+            if done:
+                self._roll_up(
+                    {
+                        site: rollup.spans(np.concatenate([b.ts_ns for b in site_batches]))
+                        for site, site_batches in touched.items()
+                    },
+                    {
+                        site: {str(z) for b in site_batches for z in set(b.zone.tolist())}
+                        for site, site_batches in touched.items()
+                    },
+                )
 
     def _post(self, body: str) -> None:
         params = {"db": self.target.database, "precision": "ns"}
@@ -145,12 +176,15 @@ class InfluxV1ReadingStore(RowSource):
     def window_rows(self, selection: Selection, width_ns: int) -> list[WindowRow]:
         """Mean, min, max and count per zone and epoch-aligned window, aggregated by InfluxDB."""
         field = q.ident(selection.quantity)
-        statement = (
-            f"SELECT mean({field}) AS {q.ident('mean')}, min({field}) AS {q.ident('min')}, "  # noqa: S608
-            f"max({field}) AS {q.ident('max')}, count({field}) AS {q.ident('count')} FROM {self._from} "
-            f"WHERE {self._where(selection)} "
-            f"GROUP BY time({q.duration(width_ns)}), {q.ident('zone')} fill(none)"
-        )
+        if self.rolls_up and rollup.serves(width_ns, selection.start_ns, selection.stop_ns):
+            statement = rollup.window_statement(selection.quantity, width_ns, self._rollup_from, self._where(selection))
+        else:
+            statement = (
+                f"SELECT mean({field}) AS {q.ident('mean')}, min({field}) AS {q.ident('min')}, "  # noqa: S608
+                f"max({field}) AS {q.ident('max')}, count({field}) AS {q.ident('count')} FROM {self._from} "
+                f"WHERE {self._where(selection)} "
+                f"GROUP BY time({q.duration(width_ns)}), {q.ident('zone')} fill(none)"
+            )
         return [
             (row["time"], tags["zone"], row["mean"], row["min"], row["max"], int(row["count"]))
             for _, tags, row in self._select(statement)
@@ -184,11 +218,40 @@ class InfluxV1ReadingStore(RowSource):
             where += f" AND {q.tag_in('zone', selection.zones)}"
         return where
 
-    def _measurement(self) -> str:
+    def _measurement(self, name: str) -> str:
         # Qualify with the retention policy only when the URL names one; otherwise the default applies.
         if self.target.retention_policy:
-            return f"{q.ident(self.target.database)}.{q.ident(self.target.retention_policy)}.{q.ident(MEASUREMENT)}"
-        return q.ident(MEASUREMENT)
+            return f"{q.ident(self.target.database)}.{q.ident(self.target.retention_policy)}.{q.ident(name)}"
+        return q.ident(name)
+
+    def _into(self) -> str:
+        # INTO needs the database named; `db..m` is the database's default retention policy.
+        rp = q.ident(self.target.retention_policy) if self.target.retention_policy else ""
+        return f"{q.ident(self.target.database)}.{rp}.{q.ident(rollup.MEASUREMENT)}"
+
+    def _roll_up(self, spans_by_site: dict[str, list[tuple[int, int]]], zones: dict[str, set[str]]) -> None:
+        """Recompute the rollup of these quarter hours and zones from the points, a few statements per request."""
+        statements = [
+            statement
+            for site, spans in spans_by_site.items()
+            for statement in rollup.into_statements(site, sorted(zones[site]), self._from, self._into(), spans)
+        ]
+        self._run_into(statements)
+
+    def _run_into(self, statements: list[str]) -> None:
+        for lo in range(0, len(statements), rollup.STATEMENTS_PER_REQUEST):
+            self._command(";".join(statements[lo : lo + rollup.STATEMENTS_PER_REQUEST]), database=True)
+
+    def _prepare_rollup(self) -> None:
+        """Roll up a database written before the rollup existed (or whose rebuild was cut short), then mark it."""
+        marker = self._measurement(rollup.MARKER)
+        if any(True for _ in self._select(f"SELECT * FROM {marker} LIMIT 1")):  # noqa: S608 - quoted name
+            return
+        weeks = self._select(rollup.filled_weeks_statement(self._from, MIN_TIME_NS, MAX_TIME_NS))
+        starts = sorted({int(row["time"]) for _, _, row in weeks})
+        periods = [(week, week + rollup.SPAN_NS) for week in starts]
+        self._run_into(rollup.into_statements(None, None, self._from, self._into(), periods))
+        self._post(f"{rollup.MARKER} complete=true 0")
 
     def _select(self, statement: str) -> Iterator[Row]:
         """Run read statements; yield every row of every series, chunk by chunk."""
@@ -205,9 +268,10 @@ class InfluxV1ReadingStore(RowSource):
                     for values in series.get("values", []):
                         yield statement_id, tags, dict(zip(columns, values, strict=True))
 
-    def _command(self, statement: str) -> list[dict[str, Any]]:
+    def _command(self, statement: str, *, database: bool = False) -> list[dict[str, Any]]:
         """Run a statement that changes the server (POST, as InfluxDB requires); return its results."""
-        response = self._query("POST", {"q": statement})
+        params = {"q": statement, "db": self.target.database} if database else {"q": statement}
+        response = self._query("POST", params)
         return _results(response.json(), self.target.where)
 
     def _show(self, statement: str) -> list[str]:

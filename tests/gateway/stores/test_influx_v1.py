@@ -74,6 +74,12 @@ def test_a_named_retention_policy_is_used_and_a_missing_one_refused(influxdb_ser
     store.close()
     in_short = influxdb_server.query(f'SELECT count(*) FROM "{database}"."short"."environment"')  # noqa: S608
     assert in_short["results"][0]["series"][0]["values"][0][1] == 1
+    rolled = influxdb_server.query(f'SELECT * FROM "{database}"."short"."environment_15m"')  # noqa: S608
+    assert len(rolled["results"][0]["series"][0]["values"]) == 1  # the rollup lives beside its points
+    store = open_store(influxdb_server.url(database, rp="short"))
+    hourly = store.windows("kc-main", "co2_ppm", T0, T0 + timedelta(hours=1), timedelta(hours=1))
+    assert hourly["mean"].tolist() == [600.0]
+    store.close()
     with pytest.raises(StoreURLError, match="retention policy 'nope' does not exist"):
         open_store(influxdb_server.url(database, rp="nope"))
 
@@ -134,7 +140,14 @@ def test_server_errors_are_retryable_and_bad_data_is_not():
     fake = FakeServer(
         {
             ("GET", "/ping"): (204, INFLUX_1, b""),
-            ("GET", "/query"): json_answer(200, {"results": [{"statement_id": 0, "series": [{"values": [["db"]]}]}]}),
+            ("GET", "/query"): json_answer(
+                200,
+                {
+                    "results": [
+                        {"statement_id": 0, "series": [{"name": "databases", "columns": ["name"], "values": [["db"]]}]}
+                    ]
+                },
+            ),
             ("POST", "/write"): json_answer(503, {"error": "engine: cache-max-memory-size exceeded"}),
         }
     )
@@ -207,3 +220,35 @@ def test_the_contracts_timestamps_survive_to_the_nanosecond(influxdb_server, dat
     frame = store.series("s", "co2_ppm", T0, T0 + timedelta(seconds=1))
     assert frame["ts"].iloc[0].value == 1795507200000007000
     store.close()
+
+
+def test_a_database_from_before_the_rollup_gets_one_when_opened(influxdb_server, database):
+    """Points written without the rollup (by an older officewell) are rolled up once, then windows come from it."""
+    influxdb_server.query(f'CREATE DATABASE "{database}"')
+    t0 = int(T0.timestamp()) * 10**9
+    early = int(datetime(1969, 12, 31, 23, 50, tzinfo=UTC).timestamp()) * 10**9  # a week of its own, before 1970
+    lines = [
+        f"environment,site=kc-main,zone=z1,device=aq-01 co2_ppm={600 + m} {t0 + m * 60 * 10**9}" for m in range(120)
+    ]
+    lines += [f"environment,site=kc-main,zone=z2,device=aq-02 co2_ppm=700,temperature_c=21 {early}"]
+    assert influxdb_server.write_lines(database, "\n".join(lines)).status_code == 204
+    store = open_store(influxdb_server.url(database))
+    assert isinstance(store, InfluxV1ReadingStore)
+    assert store.rolls_up
+    hourly = store.windows("kc-main", "co2_ppm", T0, T0 + timedelta(hours=2), timedelta(hours=1))
+    assert hourly["count"].tolist() == [60, 60]
+    assert hourly["mean"].tolist() == [629.5, 689.5]
+    before = store.windows("kc-main", "temperature_c", datetime(1969, 12, 31, 23, 0, tzinfo=UTC),
+                           datetime(1970, 1, 1, tzinfo=UTC), timedelta(hours=1))  # fmt: skip
+    assert before["mean"].tolist() == [21.0]
+    store.close()
+    marker = influxdb_server.query('SELECT * FROM "officewell_rollup"', database=database)
+    assert marker["results"][0]["series"][0]["values"][0][0] == 0
+    # Opened again, it is not rebuilt: a rollup point changed by hand stays as it is.
+    by_hand = influxdb_server.write_lines(database, f"environment_15m,site=kc-main,zone=z1 count_co2_ppm=1i {t0}")
+    assert by_hand.status_code == 204
+    again = open_store(influxdb_server.url(database))
+    assert again.windows("kc-main", "co2_ppm", T0, T0 + timedelta(minutes=15), timedelta(minutes=15))[
+        "count"
+    ].tolist() == [1]
+    again.close()
