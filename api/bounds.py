@@ -27,7 +27,6 @@ MAX_READ = 200_000  # readings read into the server to aggregate there (occupied
 MAX_PERCENTILES = 10
 MAX_WEEKS = 520  # weekly answer rate: ten years of ISO weeks
 MAX_PAGE = 1000  # dead letters per page
-MAX_ANALYSIS_WEEKS = 5 * 53  # an analysis reads and fits at most five years
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # windows are aligned to the Unix epoch, as in the stores
 
@@ -116,12 +115,6 @@ def check_weeks(start: date, end: date) -> None:
     """Refuse a weekly answer rate over more than MAX_WEEKS weeks."""
     if (end - start).days >= MAX_WEEKS * 7:
         raise refuse(f"{start} to {end} is more than {MAX_WEEKS} weeks; ask for at most {MAX_WEEKS} weeks at a time")
-
-
-def check_analysis(start: date, end: date) -> None:
-    """Refuse an analysis of more than MAX_ANALYSIS_WEEKS weeks."""
-    if (end - start).days >= MAX_ANALYSIS_WEEKS * 7:
-        raise refuse(f"{start} to {end} is more than {MAX_ANALYSIS_WEEKS} weeks; an analysis covers at most five years")
 
 
 def _range() -> str:

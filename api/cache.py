@@ -170,8 +170,8 @@ class GoalFigures:
             return frame
 
     def _check(self, records: RecordsStore) -> int | None:
-        """The newest import's id; everything kept is forgotten when a file came in since (here or elsewhere)."""
-        stamp = records.newest_import()
+        """The records' data version; everything kept is forgotten when a file came in (or rows were erased) since."""
+        stamp = records.data_version()
         with self._lock:
             if stamp != self._stamp:
                 self._stamp = stamp
@@ -184,7 +184,8 @@ class GoalFigures:
 class AnalysisFigures:
     """Each period's analysis with the time it was computed: one computation at a time, the last few kept.
 
-    A file imported since (the records store's newest import changed) makes a kept analysis useless:
+    A file imported, a person erased, a purge or a board edit since (the records' data version changed)
+    makes a kept analysis useless:
     the next caller computes a new one and waits for it. One merely older than `ttl` (readings came in
     since) is served while a background thread computes its successor.
     """
@@ -202,7 +203,7 @@ class AnalysisFigures:
         self, records: RecordsStore, period: Period, compute: Callable[[Period], Analysis], now: datetime
     ) -> tuple[datetime, Analysis]:
         """The analysis of `period` and when it was computed (computing it if none since the last import)."""
-        stamp = records.newest_import()
+        stamp = records.data_version()
         kept = self._fresh(period, stamp)
         if kept is not None:
             if now - kept[0] > self._ttl:
@@ -247,7 +248,7 @@ class AnalysisFigures:
 
         def run() -> None:
             try:
-                self._compute(records.newest_import(), period, compute, now)
+                self._compute(records.data_version(), period, compute, now)
             except Exception:
                 log.exception("refreshing the analysis of %s failed; the previous one is kept", period)
             finally:

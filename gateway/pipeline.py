@@ -91,12 +91,15 @@ class Pipeline:
             reading, problems, registered = self._validate(decoder.name, sample, received_at)
             if not registered:
                 unregistered.append(sample.device)
-            zone = reading.zone if reading is not None else self._zone_of(decoder.name, sample)
-            if zone is not None or not registered:
+            # A listed device counts as heard from unless its message was refused (wrong zone, every value
+            # implausible): one that only sends what is refused must not look healthy in sensor health.
+            listed = self.site.device(decoder.name, sample.device)
+            if listed is not None and (reading is not None or not problems):
+                seen.append(DeviceSeen(decoder.name, sample.device, listed.zone, received_at, sample.battery_pct))
+            elif listed is None:
+                zone = self._zone_of(decoder.name, sample) or ""
                 seen.append(
-                    DeviceSeen(
-                        decoder.name, sample.device, zone or "", received_at, sample.battery_pct, registered=registered
-                    )
+                    DeviceSeen(decoder.name, sample.device, zone, received_at, sample.battery_pct, registered=False)
                 )
             if reading is not None:
                 readings.append(reading)

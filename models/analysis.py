@@ -134,6 +134,9 @@ class Analysis:
         }
 
 
+MAX_WEEKS = 5 * 53  # an analysis reads and fits at most five years (time and memory grow with the weeks)
+
+
 def default_period(today: date, since: date | None, until: date | None) -> Period:
     """Whole ISO weeks: up to the last Sunday before today (or `until`'s week), two years back (or from `since`)."""
     if until is None:
@@ -146,6 +149,10 @@ def default_period(today: date, since: date | None, until: date | None) -> Perio
         since = since - timedelta(days=since.isoweekday() - 1)  # its week's Monday
     if since > until:
         raise ModelInputError(f"the period's start {since} is after its end {until}")
+    if (until - since).days >= MAX_WEEKS * 7:
+        raise ModelInputError(
+            f"{since} to {until} is more than {MAX_WEEKS} weeks; an analysis covers at most five years"
+        )
     return Period(since, until)
 
 

@@ -146,6 +146,27 @@ def device_health(
     return pd.DataFrame(rows, columns=HEALTH_COLUMNS)
 
 
+def unregistered_health(strangers: pd.DataFrame, now: datetime) -> pd.DataFrame:
+    """Rows for devices heard from that the site file does not list: their readings are dead letters, not data.
+
+    strangers: device, zone (as their topic named it), format, last_seen, messages; the gateway keeps the
+    most recent few (gateway.device_status.MAX_UNREGISTERED), so invented names cannot grow this list.
+    """
+    rows = []
+    for d in strangers.to_dict("records"):
+        last_seen = pd.Timestamp(d["last_seen"]).to_pydatetime()
+        silent = _duration((now - last_seen).total_seconds())
+        problem = (
+            f"not in the site file: its {int(d['messages'])} message(s) went to the dead letters (last {silent} ago); "
+            "add it to the site file to store its readings"
+        )
+        rows.append(
+            [d["device"], d["zone"], d["format"], last_seen, 0.0, 0.0, False, [], None, None, None, False, [problem],
+             "unregistered"]
+        )  # fmt: skip
+    return pd.DataFrame(rows, columns=HEALTH_COLUMNS)
+
+
 def _flatlined(frame: pd.DataFrame, rules: HealthRules) -> list[str]:
     """Quantities whose recent values never change (a dark room's constant few lux is not a fault)."""
     out = []

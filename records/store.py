@@ -29,6 +29,9 @@ from records.models import AuditLog, Base, ImportBatch, Team, Zone, ZoneTeam
 from records.pseudonym import Pseudonymiser
 from sensors.site import Site
 
+# Audited actions that change what analyses read: caches of figures compare the newest of them.
+DATA_CHANGES = ("import", "erase_person", "retention_purge", "board_add", "board_update")
+
 
 @dataclass(frozen=True)
 class AuditEntry:
@@ -280,6 +283,16 @@ class RecordsStore:
         """The id of the newest import batch (None before the first): it changes whenever a file is imported."""
         with self.reading() as conn:
             newest = conn.execute(select(func.max(ImportBatch.id))).scalar_one()
+        return None if newest is None else int(newest)
+
+    def data_version(self) -> int | None:
+        """The id of the newest audited change to the data an analysis reads (an import, erasure, purge, board edit).
+
+        Caches of figures computed from the records compare it: any such change makes them stale.
+        """
+        query = select(func.max(AuditLog.id)).where(AuditLog.action.in_(DATA_CHANGES))
+        with self.reading() as conn:
+            newest = conn.execute(query).scalar_one()
         return None if newest is None else int(newest)
 
     def find_batch(self, kind: str, sha256: str) -> BatchInfo | None:

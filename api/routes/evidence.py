@@ -63,8 +63,7 @@ def analysis_of(
     try:
         period = default_period(today, since, until)
     except ModelInputError as exc:
-        raise bounds.refuse(str(exc)) from exc
-    bounds.check_analysis(period.start, period.end)
+        raise bounds.refuse(str(exc)) from exc  # also a period of more than five years (models.analysis.MAX_WEEKS)
     return services.caches.analyses.get(records, period, services.analyse, services.now())
 
 

@@ -13,7 +13,7 @@ from api.cache import Refreshed
 from api.deps import GatewayOperator, NowDep, Services, ServicesDep
 from api.frames import rows_of
 from api.schemas import DeadLetterPublic, DeadLettersPublic, SensorHealthPublic
-from models.sensor_health import co2_drift, device_health, flat_lines
+from models.sensor_health import co2_drift, device_health, flat_lines, unregistered_health
 from sensors.quantities import QUANTITIES
 
 router = APIRouter(tags=["gateway"])
@@ -27,7 +27,10 @@ FLAT_TTL, FLAT_STALE = timedelta(minutes=1), timedelta(minutes=10)
 
 @router.get("/sensors/health")
 def sensors_health(services: ServicesDep, now: NowDep, _: GatewayOperator) -> list[SensorHealthPublic]:
-    """Every device of the site: stale, flat-lined, CO2 calibration drift, low battery.
+    """Every device of the site: stale, flat-lined, CO2 calibration drift, low battery; then unregistered ones.
+
+    Devices heard from that the site file does not list follow with the status "unregistered" (the gateway
+    keeps the most recent 100 of them): their readings were dead letters.
 
     Staleness, message rates and batteries are as of this request; CO2 drift (over 7 days) may be up to
     10 minutes old and flat lines (over 2 hours) a minute, kept between requests (api/cache.py).
@@ -43,7 +46,15 @@ def sensors_health(services: ServicesDep, now: NowDep, _: GatewayOperator) -> li
         columns=["device", "format", "first_seen", "last_seen", "messages", "battery_pct"],
     ).astype({"first_seen": object, "last_seen": object})
     drift, flat = (part.get(now) for part in health_parts(services))
-    return rows_of(SensorHealthPublic, device_health(devices, status, drift, flat, now))
+    listed = device_health(devices, status, drift, flat, now)
+    strangers = services.device_status.unregistered() if services.device_status else []
+    if not strangers:
+        return rows_of(SensorHealthPublic, listed)
+    unlisted = pd.DataFrame(
+        [(s.device, s.zone, s.format, s.last_seen, s.messages) for s in strangers],
+        columns=["device", "zone", "format", "last_seen", "messages"],
+    )
+    return rows_of(SensorHealthPublic, pd.concat([listed, unregistered_health(unlisted, now)], ignore_index=True))
 
 
 def health_parts(services: Services) -> tuple[Refreshed[pd.DataFrame], Refreshed[pd.DataFrame]]:

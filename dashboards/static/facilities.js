@@ -34,6 +34,8 @@
     fault: { label: "Fault", symbol: "▲", order: 0 },
     attention: { label: "Attention", symbol: "!", order: 1 },
     ok: { label: "OK", symbol: "✓", order: 2 },
+    // Heard from but not in the site file: its readings were dead letters (the gateway keeps the latest 100).
+    unregistered: { label: "Not in site file", symbol: "?", order: 3 },
   };
 
   const refreshMs = (() => {
@@ -553,12 +555,13 @@
       .sort((a, b) => HEALTH_STATUS[a.status].order - HEALTH_STATUS[b.status].order || a.index - b.index);
     state.healthStatus = new Map(state.health.map((row) => [row.device, row.status]));
 
-    const counts = { fault: 0, attention: 0, ok: 0 };
+    const counts = { fault: 0, attention: 0, ok: 0, unregistered: 0 };
     for (const row of state.health) counts[row.status] += 1;
     const parts = [el("span", { text: `${state.health.length} ${state.health.length === 1 ? "sensor" : "sensors"}` })];
     if (counts.fault) parts.push(el("span", { class: "sum sum-act", text: `${counts.fault} ${counts.fault === 1 ? "fault" : "faults"}` }));
     if (counts.attention) parts.push(el("span", { class: "sum sum-acceptable", text: `${counts.attention} ${counts.attention === 1 ? "needs" : "need"} attention` }));
     if (counts.ok) parts.push(el("span", { class: "sum sum-good", text: `${counts.ok} OK` }));
+    if (counts.unregistered) parts.push(el("span", { class: "sum sum-acceptable", text: `${counts.unregistered} not in the site file` }));
     $("#health-summary").replaceChildren(...parts);
 
     const body = $("#health-rows");

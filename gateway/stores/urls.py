@@ -99,10 +99,19 @@ def _split(url: str, scheme: str, what: str, allowed: set[str]) -> tuple[str, st
     return base, name, params
 
 
+def masked(url: str) -> str:
+    """The URL with any password replaced by ***, for output and logs."""
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:  # not a URL we could take apart: show no part of it that might be a secret
+        return url.split("@", 1)[-1] if "@" in url else url
+    if password is None:
+        return url
+    netloc = parts.netloc.replace(f":{password}@", ":***@", 1)
+    return parts._replace(netloc=netloc).geturl()
+
+
 def _safe(url: str) -> str:
-    """The URL with any password masked, for error messages."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return repr(url)
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return repr(parts._replace(netloc=netloc).geturl())
+    """The URL with any password masked, quoted, for error messages."""
+    return repr(masked(url))

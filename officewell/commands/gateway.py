@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from gateway.stores.urls import masked
 from officewell.commands.options import DataDir, MqttOpt, SiteOpt, StoreOpt, settings_of
 from officewell.console import fail, known_errors
 
@@ -45,7 +46,7 @@ def gateway(
 
     def started(gw: Gateway) -> None:
         typer.echo(
-            f"gateway for site {gw.pipeline.site.id}: {gw.broker.url()} -> {settings.store_url} "
+            f"gateway for site {gw.pipeline.site.id}: {gw.broker.url()} -> {masked(settings.store_url)} "
             f"(outbox {settings.outbox_path})",
             err=True,
         )

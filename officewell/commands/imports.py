@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from gateway.stores.urls import masked
 from officewell.commands.options import TYPER_APP, DataDir, JsonOpt, RecordsOpt, SiteOpt, StoreOpt, actor, settings_of
 from officewell.console import ProgressBar, fail, known_errors, print_json
 
@@ -201,12 +202,12 @@ def import_readings(
     finally:
         reading_store.close()
     if as_json:
-        print_json(summary.to_dict() | {"store": settings.store_url})
+        print_json(summary.to_dict() | {"store": masked(settings.store_url)})
         return
     values = ", ".join(f"{n} {key}" for key, n in summary.values.items())
     verb = "would store" if dry_run else "stored"
     typer.echo(
         f"{file.name}: {verb} {summary.points} points ({values}) of {len(summary.devices)} devices in "
         f"{len(summary.zones)} zones, {summary.first} – {summary.last}, in {summary.seconds:.1f} s"
-        + ("; nothing was stored." if dry_run else f" into {settings.store_url}.")
+        + ("; nothing was stored." if dry_run else f" into {masked(settings.store_url)}.")
     )

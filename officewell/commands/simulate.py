@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from gateway.stores.urls import masked
 from officewell.commands.options import DataDir, JsonOpt, MqttOpt, SiteOpt, StoreOpt, settings_of
 from officewell.console import ProgressBar, fail, known_errors, print_json
 
@@ -52,7 +53,12 @@ def simulate(
             reading_store.close()
         if as_json:
             print_json(
-                {"readings": written, "start": start.isoformat(), "stop": now.isoformat(), "store": settings.store_url}
+                {
+                    "readings": written,
+                    "start": start.isoformat(),
+                    "stop": now.isoformat(),
+                    "store": masked(settings.store_url),
+                }
             )
         else:
             typer.echo(f"wrote {written} readings from {start} to {now}")

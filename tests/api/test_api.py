@@ -44,7 +44,11 @@ def services(example_site):
         DeviceStatus("native", "aq-01", "z1", NOW - timedelta(hours=2), NOW, 120, None),
         DeviceStatus("native", "aq-03", "z3", NOW - timedelta(hours=2), NOW - timedelta(minutes=1), 120, 9.0),
     ]
-    return Services(example_site, store, letters, users, TokenSigner("k" * 40), device_status=MemoryDeviceStatus(seen))
+    strangers = [
+        DeviceStatus("native", "rogue-01", "z1", NOW - timedelta(hours=1), NOW - timedelta(minutes=5), 7, None)
+    ]
+    status = MemoryDeviceStatus(seen, strangers)
+    return Services(example_site, store, letters, users, TokenSigner("k" * 40), device_status=status)
 
 
 @pytest.fixture
@@ -204,7 +208,14 @@ def test_sensor_health_for_facilities(client):
     health = {
         h["device"]: h for h in client.get("/api/v1/sensors/health", headers=login(client, Role.FACILITIES)).json()
     }
-    assert set(health) == {d for d in [f"aq-{i:02d}" for i in range(1, 13)] + ["aq-meeting", "aq-break"]}
+    assert set(health) == {d for d in [f"aq-{i:02d}" for i in range(1, 13)] + ["aq-meeting", "aq-break", "rogue-01"]}
+    rogue = health["rogue-01"]
+    assert rogue["status"] == "unregistered"
+    assert rogue["zone"] == "z1"
+    assert rogue["problems"] == [
+        "not in the site file: its 7 message(s) went to the dead letters (last 5 min ago); "
+        "add it to the site file to store its readings"
+    ]
     assert health["aq-01"]["status"] == "ok"
     assert health["aq-03"]["problems"] == ["battery 9 %"]
     assert health["aq-03"]["battery_low"] is True

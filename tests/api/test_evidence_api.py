@@ -239,7 +239,7 @@ class Records:
     def __init__(self) -> None:
         self.stamp = 1
 
-    def newest_import(self) -> int:
+    def data_version(self) -> int:
         return self.stamp
 
 

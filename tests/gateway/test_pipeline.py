@@ -53,6 +53,18 @@ def test_an_unregistered_native_device_is_a_dead_letter_even_in_a_known_zone(pip
     assert (seen.device, seen.zone, seen.registered) == ("rogue-01", "z1", False)
 
 
+def test_a_listed_device_whose_message_is_refused_is_not_counted_as_heard_from(pipeline):
+    """Sensor health must not call a device healthy whose messages all end as dead letters."""
+    wrong_zone = pipeline.handle("officewell/kc-main/z2/aq-01", b'{"co2_ppm": 500}', NOW)
+    assert wrong_zone.readings == ()
+    assert wrong_zone.seen == ()
+    implausible = pipeline.handle(TOPIC, b'{"co2_ppm": -5}', NOW)
+    assert implausible.readings == ()
+    assert implausible.seen == ()
+    [ok] = pipeline.handle(TOPIC, b'{"co2_ppm": 500, "battery": 80}', NOW).seen
+    assert (ok.device, ok.zone, ok.registered) == ("aq-01", "z1", True)
+
+
 def test_a_topic_with_control_characters_is_stored_escaped_and_capped(pipeline):
     topic = "officewell/kc-main/z1/x\n2026-11-30 20:00:00 ERROR forged" + "/y" * 30_000
     [letter] = pipeline.handle(topic, b'{"co2_ppm": 500}', NOW).dead_letters

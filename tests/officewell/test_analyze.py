@@ -142,6 +142,13 @@ def test_analyze_refuses_a_period_backwards(env):
     assert "after" in json.loads(result.stdout)["error"]
 
 
+def test_analyze_refuses_more_than_five_years(env):
+    """The CLI has the API's bound: an analysis reads and fits at most five years."""
+    result = runner.invoke(app, ["analyze", "--since", "2015-01-05", "--until", "2025-03-02", "--json"])
+    assert result.exit_code == 2
+    assert "an analysis covers at most five years" in json.loads(result.stdout)["error"]
+
+
 def test_analyze_names_a_missing_roster(env):
     result = runner.invoke(app, ["analyze", "--since", "2008-01-07", "--until", "2008-06-29", "--json"])
     assert result.exit_code == 1

@@ -211,3 +211,28 @@ def test_the_newest_import_changes_with_every_imported_file(store, example_site,
     calls.write_text("interval_start,team,offered,answered\n2026-03-02T09:00:00,team-1,10,10\n")
     second = import_file(store, "calls", calls, site=example_site).batch_id
     assert store.newest_import() == second != first
+
+
+def test_the_data_version_changes_with_every_change_an_analysis_reads(store, example_site, tmp_path):
+    """Imports, erasures, purges and board edits make kept figures stale; reading and re-importing do not."""
+    from records.retention import erase_person, purge_absences
+
+    assert store.data_version() is None
+    calls = tmp_path / "calls.csv"
+    calls.write_text("interval_start,team,offered,answered\n2026-03-02T09:00:00,team-1,10,9\n")
+    import_file(store, "calls", calls, site=example_site)
+    versions = [store.data_version()]
+    import_file(store, "calls", calls, site=example_site)  # the same file again changes nothing
+    assert store.data_version() == versions[-1]
+    store.absences_frame()  # reading changes nothing
+    assert store.data_version() == versions[-1]
+    erase_person(store, raw_id="E1001", actor="admin")
+    versions.append(store.data_version())
+    purge_absences(store, 12, today=date(2026, 11, 30), actor="admin")
+    versions.append(store.data_version())
+    item = board.add_item(store, "Rebalance z3", actor="manager")
+    versions.append(store.data_version())
+    board.update_item(store, item.id, actor="manager", status="in_progress")
+    versions.append(store.data_version())
+    assert None not in versions
+    assert versions == sorted(set(versions))  # each one newer than the one before

@@ -4,7 +4,7 @@ import pytest
 
 from gateway.errors import StoreURLError
 from gateway.stores import open_store
-from gateway.stores.urls import parse_influx_v1, parse_influx_v2
+from gateway.stores.urls import masked, parse_influx_v1, parse_influx_v2
 
 
 def test_influxdb_urls_are_parsed():
@@ -56,3 +56,17 @@ def test_passwords_are_masked_in_errors():
         open_store("influxdb://me:hunter2@localhost:8086/")
     assert "hunter2" not in str(caught.value)
     assert "***" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("influxdb://me:hunter2@db.example:8086/office", "influxdb://me:***@db.example:8086/office"),
+        ("influxdb://db.example:8086/office", "influxdb://db.example:8086/office"),
+        ("sqlite:///var/lib/officewell/readings.db", "sqlite:///var/lib/officewell/readings.db"),
+        ("influxdb://me:hunter2@[::1", "[::1"),  # not a URL urlsplit takes apart: nothing before the @
+    ],
+)
+def test_store_urls_are_shown_without_their_password(url, shown):
+    """What the CLI prints of the store (gateway start, import and simulate summaries) never holds its password."""
+    assert masked(url) == shown
