@@ -19,6 +19,9 @@ from gateway.stores.port import LatestValue
 from sensors.quantities import QUANTITY_KEYS
 from sensors.reading import Reading, epoch_ns, from_epoch_ns
 
+_BUSY_MS = 30_000  # how long a write waits for another process's transaction
+_REBUILD_WAIT_MS = 15 * 60_000  # opening waits this long for another process building the rollup
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS environment (
     site TEXT NOT NULL, zone TEXT NOT NULL, device TEXT NOT NULL, ts_ns INTEGER NOT NULL,
@@ -83,8 +86,13 @@ class SQLiteReadingStore(RowSource):
         self._write_lock = threading.Lock()
         self._connections: list[sqlite3.Connection] = []
         conn = self._conn()
+        conn.executescript(_SCHEMA)
+        # One transaction for the columns and the rollup: a rebuild cut short (a kill, a crash) leaves no
+        # empty rollup table that a later open would take as built, and no other process reads one half-made.
+        # A rebuild of a large file takes minutes, so other processes opening it meanwhile wait that long.
+        conn.execute(f"PRAGMA busy_timeout = {_REBUILD_WAIT_MS}")
         with conn:
-            conn.executescript(_SCHEMA)
+            conn.execute("BEGIN IMMEDIATE")
             have = {row[1] for row in conn.execute("PRAGMA table_info(environment)")}
             for key in QUANTITY_KEYS:
                 if key not in have:
@@ -93,6 +101,7 @@ class SQLiteReadingStore(RowSource):
                 log.warning("%s: building the 15-minute rollup of the stored points (once; a minute per 25 million)",
                             self.path)  # fmt: skip
                 rollup.rebuild(conn)
+        conn.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
         cols = ", ".join(QUANTITY_KEYS)
         marks = ", ".join("?" for _ in QUANTITY_KEYS)
         merge = ", ".join(f"{k} = coalesce(excluded.{k}, environment.{k})" for k in QUANTITY_KEYS)
@@ -106,7 +115,7 @@ class SQLiteReadingStore(RowSource):
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
             try:
-                conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+                conn = sqlite3.connect(self.path, timeout=_BUSY_MS / 1000, check_same_thread=False)
                 conn.execute("PRAGMA journal_mode=WAL")
                 # FULL: once write() returns the outbox deletes its copy, so the commit must be on disk.
                 conn.execute("PRAGMA synchronous=FULL")
@@ -137,6 +146,9 @@ class SQLiteReadingStore(RowSource):
         conn = self._conn()
         try:
             with self._write_lock, conn:
+                # IMMEDIATE: what the rollup reads before writing must not change under it (other processes
+                # write the same file: the gateway, imports, the demo's simulator).
+                conn.execute("BEGIN IMMEDIATE")
                 keys = [(p[0], p[1], p[2], p[3]) for p in points]
                 span = max(p[3] for p in points) - min(p[3] for p in points)
                 # A short write (the gateway's) adds its new points to the rollup; a long one is recomputed.
@@ -163,6 +175,7 @@ class SQLiteReadingStore(RowSource):
         latest: dict[tuple[str, str, str], tuple[str, str, str, int, float, str]] = {}
         try:
             with self._write_lock, conn:
+                conn.execute("BEGIN IMMEDIATE")  # as in write(): the rollup's reads and the writes in one transaction
                 conn.execute(f"PRAGMA cache_size = {_BULK_CACHE_KIB}")
                 try:
                     for batch in batches:

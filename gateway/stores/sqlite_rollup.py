@@ -137,6 +137,8 @@ def add_live(
         seen.add(key)
         cell = sums.setdefault((site, zone, bucket), {})
         for k, v in values.items():
+            if v != v:  # NaN: SQLite stores it as NULL, no value, so the rollup must not count it either
+                continue
             n, total, low, high = cell.get(k, [0, 0.0, v, v])
             cell[k] = [n + 1, total + v, min(low, v), max(high, v)]
     if sums:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 import pytest
 
-from gateway.errors import StoreQueryError, StoreURLError
+from gateway.errors import StoreQueryError, StoreRejectedError, StoreURLError
 from gateway.stores import MemoryReadingStore, ReadingStore, SQLiteReadingStore, open_store
 from gateway.stores.port import RAW_COLUMNS, WINDOW_COLUMNS
 from sensors.reading import Reading
@@ -365,3 +365,50 @@ def test_an_embedded_store_from_before_the_rollup_gets_one(tmp_path):
     assert hourly["count"].tolist() == [60, 60]
     assert hourly["mean"].tolist() == [629.5, 689.5]
     again.close()
+
+
+def test_a_rollup_build_cut_short_is_built_again_on_the_next_open(tmp_path, monkeypatch):
+    """The first build runs in one transaction with the table's creation: a crash leaves no empty rollup."""
+    import sqlite3
+
+    from gateway.stores import sqlite_rollup
+
+    path = tmp_path / "r.db"
+    first = SQLiteReadingStore(path)
+    first.write([r(m, co2_ppm=600.0 + m) for m in range(0, 120)])
+    first.close()
+    with sqlite3.connect(path) as conn:  # as a store file written before the rollup existed
+        conn.execute("DROP TABLE environment_15m")
+    real_rebuild = sqlite_rollup.rebuild
+
+    def cut_short(conn):
+        real_rebuild(conn)
+        raise KeyboardInterrupt("stopped during the rebuild")
+
+    monkeypatch.setattr(sqlite_rollup, "rebuild", cut_short)
+    with pytest.raises(KeyboardInterrupt):
+        SQLiteReadingStore(path)
+    with sqlite3.connect(path) as conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "environment_15m" not in tables  # rolled back with the build
+    monkeypatch.setattr(sqlite_rollup, "rebuild", real_rebuild)
+    again = SQLiteReadingStore(path)
+    hourly = again.windows("kc-main", "co2_ppm", T0, T0 + timedelta(hours=2), timedelta(hours=1))
+    assert hourly["count"].tolist() == [60, 60]
+    again.close()
+
+
+def test_a_nan_value_is_no_value_in_the_windows_too(store, request):
+    """NaN written directly (the gateway drops it before) is stored as no value, and not counted in windows.
+
+    Line protocol cannot carry NaN: the HTTP stores refuse the write instead, and store nothing.
+    """
+    if on_victoria_metrics(request) or request.node.callspec.params.get("store") == "influxdb":
+        with pytest.raises(StoreRejectedError, match="not a finite number"):
+            store.write([r(1, co2_ppm=float("nan"))])
+        assert store.count("kc-main") == 0
+        return
+    store.write([r(0, co2_ppm=600.0), r(1, co2_ppm=float("nan"), temperature_c=21.0), r(2, co2_ppm=700.0)])
+    hourly = store.windows("kc-main", "co2_ppm", T0, T0 + timedelta(hours=1), timedelta(hours=1))
+    assert hourly["count"].tolist() == [2]
+    assert hourly["mean"].tolist() == [650.0]
