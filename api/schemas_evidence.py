@@ -69,7 +69,9 @@ class AssociationPublic(BaseModel):
     p_value: float | None
     p_adjusted: float | None = Field(description="Benjamini–Hochberg over everything tested")
     n: int = Field(description="team-weeks in the model")
-    events: float
+    events: float | None = Field(
+        description="sick spells or days behind it (answered calls for the answer rate); sick leave: HR and admin only"
+    )
     teams: int
     weeks: int
     model: str

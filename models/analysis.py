@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from models.actions import ActionSpec, effects_from_associations, rank_actions, ranked_records
-from models.associations import Association, team_week_panel
+from models.associations import ROSTERED, Association, team_week_panel
 from models.associations import associations as fit_associations
 from models.errors import ModelInputError
 from models.evidence import QuantityEvidence
@@ -191,6 +191,7 @@ def analyse(
     catalogue: Sequence[ActionSpec] = (),
     economics: Economics = Economics(),
     done: pd.DataFrame | None = None,
+    records_begin: Mapping[str, date | datetime] | None = None,
 ) -> Analysis:
     """Exposure per zone and week, the team-week panel, every association and the ranked actions.
 
@@ -198,8 +199,10 @@ def analyse(
     ts, mean, count). absences: from a month before the period (spells reaching into it); staff and
     calls: the period's. An empty roster raises ModelInputError: without people there is nothing to relate.
     done: the improvement board's done items (DONE_COLUMNS); each with a zone and a date is followed up.
+    records_begin: when the stored absences and call intervals begin (RecordsStore.records_begin); without
+    it, where the frames given begin.
     """
-    period, clipped = _covered(period, absences, calls, site.site.timezone)
+    period, clipped = _covered(period, absences, calls, site.site.timezone, records_begin)
     occupied = occupied_hours(site)
     start, stop = period_bounds(site, period)
     width = window_width(site)
@@ -271,28 +274,47 @@ def _follow_ups(
     return tuple(out)
 
 
-def _covered(period: Period, absences: pd.DataFrame, calls: pd.DataFrame, tz: str) -> tuple[Period, list[str]]:
+def _covered(
+    period: Period,
+    absences: pd.DataFrame,
+    calls: pd.DataFrame,
+    tz: str,
+    records_begin: Mapping[str, date | datetime] | None = None,
+) -> tuple[Period, list[str]]:
     """The period from the week the records begin in: weeks before the first absence or call are unknown.
 
     A roster reaching further back than the absence file would otherwise count those weeks as weeks
     without sick leave, and dilute every rate. (A centre of a dozen people has an absence of some kind,
-    a sick child or a leave, nearly every week; so the first one marks where the file begins.)
+    a sick child or a leave, nearly every week; so the first one marks where the file begins.) The
+    beginning is taken over all stored records when given: the frames hold only the period's, and a
+    quiet month at its start is not where the file begins.
     """
-    firsts = []
-    if len(absences):
-        firsts.append(("absences", pd.Timestamp(absences["start_date"].min()).date()))
-    if len(calls):
-        first_call = pd.Timestamp(calls["interval_start"].min())
-        firsts.append(("call intervals", (first_call.tz_convert(tz) if first_call.tzinfo else first_call).date()))
+    begins: dict[str, date | datetime] = {}
+    if records_begin is not None:
+        begins.update(records_begin)
+    else:
+        if len(absences):
+            begins["absences"] = pd.Timestamp(absences["start_date"].min()).date()
+        if len(calls):
+            begins["call intervals"] = pd.Timestamp(calls["interval_start"].min()).to_pydatetime()
     notes = []
     start = period.start
-    for what, first in firsts:
+    for what, first in begins.items():
+        if isinstance(first, datetime):
+            stamp = pd.Timestamp(first)
+            first = (stamp.tz_convert(tz) if stamp.tzinfo else stamp).date()
         monday = first - timedelta(days=first.weekday())
         if monday > start:
-            notes.append(f"the {what} begin on {first.isoformat()}: the analysis starts with that week ({monday})")
+            # The week, not the day: the first absence's date is a person's.
+            notes.append(f"the {what} begin in the week of {monday.isoformat()}: the analysis starts with that week")
             start = monday
+    if "absences" not in begins:
+        notes.append("no absences are stored: every week reads as one without sick leave, so nothing can be said of it")
     if start > period.end:
-        raise ModelInputError(f"no absences or call intervals in {period.start} – {period.end}")
+        raise ModelInputError(
+            f"no absences or call intervals in {period.start} – {period.end}: the records begin in the week of "
+            f"{start.isoformat()}; import absences.csv, calls.csv and staff.csv for the period, or analyse a later one"
+        )
     return Period(start, period.end), notes
 
 
@@ -347,6 +369,7 @@ def _actions(
     open_hours = _open_hours_per_day(site)
     per_team = panel.groupby("team").agg(
         person_days=("person_days", "sum"),
+        rostered_days=(ROSTERED if ROSTERED in panel else "person_days", "sum"),
         sick_days=("short_term_sick_days", "sum"),
         offered=("offered", "sum"),
     )
@@ -378,9 +401,19 @@ def _actions(
         "patience_s": economics.patience_s,
     }
     ranked = rank_actions(catalogue, exposure_now, effects, teams, zones, **common)
-    averaged = rank_actions(
-        catalogue, exposure_now, effects, teams.assign(sick_days_per_fte_year=centre), zones, **common
+    # On the centre's average, a team's presence must not show through either: its rostered FTE times the
+    # centre's share present stands in for the FTE it actually had at work (absence of every kind is HR's).
+    present = (
+        float(per_team["person_days"].sum() / per_team["rostered_days"].sum())
+        if per_team["rostered_days"].sum()
+        else 1.0
     )
+    rostered = (per_team["rostered_days"] / max(len(days), 1) * present).reindex(teams["team"]).to_numpy()
+    averaged = rank_actions(
+        catalogue, exposure_now, effects,
+        teams.assign(sick_days_per_fte_year=centre, fte=rostered, available_agents=rostered),
+        zones, **common,
+    )  # fmt: skip
     return ranked, averaged
 
 

@@ -63,6 +63,8 @@ PANEL_COLUMNS = [
     "answered",
     "agent_hours",
 ]
+# Also in team_week_panel's output, not required of a panel given to the models: FTE-days rostered.
+ROSTERED = "rostered_days"
 OVERDISPERSED = 1.5  # Pearson χ²/df above this: negative binomial instead of Poisson
 PERMUTATIONS = 999  # zone shuffles behind each p-value: the smallest possible is 0.001
 MOVES_WITH = 0.5  # |r| of two quantities' variation after team and week effects: too close to tell apart
@@ -173,13 +175,16 @@ def team_week_panel(
     person_days: FTE-days present (employed, not absent for any reason) on open days — the time in which a
     new sick spell can start. short_term_sick_days: FTE-weighted days of short-term spells in the week.
     offered, answered: from `calls`; agent_hours: available agent-hours on the calls' intervals.
+    rostered_days: FTE-days rostered on open days, absent or not (what the centre's average is applied to).
     """
     days = pd.DatetimeIndex(sorted(pd.Timestamp(d) for d in open_days))
     if len(days) == 0:
         raise ModelInputError("no open days: the panel needs at least one")
     daily = available_agents_daily(staff, absences, days)
     daily["week_start"] = daily["date"] - pd.to_timedelta(daily["date"].dt.day_of_week, unit="D")
-    panel = daily.groupby(["team", "week_start"]).agg(people=("people", "max"), person_days=("available_fte", "sum"))
+    panel = daily.groupby(["team", "week_start"]).agg(
+        people=("people", "max"), person_days=("available_fte", "sum"), rostered_days=("rostered_fte", "sum")
+    )
 
     spells = short_term_spells(absences)
     spells = spells[spells["start_date"].between(days.min(), days.max())]
@@ -203,7 +208,7 @@ def team_week_panel(
     panel[["short_term_sick_spells", "short_term_sick_days"]] = panel[
         ["short_term_sick_spells", "short_term_sick_days"]
     ].fillna(0.0)
-    return panel.reset_index()[PANEL_COLUMNS]
+    return panel.reset_index()[[*PANEL_COLUMNS, ROSTERED]]
 
 
 def _days_in_short_spells(sick: pd.DataFrame, spells: pd.DataFrame) -> pd.DataFrame:
@@ -535,8 +540,13 @@ def _too_little(
     events: float, teams: int, weeks: int, data: pd.DataFrame, what: str, min_events: int = MIN_EVENTS
 ) -> str:
     """Why the data cannot carry a model, in words; "" when they can."""
-    if teams < 2 or weeks < 8 or events < min_events:
-        return f"too little data: {events:g} {what} in {len(data)} team-weeks ({teams} teams, {weeks} weeks)"
+    # The reason names no count of events: it reaches every role, and with one team it would be that team's.
+    if teams < 2:
+        return f"too little data: exposure for {teams} team only ({len(data)} team-weeks)"
+    if weeks < 8:
+        return f"too little data: {weeks} weeks ({len(data)} team-weeks)"
+    if events < min_events:
+        return f"too little data: under {min_events} {what} in {len(data)} team-weeks ({teams} teams, {weeks} weeks)"
     if data["x"].nunique() < 3 or float(data["x"].std()) == 0:
         return "the exposure does not vary: nothing to compare"
     return ""

@@ -25,7 +25,7 @@ from records.database import (
     upgrade,
 )
 from records.errors import StoreError
-from records.models import AuditLog, Base, ImportBatch, Team, Zone, ZoneTeam
+from records.models import Absence, AuditLog, Base, CallInterval, ImportBatch, Team, Zone, ZoneTeam
 from records.pseudonym import Pseudonymiser
 from sensors.site import Site
 
@@ -284,6 +284,18 @@ class RecordsStore:
         with self.reading() as conn:
             newest = conn.execute(select(func.max(ImportBatch.id))).scalar_one()
         return None if newest is None else int(newest)
+
+    def records_begin(self) -> dict[str, date | datetime]:
+        """When each kind of dated record begins over all that is stored: first absence day, first call interval."""
+        found: dict[str, date | datetime] = {}
+        with self.reading() as conn:
+            first_absence = conn.execute(select(func.min(Absence.start_date))).scalar_one()
+            first_call = conn.execute(select(func.min(CallInterval.interval_start))).scalar_one()
+        if first_absence is not None:
+            found["absences"] = first_absence
+        if first_call is not None:
+            found["call intervals"] = first_call
+        return found
 
     def data_version(self) -> int | None:
         """The id of the newest audited change to the data an analysis reads (an import, erasure, purge, board edit).

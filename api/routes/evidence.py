@@ -11,7 +11,7 @@ withheld from everyone else.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import pandas as pd
 from fastapi import APIRouter, HTTPException, Query, status
@@ -67,6 +67,13 @@ def analysis_of(
     return services.caches.analyses.get(records, period, services.analyse, services.now())
 
 
+def _counts_for(row: dict[str, Any], shown: bool) -> dict[str, Any]:
+    """An association's row with its count of sick spells or days left out unless the reader may see them."""
+    if shown or row["outcome"] == "answer_rate":
+        return row
+    return row | {"events": None}
+
+
 def _check_key(value: str | None, known: set[str], what: str) -> None:
     if value is not None and value not in known:
         raise bounds.refuse(f"unknown {what} {value[:64]!r}; known: {', '.join(sorted(known))}")
@@ -86,7 +93,7 @@ def associations(
     services: ServicesDep,
     records: RecordsDep,
     today: TodayDep,
-    _: EvidenceReader,
+    principal: EvidenceReader,
     since: SinceQuery = None,
     until: UntilQuery = None,
     quantity: QuantityQuery = None,
@@ -96,14 +103,16 @@ def associations(
 ) -> AssociationsPublic:
     """Every association tested, best supported first: the site's own estimate, the research prior, the two combined.
 
-    Each is pooled over every answer group (team and week fixed effects): no group's absence can be read
-    from it, so every role with the evidence area sees them all.
+    Each is pooled over every answer group (team and week fixed effects), so every role with the evidence
+    area sees them all; but the count of sick spells or days behind one (`events`) is HR's and admin's only:
+    where only one zone measures a quantity it is one group's, and two counts differ by a group's weeks.
     """
     _check_key(quantity, set(QUANTITIES), "quantity")
     _check_key(outcome, {"short_term_sick_spells", "short_term_sick_days", "answer_rate"}, "outcome")
     computed_at, analysis = analysis_of(services, records, today, since, until)
+    counts_shown = may_see(principal.role, Area.TEAM_ABSENCE)
     rows = [
-        AssociationPublic(**a.to_dict())
+        AssociationPublic(**_counts_for(a.to_dict(), counts_shown))
         for a in analysis.associations
         if (quantity is None or a.quantity == quantity) and (outcome is None or a.outcome == outcome)
     ]

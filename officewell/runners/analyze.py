@@ -92,7 +92,17 @@ def run_analysis(
     if progress is not None:
         progress(steps - 1, steps)
     analysis = analyse(
-        site, period, windows, absences, staff, calls, evidence, catalogue=catalogue, economics=economics, done=done
+        site,
+        period,
+        windows,
+        absences,
+        staff,
+        calls,
+        evidence,
+        catalogue=catalogue,
+        economics=economics,
+        done=done,
+        records_begin=records.records_begin(),
     )
     if progress is not None:
         progress(steps, steps)

@@ -68,6 +68,13 @@ def test_every_role_with_the_evidence_area_sees_the_associations(client):
         assert len(body["associations"]) == 54
         first = body["associations"][0]
         assert {"rate_ratio", "ci_low", "ci_high", "prior", "combined", "confidence", "statement", "n"} <= set(first)
+        # The count of sick spells or days behind an association can be one group's: HR and admin only.
+        sick = [a for a in body["associations"] if a["outcome"] != "answer_rate"]
+        answers = [a for a in body["associations"] if a["outcome"] == "answer_rate"]
+        counted = role in (Role.HR, Role.ADMIN)
+        assert all((a["events"] is not None) == counted for a in sick), role
+        assert all(a["events"] is not None for a in answers), role
+        assert all("events in" not in (a["reason"] or "") for a in body["associations"])
     assert client.get("/api/v1/evidence/associations").status_code == 401
 
 

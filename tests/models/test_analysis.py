@@ -215,5 +215,25 @@ def test_weeks_before_the_records_begin_are_not_counted_as_weeks_without_sick_le
                      evidence())  # fmt: skip
     # The generated absences begin on 9 January 2025, the calls on the 7th (the 6th is a holiday).
     assert longer.period.start == date(2025, 1, 6)
-    assert longer.notes[0] == "the absences begin on 2025-01-09: the analysis starts with that week (2025-01-06)"
+    assert longer.notes[0] == "the absences begin in the week of 2025-01-06: the analysis starts with that week"
     assert longer.data["team_weeks"] == 12 * 51
+
+
+def test_where_the_records_begin_is_taken_over_all_stored_records(example_site, centre, windows):
+    """A quiet month at the period's start is not where the file begins: the store says where it does."""
+    absences = centre.absences.rename(columns={"employee_id": "employee"})
+    staff = centre.staff.rename(columns={"employee_id": "employee"})
+    period = Period(date(2025, 9, 1), CENTRE_END)
+    late = absences[pd.to_datetime(absences["start_date"]) >= pd.Timestamp(2025, 9, 22)]  # none in 3 weeks
+    begins = {"absences": date(2025, 1, 9), "call intervals": centre.calls["interval_start"].min().to_pydatetime()}
+    found = analyse(example_site, period, windows, late, staff, centre.calls, evidence(), records_begin=begins)
+    assert found.period.start == date(2025, 9, 1)
+    assert not any("begin" in note for note in found.notes)
+
+
+def test_no_stored_absences_are_said_in_words(example_site, centre, windows):
+    staff = centre.staff.rename(columns={"employee_id": "employee"})
+    empty = centre.absences.rename(columns={"employee_id": "employee"}).iloc[0:0]
+    found = analyse(example_site, Period(date(2025, 3, 3), CENTRE_END), windows, empty, staff, centre.calls,
+                    evidence(), records_begin={})  # fmt: skip
+    assert "no absences are stored" in " ".join(found.notes)

@@ -149,10 +149,12 @@ def test_analyze_refuses_more_than_five_years(env):
     assert "an analysis covers at most five years" in json.loads(result.stdout)["error"]
 
 
-def test_analyze_names_a_missing_roster(env):
+def test_analyze_before_the_records_begin_names_what_is_missing(env):
     result = runner.invoke(app, ["analyze", "--since", "2008-01-07", "--until", "2008-06-29", "--json"])
     assert result.exit_code == 1
-    assert "staff.csv" in json.loads(result.stdout)["error"]
+    error = json.loads(result.stdout)["error"]
+    assert "the records begin in the week of 2025-01-06" in error
+    assert "staff.csv" in error
 
 
 def test_a_broken_evidence_file_is_named(tmp_path):
