@@ -39,11 +39,15 @@ had in the week compared with the fewest, and a caller shows groups under five t
 (standards.md). The version for other readers (`FollowUp.without_small_groups`) also leaves out every
 sick-leave figure that pools in a small group — the total over all zones and the other teams' levels
 — since subtracting the groups shown from it would give the small group's.
+
+Estimates whose interval has no finite bounds (a ratio beyond what a float holds) are reported as no
+estimate, in words; no figure is infinite or not a number.
 """
 
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -51,6 +55,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from scipy.special import expit
 
 from models.associations import PANEL_COLUMNS
 from models.did import PLACEBO_LEVEL, Placebo, level_contrast, odds_contrast, placebo_inference, rate_contrast
@@ -63,6 +68,7 @@ SMALL_GROUP = 5  # people: a sick-leave figure of a smaller group is for HR only
 EXPOSURE_COLUMNS = ["zone", "week_start", "quantity", "mean", "status"]
 WORKING_DAYS_PER_YEAR = 250.0  # open days in a Swedish year: person-days at work → FTE-years
 MIN_CONTROLS = 2  # other zones needed for any comparison
+MAX_LOG = math.log(sys.float_info.max)  # a ratio whose log lies beyond this is not a float
 
 
 @dataclass(frozen=True)
@@ -134,12 +140,14 @@ class Comparison:
     statement_without_controls: str | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready form, rounded for people."""
+        """A JSON-ready form, rounded for people; a non-finite number becomes None."""
         out: dict[str, Any] = {}
         for name, value in self.__dict__.items():
             if name in _PRIVATE:
                 continue
-            out[name] = round(value, 4) if isinstance(value, float) and math.isfinite(value) else value
+            if isinstance(value, float):
+                value = round(value, 4) if math.isfinite(value) else None
+            out[name] = value
         return out
 
 
@@ -352,6 +360,9 @@ def _exposure_comparison(
     result = placebo_inference(rows, zone, level_contrast)
     if result is None:
         return replace(c, status="too_little_data", statement=f"{what}: no week-to-week spread to give an interval.")
+    if not _bounded(result, ratio=False):
+        text = _unbounded(f"{spec.label} in {zone}", "zones", result)
+        return replace(c, status="too_little_data", statement=text)
     text = _exposure_text(spec.label, zone, spec.unit, spec.decimals, c, result)
     model = "least squares, zone and week fixed effects"
     return replace(c, **_inferred(result, model, ratio=False), statement=text)
@@ -386,12 +397,15 @@ def _sick_comparison(zone: str, teams: tuple[str, ...], panel: pd.DataFrame, rul
     result = placebo_inference(rows, zone, rate_contrast)
     if result is None:
         return replace(c, status="too_little_data", statement="The other teams had too few spells to compare with.")
-    low, high = (math.exp(v) for v in result.interval())
+    if not _bounded(result, ratio=True):
+        text = _unbounded(f"short-term sick spells in {_who(teams)}", "teams", result)
+        return replace(c, status="too_little_data", statement=text)
+    low, high = (_exp(v) for v in result.interval())
     own = (
         f"Short-term sick spells in {_who(teams)}: {_num(c.treated_before, 1)} per FTE-year before and "
         f"{_num(c.treated_after, 1)} after ({before:g} and {after:g} spells)"
     )
-    point = math.exp(result.estimate)
+    point = _exp(result.estimate)
     ratio = f"a rate ratio of {point:.2f} (95 % interval {low:.2f}–{high:.2f}). {_tail(result, 'teams')}"
     text = (
         f"{own}; in the other teams {_num(c.control_before, 1)} and {_num(c.control_after, 1)}. Relative to them "
@@ -424,14 +438,17 @@ def _answer_comparison(zone: str, teams: tuple[str, ...], panel: pd.DataFrame, r
     if result is None:
         text = f"No odds to compare: {_who(teams)} answered every call, or none, in a period."
         return replace(c, status="too_little_data", statement=text)
+    if not _bounded(result, ratio=True):
+        text = _unbounded(f"the answer rate of {_who(teams)}", "teams", result)
+        return replace(c, status="too_little_data", statement=text)
     log_low, log_high = result.interval()
     rate = (c.treated_after or 0.0) / 100
     pp = [_pp(rate, v) for v in (result.estimate, log_low, log_high)]
     text = (
         f"The answer rate of {_who(teams)} went from {_num(c.treated_before, 1)} % to {_num(c.treated_after, 1)} %; "
         f"the other teams' from {_num(c.control_before, 1)} % to {_num(c.control_after, 1)} %. Relative to them an "
-        f"odds ratio of {math.exp(result.estimate):.2f} (95 % interval {math.exp(log_low):.2f}–"
-        f"{math.exp(log_high):.2f}), {pp[0]:+.1f} percentage points at its rate after ({pp[1]:+.1f} to {pp[2]:+.1f}). "
+        f"odds ratio of {_exp(result.estimate):.2f} (95 % interval {_exp(log_low):.2f}–"
+        f"{_exp(log_high):.2f}), {pp[0]:+.1f} percentage points at its rate after ({pp[1]:+.1f} to {pp[2]:+.1f}). "
         f"{_tail(result, 'teams')}"
     )
     if result.verdict() != "unclear":
@@ -508,10 +525,34 @@ def _prepared(
     return replace(c, status="estimated", n=len(used), **levels)
 
 
+def _exp(value: float) -> float:
+    """exp, math.inf where it would overflow."""
+    return math.exp(value) if value < MAX_LOG else math.inf
+
+
+def _bounded(result: Placebo, *, ratio: bool) -> bool:
+    """Whether the estimate and its interval are finite on the scale shown (a ratio: between 0 and ∞ exclusive)."""
+    values = (result.estimate, *result.interval())
+    limit = MAX_LOG if ratio else math.inf
+    return all(math.isfinite(v) and abs(v) < limit for v in values)
+
+
+def _unbounded(what: str, groups: str, result: Placebo) -> str:
+    """Why there is no estimate when the interval has no finite bounds, in words."""
+    text = f"No estimate for {what}: the 95 % interval of its change has no finite bounds"
+    if not math.isfinite(result.inflation) or result.inflation > 1e3:
+        how_far = f"{result.inflation:.3g} times" if math.isfinite(result.inflation) else "without limit"
+        text += (
+            f" (the {result.k} other {groups}, each set as if it had had the action, stray {how_far} beyond their "
+            "own standard errors)"
+        )
+    return text + ", so the data cannot say how much it changed."
+
+
 def _inferred(result: Placebo, model: str, *, ratio: bool) -> dict[str, Any]:
     """The comparison's fields from the placebo inference (ratios back from the log scale)."""
     low, high = result.interval()
-    back = math.exp if ratio else float
+    back = _exp if ratio else float
     return {
         "verdict": result.verdict(),
         "estimate": back(result.estimate),
@@ -540,7 +581,7 @@ def _pp(rate_after: float, log_odds_ratio: float) -> float:
     if not 0 < rate_after < 1:
         return 0.0
     logit = math.log(rate_after / (1 - rate_after))
-    without = 1 / (1 + math.exp(-(logit - log_odds_ratio)))
+    without = float(expit(logit - log_odds_ratio))  # a stable logistic: no overflow for any log odds ratio
     return 100 * (rate_after - without)
 
 

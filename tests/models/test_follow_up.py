@@ -13,7 +13,7 @@ from scipy import stats
 
 from models.associations import PANEL_COLUMNS, team_week_panel
 from models.errors import ModelInputError
-from models.follow_up import PLACEBO_LEVEL, FollowUp, follow_up
+from models.follow_up import PLACEBO_LEVEL, Comparison, FollowUp, _pp, follow_up
 from models.holidays import opening_days
 from sensors.site import Site
 from synthetic.centre import Centre, GeneratorConfig, generate_centre
@@ -319,6 +319,46 @@ def test_the_groups_shown_do_not_give_a_withheld_one_by_subtraction() -> None:
     assert shown["events"] is not None
     assert shown["control_before"] is not None
     assert "in the other teams" in shown["statement"]
+
+
+# ----- no figure overflows, none is infinite -----------------------------------------------------------
+
+
+def test_controls_whose_answer_rates_do_not_move_give_no_estimate_not_an_overflow() -> None:
+    # The reviewer's case: three zones; two answer 90 % every week, so a placebo's standard error is all but
+    # zero, the widening by the placebos runs to millions and the odds-ratio interval to e^±1.7 million.
+    team_zone = {f"team-{i}": f"z{i}" for i in range(1, 4)}
+    panel = hand_panel()
+    panel = panel[panel["team"].isin(team_zone)]
+    exposure = hand_exposure({z: CO2[z] for z in team_zone.values()})
+    for zone in ("z1", "z2", "z3"):
+        result = follow_up(zone, DONE_ON, panel, exposure, team_zone, "co2_ppm", **HAND)
+        data = json.dumps(result.to_dict(), allow_nan=False)  # no NaN or Infinity reaches the JSON
+        assert "Infinity" not in data
+        answer = result.comparison("answer_rate")
+        if zone == "z1":
+            assert answer.status == "estimated"
+            continue
+        assert answer.status == "too_little_data"
+        assert answer.statement.startswith(f"No estimate for the answer rate of team-{zone[1]}: the 95 % interval")
+        assert "stray" in answer.statement
+        assert (answer.estimate, answer.ci_low, answer.ci_high, answer.change_pp) == (None, None, None, None)
+        assert "answer rate: too little data" in result.statement
+
+
+def test_the_percentage_points_of_any_odds_ratio_are_finite() -> None:
+    assert _pp(0.9, 0.0) == pytest.approx(0.0, abs=1e-9)
+    assert _pp(0.9, 1e6) == pytest.approx(90.0)  # without the change the rate would have been 0
+    assert _pp(0.9, -1e6) == pytest.approx(-10.0)  # ... or 100 %
+    assert _pp(0.9, -1e308) == pytest.approx(-10.0)
+
+
+def test_a_non_finite_figure_is_none_in_json() -> None:
+    c = Comparison("answer_rate", None, "%", "odds ratio", "estimated", "", estimate=math.inf, ci_low=0.0,
+                   ci_high=math.nan, change_pp=-math.inf)  # fmt: skip
+    data = c.to_dict()
+    assert (data["estimate"], data["ci_low"], data["ci_high"], data["change_pp"]) == (None, 0.0, None, None)
+    json.dumps(data, allow_nan=False)
 
 
 # ----- a generated centre with a planted ventilation change ------------------------------------------
