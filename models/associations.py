@@ -137,9 +137,7 @@ class Association:
             "unit_change": self.unit_change,
             "unit": self.unit_label,
             "measure": self.measure,
-            "rate_ratio": None if local is None else round(local.ratio, 4),
-            "ci_low": None if local is None else round(local.ci_low, 4),
-            "ci_high": None if local is None else round(local.ci_high, 4),
+            **(dict.fromkeys(("rate_ratio", "ci_low", "ci_high")) if local is None else local.to_dict()),
             "p_value": None if self.fit.p_value is None else round(self.fit.p_value, 6),
             "p_adjusted": None if self.p_adjusted is None else round(self.p_adjusted, 6),
             "n": self.fit.n,
@@ -547,6 +545,6 @@ def _too_little(
         return f"too little data: {weeks} weeks ({len(data)} team-weeks)"
     if events < min_events:
         return f"too little data: under {min_events} {what} in {len(data)} team-weeks ({teams} teams, {weeks} weeks)"
-    if data["x"].nunique() < 3 or float(data["x"].std()) == 0:
+    if data["x"].nunique() < 3 or not float(data["x"].std()) >= 1e-2:  # x in unit changes: ≥ a device's resolution
         return "the exposure does not vary: nothing to compare"
     return ""

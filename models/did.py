@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy import stats
+from scipy.special import expit
 
 PLACEBO_LEVEL = 0.10  # a change is called only if at most this share of the placebos is as clear
 OVERDISPERSED = 1.5  # Pearson χ²/df above this: negative-binomial variance for counts
@@ -193,10 +194,10 @@ def logit_effects(c: Levels, answered: np.ndarray, offered: np.ndarray) -> tuple
     """Binomial levels and week effects (log odds) by alternating Newton steps, each exact given the other set."""
     level, week_effect = np.zeros(c.groups), np.zeros(c.weeks)
     for _ in range(MAX_ITERATIONS):
-        p = 1 / (1 + np.exp(-(level[c.group] + week_effect[c.week])))
+        p = expit(level[c.group] + week_effect[c.week])
         step = c.sum_by_group(answered - offered * p) / c.sum_by_group(offered * p * (1 - p))
         level += np.clip(step, -5, 5)
-        p = 1 / (1 + np.exp(-(level[c.group] + week_effect[c.week])))
+        p = expit(level[c.group] + week_effect[c.week])
         week_step = c.sum_by_week(answered - offered * p) / c.sum_by_week(offered * p * (1 - p))
         week_effect += np.clip(week_step, -5, 5)
         if max(float(np.max(np.abs(step))), float(np.max(np.abs(week_step)))) < TOLERANCE:
@@ -215,7 +216,7 @@ def odds_contrast(rows: pd.DataFrame, focal: str) -> Contrast | None:
     if np.any(got <= 0) or np.any(got >= asked):
         return None  # every call or none answered in a period: its odds run to infinity
     level, week_effect = logit_effects(c, answered, offered)
-    p = 1 / (1 + np.exp(-(level[c.group] + week_effect[c.week])))
+    p = expit(level[c.group] + week_effect[c.week])
     information = offered * p * (1 - p)
     pearson = float(np.sum((answered - offered * p) ** 2 / np.maximum(information, 1e-12)))
     scale = max(pearson / max(len(rows) - c.groups - c.weeks + 1, 1), 1e-12)

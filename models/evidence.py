@@ -8,11 +8,16 @@ data is combined with it by precision weighting (the normal–normal conjugate u
 
 so a centre with little data leans on the research, and one with much data on itself. `local_weight`
 says how much of the combined estimate is the site's own (its share of the precision).
+
+An estimate whose ratio or interval ends lie beyond what a float holds (a log beyond ±709, as a fit on
+an exposure that hardly varies can give) is not `bounded`: it is no estimate, combines as none, and its
+figures come out as None, never as infinity.
 """
 
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +26,17 @@ from models.errors import ModelInputError
 from sensors.quantities import QUANTITIES
 
 Z95 = 1.959963984540054  # the normal quantile of a two-sided 95 % interval
+MAX_LOG = math.log(sys.float_info.max)  # exp of more overflows, exp of less than −MAX_LOG is all but 0
+
+
+def exp(value: float) -> float:
+    """math.exp without OverflowError: math.inf where the result is beyond a float (nan stays nan)."""
+    return math.exp(value) if not value > MAX_LOG else math.inf
+
+
+def rounded(value: float, digits: int = 4) -> float | None:
+    """A figure for JSON: rounded, None if it is not finite."""
+    return round(value, digits) if math.isfinite(value) else None
 
 
 @dataclass(frozen=True)
@@ -41,30 +57,37 @@ class Estimate:
 
     @property
     def ratio(self) -> float:
-        """The ratio itself."""
-        return math.exp(self.log)
+        """The ratio itself (math.inf beyond a float)."""
+        return exp(self.log)
 
     @property
     def ci_low(self) -> float:
         """Lower end of the 95 % interval."""
-        return math.exp(self.log - Z95 * self.se)
+        return exp(self.log - Z95 * self.se)
 
     @property
     def ci_high(self) -> float:
-        """Upper end of the 95 % interval."""
-        return math.exp(self.log + Z95 * self.se)
+        """Upper end of the 95 % interval (math.inf beyond a float)."""
+        return exp(self.log + Z95 * self.se)
+
+    def bounded(self) -> bool:
+        """Whether the ratio and both ends of its interval are finite and above 0 (else: no estimate)."""
+        ends = (self.log, self.log - Z95 * self.se, self.log + Z95 * self.se)
+        return math.isfinite(self.se) and self.se >= 0 and all(math.isfinite(v) and abs(v) < MAX_LOG for v in ends)
 
     def scaled(self, factor: float) -> Estimate:
         """The estimate for `factor` units instead of one (a ratio raised to that power)."""
         return Estimate(self.log * factor, self.se * abs(factor))
 
     def excludes_one(self) -> bool:
-        """Whether the 95 % interval lies wholly on one side of 1."""
-        return self.ci_low > 1 or self.ci_high < 1
+        """Whether the 95 % interval lies wholly on one side of 1 (never for an estimate that is not bounded)."""
+        return self.bounded() and (self.ci_low > 1 or self.ci_high < 1)
 
-    def to_dict(self) -> dict[str, float]:
-        """Ratio and interval, rounded for people."""
-        return {"rate_ratio": round(self.ratio, 4), "ci_low": round(self.ci_low, 4), "ci_high": round(self.ci_high, 4)}
+    def to_dict(self) -> dict[str, float | None]:
+        """Ratio and interval, rounded for people; all None if the estimate is not bounded (no estimate)."""
+        if not self.bounded():
+            return dict.fromkeys(("rate_ratio", "ci_low", "ci_high"))
+        return {"rate_ratio": rounded(self.ratio), "ci_low": rounded(self.ci_low), "ci_high": rounded(self.ci_high)}
 
 
 @dataclass(frozen=True)
@@ -104,13 +127,18 @@ class Combined:
 
 
 def combine(local: Estimate | None, prior: Prior | None) -> Combined | None:
-    """Precision-weighted normal combination on the log scale; without a prior the local estimate stands alone."""
+    """Precision-weighted normal combination on the log scale; without a prior the local estimate stands alone.
+
+    A local estimate that is not bounded counts as none.
+    """
+    if local is not None and not local.bounded():
+        local = None
     if local is None and prior is None:
         return None
     if prior is None:
         assert local is not None
         return Combined(local, 1.0)
-    if local is None or not math.isfinite(local.se) or local.se <= 0:
+    if local is None or local.se**2 <= 0:
         return Combined(prior.estimate, 0.0)
     w_local, w_prior = 1 / local.se**2, 1 / prior.estimate.se**2
     total = w_local + w_prior
@@ -158,9 +186,12 @@ def confidence(local: Estimate | None, p_adjusted: float | None, combined: Combi
     - none: no estimate at all.
     """
     if combined is None:
+        if local is not None and not local.bounded():
+            return "none", "No estimate: the site's data give no finite interval, and there is no research to lean on."
         return "none", "No estimate: too little data and no research to lean on."
     share = f"{combined.local_weight:.0%}"
-    if local is not None and p_adjusted is not None and p_adjusted < 0.05 and combined.estimate.excludes_one():
+    own = local is not None and local.bounded() and p_adjusted is not None and p_adjusted < 0.05
+    if own and combined.estimate.excludes_one():
         return "high", f"The site's own data show it (adjusted p = {p_adjusted:.3f}); they carry {share} of the weight."
     if combined.estimate.excludes_one() and combined.local_weight < 1:
         lean = "research" if combined.local_weight < 0.5 else "the site's data and research together"

@@ -34,13 +34,20 @@ most PLACEBO_LEVEL (with 11 other zones: no other zone changed as clearly). A pl
 a change is unusual for the site; it cannot rule out something else that happened in the same zone
 at the same time. Too few weeks after the date give "too early to tell", none in the zone "no data".
 
-Privacy: the sick-leave comparison describes one answer group; `group_size` says how many people,
-and a caller shows groups under five to HR only (standards.md).
+Privacy: the sick-leave comparison describes one answer group; `group_size` says how many people it
+had in the week compared with the fewest, and a caller shows groups under five to HR only
+(standards.md). The version for other readers (`FollowUp.without_small_groups`) also leaves out every
+sick-leave figure that pools in a small group — the total over all zones and the other teams' levels
+— since subtracting the groups shown from it would give the small group's.
+
+Estimates whose interval has no finite bounds (a ratio beyond what a float holds) are reported as no
+estimate, in words; no figure is infinite or not a number.
 """
 
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -48,6 +55,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from scipy.special import expit
 
 from models.associations import PANEL_COLUMNS
 from models.did import PLACEBO_LEVEL, Placebo, level_contrast, odds_contrast, placebo_inference, rate_contrast
@@ -60,6 +68,7 @@ SMALL_GROUP = 5  # people: a sick-leave figure of a smaller group is for HR only
 EXPOSURE_COLUMNS = ["zone", "week_start", "quantity", "mean", "status"]
 WORKING_DAYS_PER_YEAR = 250.0  # open days in a Swedish year: person-days at work → FTE-years
 MIN_CONTROLS = 2  # other zones needed for any comparison
+MAX_LOG = math.log(sys.float_info.max)  # a ratio whose log lies beyond this is not a float
 
 
 @dataclass(frozen=True)
@@ -120,15 +129,29 @@ class Comparison:
     events_before: float | None = None  # treated zone: spells (or offered calls) in each period
     events_after: float | None = None
     events: float | None = None  # all zones
-    group_size: int | None = None  # people in the treated zone's teams (sick leave: under five is for HR only)
+    # Sick leave: the fewest people the treated zone's teams had in a week compared (under five is for HR only).
+    group_size: int | None = None
     model: str = ""
+    # For `FollowUp.without_small_groups`, not in to_dict: the fewest people in a week compared of any other
+    # zone whose sick leave `events` (others_size) or the control levels (controls_size) pool, None if no
+    # other zone's do; and the statement without the control levels.
+    others_size: int | None = field(default=None, repr=False)
+    controls_size: int | None = field(default=None, repr=False)
+    statement_without_controls: str | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready form, rounded for people."""
+        """A JSON-ready form, rounded for people; a non-finite number becomes None."""
         out: dict[str, Any] = {}
         for name, value in self.__dict__.items():
-            out[name] = round(value, 4) if isinstance(value, float) and math.isfinite(value) else value
+            if name in _PRIVATE:
+                continue
+            if isinstance(value, float):
+                value = round(value, 4) if math.isfinite(value) else None
+            out[name] = value
         return out
+
+
+_PRIVATE = frozenset({"others_size", "controls_size", "statement_without_controls"})
 
 
 @dataclass(frozen=True)
@@ -152,25 +175,14 @@ class FollowUp:
     def without_small_groups(self, min_size: int = SMALL_GROUP) -> FollowUp:
         """The follow-up as readers who may not see a small group's absence get it: such sick leave withheld.
 
-        A group of unknown size is withheld too. Exposure and the answer rate (operations data) stay.
+        A group counts as small if it had fewer than `min_size` people in any week compared. The treated
+        group's sick leave is withheld if it is small (or of unknown size); the total over all zones and
+        the other teams' levels are left out if any group they pool is small, since subtracting the groups
+        shown would give its figures. Exposure and the answer rate (operations data) stay.
         """
-        comparisons = []
-        for c in self.comparisons:
-            if c.outcome == "short_term_sick_spells" and (c.group_size is None or c.group_size < min_size):
-                people = "an unknown number of people" if c.group_size is None else f"{c.group_size} people"
-                c = Comparison(
-                    outcome=c.outcome,
-                    quantity=None,
-                    unit=c.unit,
-                    measure=c.measure,
-                    status="withheld",
-                    statement=(
-                        f"Shown to HR only: the answer group has {people}, fewer than {min_size}, so its sick "
-                        "leave would identify them."
-                    ),
-                    group_size=c.group_size,
-                )
-            comparisons.append(c)
+        comparisons = [
+            _shown_sick(c, min_size) if c.outcome == "short_term_sick_spells" else c for c in self.comparisons
+        ]
         return replace(self, comparisons=tuple(comparisons), statement=_summary(self.zone, self.window, comparisons))
 
     def to_dict(self) -> dict[str, Any]:
@@ -183,6 +195,30 @@ class FollowUp:
             "statement": self.statement,
             "notes": list(self.notes),
         }
+
+
+def _shown_sick(c: Comparison, min_size: int) -> Comparison:
+    """A sick-leave comparison without the figures of groups under `min_size` people (see without_small_groups)."""
+    if c.group_size is None or c.group_size < min_size:
+        people = "an unknown number of people" if c.group_size is None else f"{c.group_size} people"
+        return Comparison(
+            outcome=c.outcome,
+            quantity=None,
+            unit=c.unit,
+            measure=c.measure,
+            status="withheld",
+            statement=(
+                f"Shown to HR only: the answer group has {people} in a week compared, fewer than {min_size}, so "
+                "its sick leave would identify them."
+            ),
+            group_size=c.group_size,
+        )
+    if c.others_size is not None and c.others_size < min_size:
+        c = replace(c, events=None)
+    if c.controls_size is not None and c.controls_size < min_size:
+        statement = c.statement_without_controls if c.statement_without_controls is not None else c.statement
+        c = replace(c, control_before=None, control_after=None, statement=statement)
+    return replace(c, others_size=None, controls_size=None, statement_without_controls=None)
 
 
 def follow_up(
@@ -324,6 +360,9 @@ def _exposure_comparison(
     result = placebo_inference(rows, zone, level_contrast)
     if result is None:
         return replace(c, status="too_little_data", statement=f"{what}: no week-to-week spread to give an interval.")
+    if not _bounded(result, ratio=False):
+        text = _unbounded(f"{spec.label} in {zone}", "zones", result)
+        return replace(c, status="too_little_data", statement=text)
     text = _exposure_text(spec.label, zone, spec.unit, spec.decimals, c, result)
     model = "least squares, zone and week fixed effects"
     return replace(c, **_inferred(result, model, ratio=False), statement=text)
@@ -333,19 +372,22 @@ def _sick_comparison(zone: str, teams: tuple[str, ...], panel: pd.DataFrame, rul
     base = Comparison("short_term_sick_spells", None, "spells per FTE-year", "rate ratio", "no_team", "")
     if not teams:
         return replace(base, statement=f"No answer group sits in {zone}: no sick-leave follow-up.")
-    rows = _zone_weeks(panel, rules, ["short_term_sick_spells", "person_days"])
+    rows = _zone_weeks(panel, rules, ["short_term_sick_spells", "person_days", "people"])
     rows = rows[rows["person_days"] > 0].rename(columns={"short_term_sick_spells": "y", "person_days": "time"})
     treated = rows[rows["unit"] == zone]
     before, after = (float(treated.loc[treated["period"] == p, "y"].sum()) for p in ("before", "after"))
+    others = set(rows["unit"]) - {zone}
     base = replace(
         base,
         events_before=before,
         events_after=after,
         events=float(rows["y"].sum()),
-        group_size=_group_size(panel, teams),
+        group_size=_smallest(rows, {zone}),
+        others_size=_smallest(rows, others),
+        controls_size=_smallest(rows, _controls(rows, others)),
     )
     what = f"staff and absence data for {_who(teams)}"
-    c = _prepared(base, rows, zone, rules, what, set(rows["unit"]) - {zone},
+    c = _prepared(base, rows, zone, rules, what, others,
                   lambda f: WORKING_DAYS_PER_YEAR * float(f["y"].sum() / f["time"].sum()))  # fmt: skip
     if c.status != "estimated":
         return c
@@ -355,14 +397,23 @@ def _sick_comparison(zone: str, teams: tuple[str, ...], panel: pd.DataFrame, rul
     result = placebo_inference(rows, zone, rate_contrast)
     if result is None:
         return replace(c, status="too_little_data", statement="The other teams had too few spells to compare with.")
-    low, high = (math.exp(v) for v in result.interval())
-    text = (
+    if not _bounded(result, ratio=True):
+        text = _unbounded(f"short-term sick spells in {_who(teams)}", "teams", result)
+        return replace(c, status="too_little_data", statement=text)
+    low, high = (_exp(v) for v in result.interval())
+    own = (
         f"Short-term sick spells in {_who(teams)}: {_num(c.treated_before, 1)} per FTE-year before and "
-        f"{_num(c.treated_after, 1)} after ({before:g} and {after:g} spells); in the other teams "
-        f"{_num(c.control_before, 1)} and {_num(c.control_after, 1)}. Relative to them a rate ratio of "
-        f"{math.exp(result.estimate):.2f} (95 % interval {low:.2f}–{high:.2f}). {_tail(result, 'teams')}"
+        f"{_num(c.treated_after, 1)} after ({before:g} and {after:g} spells)"
     )
-    return replace(c, **_inferred(result, result.model, ratio=True), statement=text)
+    point = _exp(result.estimate)
+    ratio = f"a rate ratio of {point:.2f} (95 % interval {low:.2f}–{high:.2f}). {_tail(result, 'teams')}"
+    text = (
+        f"{own}; in the other teams {_num(c.control_before, 1)} and {_num(c.control_after, 1)}. Relative to them "
+        f"{ratio}"
+    )
+    hidden = f"{own}; the other teams' levels are shown to HR only (a small group among them). Relative to them {ratio}"
+    inferred = _inferred(result, result.model, ratio=True)
+    return replace(c, **inferred, statement=text, statement_without_controls=hidden)
 
 
 def _answer_comparison(zone: str, teams: tuple[str, ...], panel: pd.DataFrame, rules: _Rules) -> Comparison:
@@ -387,14 +438,17 @@ def _answer_comparison(zone: str, teams: tuple[str, ...], panel: pd.DataFrame, r
     if result is None:
         text = f"No odds to compare: {_who(teams)} answered every call, or none, in a period."
         return replace(c, status="too_little_data", statement=text)
+    if not _bounded(result, ratio=True):
+        text = _unbounded(f"the answer rate of {_who(teams)}", "teams", result)
+        return replace(c, status="too_little_data", statement=text)
     log_low, log_high = result.interval()
     rate = (c.treated_after or 0.0) / 100
     pp = [_pp(rate, v) for v in (result.estimate, log_low, log_high)]
     text = (
         f"The answer rate of {_who(teams)} went from {_num(c.treated_before, 1)} % to {_num(c.treated_after, 1)} %; "
         f"the other teams' from {_num(c.control_before, 1)} % to {_num(c.control_after, 1)} %. Relative to them an "
-        f"odds ratio of {math.exp(result.estimate):.2f} (95 % interval {math.exp(log_low):.2f}–"
-        f"{math.exp(log_high):.2f}), {pp[0]:+.1f} percentage points at its rate after ({pp[1]:+.1f} to {pp[2]:+.1f}). "
+        f"odds ratio of {_exp(result.estimate):.2f} (95 % interval {_exp(log_low):.2f}–"
+        f"{_exp(log_high):.2f}), {pp[0]:+.1f} percentage points at its rate after ({pp[1]:+.1f} to {pp[2]:+.1f}). "
         f"{_tail(result, 'teams')}"
     )
     if result.verdict() != "unclear":
@@ -405,10 +459,15 @@ def _answer_comparison(zone: str, teams: tuple[str, ...], panel: pd.DataFrame, r
     return replace(c, **inferred, change_pp=pp[0], change_pp_low=pp[1], change_pp_high=pp[2], statement=text)
 
 
-def _group_size(panel: pd.DataFrame, teams: tuple[str, ...]) -> int | None:
-    """The most people the zone's teams had in a week (None without rows)."""
-    people = panel[panel["team"].isin(teams)].groupby("week_start")["people"].sum()
-    return int(people.max()) if len(people) else None
+def _smallest(rows: pd.DataFrame, units: set[str]) -> int | None:
+    """The fewest people any of `units` had in a week of `rows` (zone-weeks pooled); None without rows."""
+    people = rows.loc[rows["unit"].isin(units), "people"]
+    return int(people.min()) if len(people) else None
+
+
+def _controls(rows: pd.DataFrame, others: set[str]) -> set[str]:
+    """The other zones with data both before and after: the comparison's controls."""
+    return {u for u in others if set(rows.loc[rows["unit"] == u, "period"]) == {"before", "after"}}
 
 
 def _zone_weeks(panel: pd.DataFrame, rules: _Rules, columns: list[str]) -> pd.DataFrame:
@@ -450,7 +509,7 @@ def _prepared(
             f"(at least {rules.min_before} needed)."
         )
         return replace(c, status="too_little_data", statement=text)
-    controls = {u for u in others if set(rows.loc[rows["unit"] == u, "period"]) == {"before", "after"}}
+    controls = _controls(rows, others)
     if len(controls) < MIN_CONTROLS:
         text = (
             f"Nothing to compare with: {len(controls)} other zone(s) with data before and after "
@@ -466,10 +525,34 @@ def _prepared(
     return replace(c, status="estimated", n=len(used), **levels)
 
 
+def _exp(value: float) -> float:
+    """exp, math.inf where it would overflow."""
+    return math.exp(value) if value < MAX_LOG else math.inf
+
+
+def _bounded(result: Placebo, *, ratio: bool) -> bool:
+    """Whether the estimate and its interval are finite on the scale shown (a ratio: between 0 and ∞ exclusive)."""
+    values = (result.estimate, *result.interval())
+    limit = MAX_LOG if ratio else math.inf
+    return all(math.isfinite(v) and abs(v) < limit for v in values)
+
+
+def _unbounded(what: str, groups: str, result: Placebo) -> str:
+    """Why there is no estimate when the interval has no finite bounds, in words."""
+    text = f"No estimate for {what}: the 95 % interval of its change has no finite bounds"
+    if not math.isfinite(result.inflation) or result.inflation > 1e3:
+        how_far = f"{result.inflation:.3g} times" if math.isfinite(result.inflation) else "without limit"
+        text += (
+            f" (the {result.k} other {groups}, each set as if it had had the action, stray {how_far} beyond their "
+            "own standard errors)"
+        )
+    return text + ", so the data cannot say how much it changed."
+
+
 def _inferred(result: Placebo, model: str, *, ratio: bool) -> dict[str, Any]:
     """The comparison's fields from the placebo inference (ratios back from the log scale)."""
     low, high = result.interval()
-    back = math.exp if ratio else float
+    back = _exp if ratio else float
     return {
         "verdict": result.verdict(),
         "estimate": back(result.estimate),
@@ -498,7 +581,7 @@ def _pp(rate_after: float, log_odds_ratio: float) -> float:
     if not 0 < rate_after < 1:
         return 0.0
     logit = math.log(rate_after / (1 - rate_after))
-    without = 1 / (1 + math.exp(-(logit - log_odds_ratio)))
+    without = float(expit(logit - log_odds_ratio))  # a stable logistic: no overflow for any log odds ratio
     return 100 * (rate_after - without)
 
 

@@ -13,7 +13,7 @@ from scipy import stats
 
 from models.associations import PANEL_COLUMNS, team_week_panel
 from models.errors import ModelInputError
-from models.follow_up import PLACEBO_LEVEL, FollowUp, follow_up
+from models.follow_up import PLACEBO_LEVEL, Comparison, FollowUp, _pp, follow_up
 from models.holidays import opening_days
 from sensors.site import Site
 from synthetic.centre import Centre, GeneratorConfig, generate_centre
@@ -227,6 +227,140 @@ def test_the_result_is_json_ready(by_hand: FollowUp) -> None:
     assert data["statement"].startswith("Follow-up of the action done on 2026-02-04 in z1: CO₂: no clear change")
 
 
+# ----- privacy: what readers who may not see a small group's sick leave get ----------------------------
+
+
+def public(result: FollowUp) -> dict:
+    """The sick-leave comparison as facilities and managers get it, through the JSON form."""
+    data = json.loads(json.dumps(result.without_small_groups().to_dict(), allow_nan=False))
+    return next(c for c in data["comparisons"] if c["outcome"] == "short_term_sick_spells")
+
+
+def sized(panel: pd.DataFrame, people: dict[str, int], weeks: dict[tuple[str, int], int] | None = None) -> pd.DataFrame:
+    """The panel with each team's headcount, and some team-weeks (week number from MONDAY) set apart."""
+    panel = panel.assign(people=panel["team"].map(people))
+    for (team, k), n in (weeks or {}).items():
+        panel.loc[(panel["team"] == team) & (panel["week_start"] == pd.Timestamp(MONDAY + timedelta(weeks=k))),
+                  "people"] = n  # fmt: skip
+    return panel
+
+
+def test_a_group_under_five_in_a_week_compared_is_withheld_whatever_its_largest_week() -> None:
+    # The reviewer's case: four people in every week compared (0–3, 5–8), five in week 9, outside both periods.
+    four = {team: 4 for team in TEAM_ZONE}
+    exposure = hand_exposure({z: [*v, v[-1]] for z, v in CO2.items()})
+    for weeks in ({("team-1", 9): 5}, {("team-1", 4): 5}):  # outside both periods; the week left out
+        result = follow_up("z1", DONE_ON, sized(hand_panel(weeks=10), four, weeks), exposure, TEAM_ZONE, "co2_ppm",
+                           **HAND)  # fmt: skip
+        assert result.comparison("short_term_sick_spells").group_size == 4
+        shown = public(result)
+        assert shown["status"] == "withheld"
+        assert shown["group_size"] == 4
+        for name in ("treated_before", "treated_after", "events_before", "events_after", "events", "estimate"):
+            assert shown[name] is None, name
+    # Five in every week compared but one at four: withheld too.
+    five = {team: 5 for team in TEAM_ZONE}
+    dip = follow_up("z1", DONE_ON, sized(hand_panel(), five, {("team-1", 7): 4}), hand_exposure(), TEAM_ZONE,
+                    "co2_ppm", **HAND)  # fmt: skip
+    assert dip.comparison("short_term_sick_spells").group_size == 4
+    assert public(dip)["status"] == "withheld"
+    # Five in every week compared and three in a week outside them (before the window): shown.
+    panel = pd.concat([sized(hand_panel(), five), sized(hand_panel(), five).assign(
+        week_start=lambda f: f["week_start"] - pd.Timedelta(weeks=9), people=3)])  # fmt: skip
+    fine = follow_up("z1", DONE_ON, panel, hand_exposure(), TEAM_ZONE, "co2_ppm", **HAND)
+    shown = public(fine)
+    assert (shown["status"], shown["group_size"]) == ("estimated", 5)
+    assert (shown["events_before"], shown["events_after"], shown["events"]) == (20, 8, 20 + 8 + 3 * 32)
+    assert shown["control_before"] == pytest.approx(10.0)
+
+
+def three_zones(people: dict[str, int]) -> tuple[dict[str, str], pd.DataFrame, pd.DataFrame]:
+    """The reviewer's subtraction case: z1–z3, answer counts that wobble, team-3 with 7 spells in week 6."""
+    team_zone = {f"team-{i}": f"z{i}" for i in range(1, 4)}
+    panel = hand_panel()
+    panel = panel[panel["team"].isin(team_zone)].copy()
+    panel["answered"] = panel["answered"] + np.random.default_rng(1).integers(-3, 4, len(panel))
+    panel["people"] = panel["team"].map(people)
+    week6 = (panel["team"] == "team-3") & (panel["week_start"] == pd.Timestamp(MONDAY + timedelta(weeks=6)))
+    panel.loc[week6, "short_term_sick_spells"] = 7.0
+    return team_zone, panel, hand_exposure({z: CO2[z] for z in ("z1", "z2", "z3")})
+
+
+def test_the_groups_shown_do_not_give_a_withheld_one_by_subtraction() -> None:
+    team_zone, panel, exposure = three_zones({"team-1": 6, "team-2": 6, "team-3": 3})
+    results = {z: follow_up(z, DONE_ON, panel, exposure, team_zone, "co2_ppm", **HAND) for z in ("z1", "z2", "z3")}
+    views = {z: public(r) for z, r in results.items()}
+    assert views["z3"]["status"] == "withheld"
+    compared = panel[results["z1"].window.period(panel["week_start"]) != ""]
+    truth = float(compared.loc[compared["team"] == "team-3", "short_term_sick_spells"].sum())
+    assert truth == 35
+    for z in ("z1", "z2"):
+        shown, full = views[z], results[z].comparison("short_term_sick_spells")
+        # HR gets the total and the other teams' levels, which pool team-3's spells ...
+        assert full.events is not None
+        assert full.control_before is not None
+        assert full.events - full.events_before - views["z2" if z == "z1" else "z1"]["events_before"] > 0
+        # ... the others get the group's own figures only.
+        assert shown["status"] == "estimated"
+        assert shown["group_size"] == 6
+        assert (shown["events_before"], shown["events_after"]) == (full.events_before, full.events_after)
+        assert shown["treated_before"] is not None
+        assert (shown["events"], shown["control_before"], shown["control_after"]) == (None, None, None)
+        assert "the other teams' levels are shown to HR only" in shown["statement"]
+        assert f"{full.control_before:.1f}" not in shown["statement"]
+        assert f"{full.control_before:.1f}" in full.statement
+        assert "others_size" not in shown  # the sizes behind the rule are not published
+    # No sum of the figures shown gives team-3's spells.
+    numbers = [v for z in ("z1", "z2") for k, v in views[z].items() if k.startswith(("events", "control"))]
+    assert truth not in {a - b for a in numbers if a is not None for b in numbers if b is not None}
+    # Everyone five or more in every week compared: the total and the other teams' levels are shown.
+    team_zone, panel, exposure = three_zones({"team-1": 6, "team-2": 6, "team-3": 5})
+    shown = public(follow_up("z1", DONE_ON, panel, exposure, team_zone, "co2_ppm", **HAND))
+    assert shown["events"] is not None
+    assert shown["control_before"] is not None
+    assert "in the other teams" in shown["statement"]
+
+
+# ----- no figure overflows, none is infinite -----------------------------------------------------------
+
+
+def test_controls_whose_answer_rates_do_not_move_give_no_estimate_not_an_overflow() -> None:
+    # The reviewer's case: three zones; two answer 90 % every week, so a placebo's standard error is all but
+    # zero, the widening by the placebos runs to millions and the odds-ratio interval to e^±1.7 million.
+    team_zone = {f"team-{i}": f"z{i}" for i in range(1, 4)}
+    panel = hand_panel()
+    panel = panel[panel["team"].isin(team_zone)]
+    exposure = hand_exposure({z: CO2[z] for z in team_zone.values()})
+    for zone in ("z1", "z2", "z3"):
+        result = follow_up(zone, DONE_ON, panel, exposure, team_zone, "co2_ppm", **HAND)
+        data = json.dumps(result.to_dict(), allow_nan=False)  # no NaN or Infinity reaches the JSON
+        assert "Infinity" not in data
+        answer = result.comparison("answer_rate")
+        if zone == "z1":
+            assert answer.status == "estimated"
+            continue
+        assert answer.status == "too_little_data"
+        assert answer.statement.startswith(f"No estimate for the answer rate of team-{zone[1]}: the 95 % interval")
+        assert "stray" in answer.statement
+        assert (answer.estimate, answer.ci_low, answer.ci_high, answer.change_pp) == (None, None, None, None)
+        assert "answer rate: too little data" in result.statement
+
+
+def test_the_percentage_points_of_any_odds_ratio_are_finite() -> None:
+    assert _pp(0.9, 0.0) == pytest.approx(0.0, abs=1e-9)
+    assert _pp(0.9, 1e6) == pytest.approx(90.0)  # without the change the rate would have been 0
+    assert _pp(0.9, -1e6) == pytest.approx(-10.0)  # ... or 100 %
+    assert _pp(0.9, -1e308) == pytest.approx(-10.0)
+
+
+def test_a_non_finite_figure_is_none_in_json() -> None:
+    c = Comparison("answer_rate", None, "%", "odds ratio", "estimated", "", estimate=math.inf, ci_low=0.0,
+                   ci_high=math.nan, change_pp=-math.inf)  # fmt: skip
+    data = c.to_dict()
+    assert (data["estimate"], data["ci_low"], data["ci_high"], data["change_pp"]) == (None, 0.0, None, None)
+    json.dumps(data, allow_nan=False)
+
+
 # ----- a generated centre with a planted ventilation change ------------------------------------------
 
 START, END = date(2025, 1, 1), date(2025, 12, 31)
@@ -318,14 +452,22 @@ def planted_ratio(changed: Centre, plain: Centre, weeks: pd.DatetimeIndex) -> fl
 
 
 def test_the_sick_leave_comparison_is_honest(
-    after_change: FollowUp, changed: tuple[Centre, pd.DataFrame], plain: tuple[Centre, pd.DataFrame]
+    after_change: FollowUp,
+    changed: tuple[Centre, pd.DataFrame],
+    plain: tuple[Centre, pd.DataFrame],
+    example_site: Site,
 ) -> None:
     c = after_change.comparison("short_term_sick_spells")
     truth = planted_ratio(changed[0], plain[0], after_weeks(after_change))
     assert truth < 0.8  # the planted effect: fewer spells in the better air
     assert c.status == "estimated"
     assert c.ci_low <= truth <= c.ci_high
-    assert c.group_size == 3
+    # team-3 has three people, and in the summer weeks compared only one: the fewest in a week compared counts.
+    team = after_change.teams
+    assert team == ("team-3",)
+    panel = panel_of(changed[0], example_site)
+    compared = panel[panel["team"].isin(team) & (after_change.window.period(panel["week_start"]) != "")]
+    assert c.group_size == int(compared.loc[compared["person_days"] > 0, "people"].min()) == 1
     spells = changed[0].truth.short_term_spells
     own = spells[spells["team"] == "team-3"]
     first_after, last_after = after_change.window.after
