@@ -78,10 +78,13 @@ def into_statements(
 
 
 def window_statement(key: str, width_ns: int, source: str, where: str) -> str:
-    """Windows of `width_ns` from the rollup with the columns of a points query: mean, min, max, count."""
+    """Windows of `width_ns` from the rollup: total, min, max, count (mean = total / count, divided by the caller).
+
+    Four aggregates, not five: InfluxDB's time is per aggregate and window, and `sum(s) / sum(n)` costs two.
+    """
     n, s, lo, hi = (q.ident(f"{part}_{key}") for part in ("count", "sum", "min", "max"))
     return (
-        f"SELECT sum({s}) / sum({n}) AS {q.ident('mean')}, min({lo}) AS {q.ident('min')}, "  # noqa: S608
+        f"SELECT sum({s}) AS {q.ident('total')}, min({lo}) AS {q.ident('min')}, "  # noqa: S608
         f"max({hi}) AS {q.ident('max')}, sum({n}) AS {q.ident('count')} FROM {source} WHERE {where} "
         f"GROUP BY time({q.duration(width_ns)}), {q.ident('zone')} fill(none)"
     )

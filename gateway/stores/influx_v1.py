@@ -185,11 +185,12 @@ class InfluxV1ReadingStore(RowSource):
                 f"WHERE {self._where(selection)} "
                 f"GROUP BY time({q.duration(width_ns)}), {q.ident('zone')} fill(none)"
             )
+        rows = [(tags["zone"], row) for _, tags, row in self._select(statement) if row.get("count")]
         return [
-            (row["time"], tags["zone"], row["mean"], row["min"], row["max"], int(row["count"]))
-            for _, tags, row in self._select(statement)
-            if row.get("count")
-        ]
+            (row["time"], zone, row["total"] / row["count"] if "total" in row else row["mean"], row["min"], row["max"],
+             int(row["count"]))
+            for zone, row in rows
+        ]  # fmt: skip
 
     def count(self, site: str) -> int:
         """How many points (distinct zone/device/time) a site has, whatever fields each point has."""

@@ -252,3 +252,20 @@ def test_a_database_from_before_the_rollup_gets_one_when_opened(influxdb_server,
         "count"
     ].tolist() == [1]
     again.close()
+
+
+def test_windows_keep_zone_names_that_line_protocol_escapes(influxdb_server, database):
+    """Windows are read as CSV, whose tag cells are escaped as in line protocol: names come back whole."""
+    store = open_store(influxdb_server.url(database))
+    odd = ["z 1", "a,b=c", 'q"x']
+    store.write([Reading("kc-main", zone, "aq-01", T0 + timedelta(minutes=m), {"co2_ppm": 600.0 + m})
+                 for zone in odd for m in range(3)])  # fmt: skip
+    for start in (T0, T0 + timedelta(minutes=1)):  # whole quarter hours (from the rollup) and not (from the points)
+        hourly = store.windows("kc-main", "co2_ppm", start, T0 + timedelta(hours=1), timedelta(hours=1))
+        assert sorted(hourly["zone"]) == sorted(odd)
+    assert (
+        store.windows("kc-main", "co2_ppm", T0, T0 + timedelta(hours=1), timedelta(hours=1))["mean"].tolist()
+        == [601.0] * 3
+    )
+    assert store.windows("kc-main", "temperature_c", T0, T0 + timedelta(hours=1), timedelta(hours=1)).empty
+    store.close()
