@@ -14,7 +14,8 @@ model. Three outcomes:
   biased on the log scale, Gart & Zweifel 1967), so a period without events gives a finite, cautious
   ratio instead of zero. Its variance is negative binomial (NB2, α from Cameron and Trivedi's
   auxiliary regression) when the Pearson dispersion shows overdispersion, else Poisson;
-- `odds_contrast`: binomial on `answered` of `offered`, a log odds ratio with quasi-binomial scale.
+- `odds_contrast`: binomial on `answered` of `offered`, a log odds ratio with quasi-binomial scale
+  (at least 1: under-dispersion is not taken as extra certainty).
 
 The fixed effects are solved by alternating between the two sets of levels (each step exact given
 the other: averaging, iterative proportional fitting, Newton steps), not through a dense dummy
@@ -219,7 +220,9 @@ def odds_contrast(rows: pd.DataFrame, focal: str) -> Contrast | None:
     p = expit(level[c.group] + week_effect[c.week])
     information = offered * p * (1 - p)
     pearson = float(np.sum((answered - offered * p) ** 2 / np.maximum(information, 1e-12)))
-    scale = max(pearson / max(len(rows) - c.groups - c.weeks + 1, 1), 1e-12)
+    # Never below the binomial's own variance: a near-perfect fit (answer rates that do not move) would
+    # otherwise make the interval vanish and call any change certain.
+    scale = max(pearson / max(len(rows) - c.groups - c.weeks + 1, 1), 1.0)
     per_level = c.sum_by_group(information)
     variance = scale * (1 / per_level[c.after] + 1 / per_level[c.before])
     estimate = float(level[c.after] - level[c.before])

@@ -324,9 +324,10 @@ def test_the_groups_shown_do_not_give_a_withheld_one_by_subtraction() -> None:
 # ----- no figure overflows, none is infinite -----------------------------------------------------------
 
 
-def test_controls_whose_answer_rates_do_not_move_give_no_estimate_not_an_overflow() -> None:
-    # The reviewer's case: three zones; two answer 90 % every week, so a placebo's standard error is all but
-    # zero, the widening by the placebos runs to millions and the odds-ratio interval to e^±1.7 million.
+def test_controls_whose_answer_rates_do_not_move_give_honest_intervals_not_an_overflow() -> None:
+    # The reviewer's case: three zones; two answer 90 % every week. Before the binomial floor of the
+    # quasi-binomial scale, a placebo's standard error was all but zero, the widening by the placebos ran to
+    # millions and the odds-ratio interval to e^±1.7 million (an OverflowError), while z1's was 0.7472–0.7472.
     team_zone = {f"team-{i}": f"z{i}" for i in range(1, 4)}
     panel = hand_panel()
     panel = panel[panel["team"].isin(team_zone)]
@@ -336,14 +337,11 @@ def test_controls_whose_answer_rates_do_not_move_give_no_estimate_not_an_overflo
         data = json.dumps(result.to_dict(), allow_nan=False)  # no NaN or Infinity reaches the JSON
         assert "Infinity" not in data
         answer = result.comparison("answer_rate")
-        if zone == "z1":
-            assert answer.status == "estimated"
-            continue
-        assert answer.status == "too_little_data"
-        assert answer.statement.startswith(f"No estimate for the answer rate of team-{zone[1]}: the 95 % interval")
-        assert "stray" in answer.statement
-        assert (answer.estimate, answer.ci_low, answer.ci_high, answer.change_pp) == (None, None, None, None)
-        assert "answer rate: too little data" in result.statement
+        assert answer.status in ("estimated", "too_little_data"), zone
+        if answer.status == "estimated":
+            assert answer.ci_low is not None
+            assert answer.ci_high is not None
+            assert answer.ci_high / answer.ci_low > 1.05, zone  # not a vanishing interval
 
 
 def test_the_percentage_points_of_any_odds_ratio_are_finite() -> None:
