@@ -5,7 +5,9 @@ analysis's hourly windows over two years of 1-minute readings for 12 zones (12.6
 quantities, four aggregates) took minutes. So, like the embedded store (gateway/stores/sqlite_rollup.py),
 the store keeps a second measurement, `environment_15m`, with the fields `count_<q>`, `sum_<q>`,
 `min_<q>` and `max_<q>` per site, zone and quarter hour, and serves windows of whole quarter hours over
-whole quarter hours from it: 15 times fewer points.
+whole quarter hours from it: 15 times fewer points. InfluxDB's `GROUP BY time` costs more per window it
+answers than per point it reads, so hourly windows (what the analysis reads) come from a second level,
+`environment_1h`, made from the first, and are read without any GROUP BY time.
 
 The server computes it: after every write, `SELECT count(*), sum(*), min(*), max(*) INTO …` over the
 quarter hours the write touched, so the rollup holds what the points hold, merged fields and rewritten
@@ -31,11 +33,14 @@ from gateway.stores import influxql as q
 from sensors.quantities import QUANTITY_KEYS
 
 QUARTER_NS = 15 * 60 * 1_000_000_000
+HOUR_NS = 4 * QUARTER_NS
 DAY_NS = 24 * 3600 * 1_000_000_000
 MEASUREMENT = "environment_15m"
-# A point in this measurement says the rollup holds every point written before it was made; a database
-# without it (one written before the rollup existed, or a rebuild cut short) is rolled up on open.
-MARKER = "officewell_rollup"
+HOURS = "environment_1h"
+# A point in this measurement says the rollups hold every point written before it was made; a database
+# without it (one written before the rollups existed, or a rebuild cut short) is rolled up on open. The
+# name carries the rollups' version: 2, quarter hours and hours.
+MARKER = "officewell_rollup_2"
 SPAN_NS = 7 * DAY_NS  # one INTO statement covers at most a week: bounded work per statement
 STATEMENTS_PER_REQUEST = 8
 
@@ -75,6 +80,40 @@ def into_statements(
         f"GROUP BY time({q.duration(QUARTER_NS)}), {q.ident('site')}, {q.ident('zone')} fill(none)"
         for start, stop in periods
     ]
+
+
+def serves_hours(width_ns: int, start_ns: int, stop_ns: int) -> bool:
+    """Whether the windows are the hourly rollup's own rows: hour-wide over whole hours."""
+    return width_ns == HOUR_NS and start_ns % HOUR_NS == 0 and stop_ns % HOUR_NS == 0
+
+
+def hour_statements(
+    site: str | None, zones: Sequence[str] | None, source: str, target: str, periods: Iterable[tuple[int, int]]
+) -> list[str]:
+    """INTO statements that recompute the hourly rollup of `periods` (widened to whole hours) from the quarter hours."""
+    where_site = f"{q.tag_equals('site', site)} AND " if site is not None else ""
+    if zones:
+        where_site += f"{q.tag_in('zone', zones)} AND "
+    fields = ", ".join(
+        f"{agg}({q.ident(f'{part}_{k}')}) AS {q.ident(f'{part}_{k}')}"
+        for k in QUANTITY_KEYS
+        for part, agg in (("count", "sum"), ("sum", "sum"), ("min", "min"), ("max", "max"))
+    )
+    return [
+        f"SELECT {fields} INTO {target} FROM {source} "  # noqa: S608 - quoted names
+        f"WHERE {where_site}{q.time_range(start - start % HOUR_NS, stop + (-stop) % HOUR_NS)} "
+        f"GROUP BY time({q.duration(HOUR_NS)}), {q.ident('site')}, {q.ident('zone')} fill(none)"
+        for start, stop in periods
+    ]
+
+
+def hour_rows_statement(key: str, source: str, where: str) -> str:
+    """The hourly rollup's rows of one quantity, per zone, without GROUP BY time: total, min, max, count."""
+    n, s, lo, hi = (q.ident(f"{part}_{key}") for part in ("count", "sum", "min", "max"))
+    return (
+        f"SELECT {s} AS {q.ident('total')}, {lo} AS {q.ident('min')}, {hi} AS {q.ident('max')}, "  # noqa: S608
+        f"{n} AS {q.ident('count')} FROM {source} WHERE {where} GROUP BY {q.ident('zone')}"
+    )
 
 
 def window_statement(key: str, width_ns: int, source: str, where: str) -> str:

@@ -66,6 +66,7 @@ class InfluxV1ReadingStore(RowSource):
             raise
         self._from = self._measurement(MEASUREMENT)
         self._rollup_from = self._measurement(rollup.MEASUREMENT)
+        self._hours_from = self._measurement(rollup.HOURS)
         # SELECT … INTO exists on 1.x only; 2.x and 3.x read the points as before.
         self.rolls_up = self.server.major == 1
         if self.rolls_up:
@@ -176,7 +177,9 @@ class InfluxV1ReadingStore(RowSource):
     def window_rows(self, selection: Selection, width_ns: int) -> list[WindowRow]:
         """Mean, min, max and count per zone and epoch-aligned window, aggregated by InfluxDB."""
         field = q.ident(selection.quantity)
-        if self.rolls_up and rollup.serves(width_ns, selection.start_ns, selection.stop_ns):
+        if self.rolls_up and rollup.serves_hours(width_ns, selection.start_ns, selection.stop_ns):
+            statement = rollup.hour_rows_statement(selection.quantity, self._hours_from, self._where(selection))
+        elif self.rolls_up and rollup.serves(width_ns, selection.start_ns, selection.stop_ns):
             statement = rollup.window_statement(selection.quantity, width_ns, self._rollup_from, self._where(selection))
         else:
             statement = (
@@ -225,10 +228,10 @@ class InfluxV1ReadingStore(RowSource):
             return f"{q.ident(self.target.database)}.{q.ident(self.target.retention_policy)}.{q.ident(name)}"
         return q.ident(name)
 
-    def _into(self) -> str:
+    def _into(self, measurement: str = rollup.MEASUREMENT) -> str:
         # INTO needs the database named; `db..m` is the database's default retention policy.
         rp = q.ident(self.target.retention_policy) if self.target.retention_policy else ""
-        return f"{q.ident(self.target.database)}.{rp}.{q.ident(rollup.MEASUREMENT)}"
+        return f"{q.ident(self.target.database)}.{rp}.{q.ident(measurement)}"
 
     def _roll_up(self, spans_by_site: dict[str, list[tuple[int, int]]], zones: dict[str, set[str]]) -> None:
         """Recompute the rollup of these quarter hours and zones from the points, a few statements per request."""
@@ -238,6 +241,14 @@ class InfluxV1ReadingStore(RowSource):
             for statement in rollup.into_statements(site, sorted(zones[site]), self._from, self._into(), spans)
         ]
         self._run_into(statements)
+        hours = [
+            statement
+            for site, spans in spans_by_site.items()
+            for statement in rollup.hour_statements(
+                site, sorted(zones[site]), self._rollup_from, self._into(rollup.HOURS), spans
+            )
+        ]
+        self._run_into(hours)  # from the quarter hours just made
 
     def _run_into(self, statements: list[str]) -> None:
         for lo in range(0, len(statements), rollup.STATEMENTS_PER_REQUEST):
@@ -252,6 +263,7 @@ class InfluxV1ReadingStore(RowSource):
         starts = sorted({int(row["time"]) for _, _, row in weeks})
         periods = [(week, week + rollup.SPAN_NS) for week in starts]
         self._run_into(rollup.into_statements(None, None, self._from, self._into(), periods))
+        self._run_into(rollup.hour_statements(None, None, self._rollup_from, self._into(rollup.HOURS), periods))
         self._post(f"{rollup.MARKER} complete=true 0")
 
     def _select(self, statement: str) -> Iterator[Row]:

@@ -242,7 +242,7 @@ def test_a_database_from_before_the_rollup_gets_one_when_opened(influxdb_server,
                            datetime(1970, 1, 1, tzinfo=UTC), timedelta(hours=1))  # fmt: skip
     assert before["mean"].tolist() == [21.0]
     store.close()
-    marker = influxdb_server.query('SELECT * FROM "officewell_rollup"', database=database)
+    marker = influxdb_server.query('SELECT * FROM "officewell_rollup_2"', database=database)
     assert marker["results"][0]["series"][0]["values"][0][0] == 0
     # Opened again, it is not rebuilt: a rollup point changed by hand stays as it is.
     by_hand = influxdb_server.write_lines(database, f"environment_15m,site=kc-main,zone=z1 count_co2_ppm=1i {t0}")
