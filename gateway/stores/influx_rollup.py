@@ -71,15 +71,19 @@ def into_statements(
     site: str | None, zones: Sequence[str] | None, source: str, target: str, periods: Iterable[tuple[int, int]]
 ) -> list[str]:
     """INTO statements that recompute the rollup of `periods` from the points (all sites, all zones when None)."""
-    where_site = f"{q.tag_equals('site', site)} AND " if site is not None else ""
-    if zones:
-        where_site += f"{q.tag_in('zone', zones)} AND "
+    where_site = _tags(site, zones)
     return [
         f"SELECT count(*), sum(*), min(*), max(*) INTO {target} FROM {source} "  # noqa: S608 - quoted names
         f"WHERE {where_site}{q.time_range(start, stop)} "
         f"GROUP BY time({q.duration(QUARTER_NS)}), {q.ident('site')}, {q.ident('zone')} fill(none)"
         for start, stop in periods
     ]
+
+
+def _tags(site: str | None, zones: Sequence[str] | None) -> str:
+    """The WHERE conditions on site and zones, each followed by AND (none for None)."""
+    where = f"{q.tag_equals('site', site)} AND " if site is not None else ""
+    return where + (f"{q.tag_in('zone', zones)} AND " if zones else "")
 
 
 def serves_hours(width_ns: int, start_ns: int, stop_ns: int) -> bool:
@@ -91,9 +95,7 @@ def hour_statements(
     site: str | None, zones: Sequence[str] | None, source: str, target: str, periods: Iterable[tuple[int, int]]
 ) -> list[str]:
     """INTO statements that recompute the hourly rollup of `periods` (widened to whole hours) from the quarter hours."""
-    where_site = f"{q.tag_equals('site', site)} AND " if site is not None else ""
-    if zones:
-        where_site += f"{q.tag_in('zone', zones)} AND "
+    where_site = _tags(site, zones)
     fields = ", ".join(
         f"{agg}({q.ident(f'{part}_{k}')}) AS {q.ident(f'{part}_{k}')}"
         for k in QUANTITY_KEYS
