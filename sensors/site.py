@@ -116,6 +116,16 @@ class Device(_Strict):
             raise ValueError(f"unknown format {name!r}; known: {', '.join(DECODERS)}")
         return name
 
+    @model_validator(mode="after")
+    def _native_id_fits_a_topic(self) -> Device:
+        # A native device's id is a topic segment (contracts §2): any other id could never match a message.
+        if self.format == "native" and not SEGMENT.fullmatch(self.id):
+            raise ValueError(
+                f"native device id {self.id!r} must be 1–64 letters, digits, '_' or '-' "
+                "(it is a segment of its MQTT topic)"
+            )
+        return self
+
 
 class Site(_Strict):
     """A whole site file.

@@ -48,6 +48,8 @@ def test_example_site_has_twelve_answer_groups_of_three(example_site):
         (GOOD.replace('timezone = "Europe/Stockholm"', 'timezone = "Mars/Olympus"'), "unknown time zone"),
         (GOOD.replace('start = "08:00"', 'start = "18:00"'), "must be after start"),
         (GOOD.replace("days = [1, 2, 3, 4, 5]", "days = [0, 8]"), "weekdays are 1"),
+        (GOOD.replace('id = "aq-01"', 'id = "aq 01"'), "native device id 'aq 01' must be 1–64 letters"),
+        (GOOD.replace('id = "aq-01"', f'id = "{"a" * 65}"'), "it is a segment of its MQTT topic"),
         (GOOD.replace('zone = "z1"', 'zone = "z9"'), "devices[0] ('aq-01') names zone 'z9'"),
         (GOOD.replace('format = "native"', 'format = "modbus"'), "devices[0].format"),
         (GOOD.replace('name = "Answer group 1"', 'nmae = "Answer group 1"'), "zones[0].nmae: unknown key"),
