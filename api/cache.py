@@ -4,7 +4,7 @@
   baseline, its 2-hour flat lines). Computed on first use, kept for its time to live; after that the
   next caller still gets the kept value while one background thread computes the new one.
 - `GoalFigures`: the goal routes' calls per local day and team (per year), their NKI rows and their
-  answers, kept until the records store's newest import batch changes: they change only when a file
+  answers, kept until the records' data version changes (RecordsStore.data_version): they change only when a file
   is imported, which another process may do.
 - `AnalysisFigures`: the analysis (models.analysis) of each period asked for: recomputed when a file
   was imported since; after `ttl` (new readings) served as it is while one is recomputed behind.
@@ -103,7 +103,7 @@ class Refreshed(Generic[T]):
 
 
 class GoalFigures:
-    """The goal routes' inputs and answers, valid until the records store's newest import batch changes."""
+    """The goal routes' inputs and answers, valid until the records' data version changes."""
 
     def __init__(self, max_answers: int = 64) -> None:
         """Keep at most `max_answers` answers (the most recently used)."""

@@ -279,12 +279,6 @@ class RecordsStore:
         with self.reading() as conn:
             return [_batch(r) for r in conn.execute(query).all()]
 
-    def newest_import(self) -> int | None:
-        """The id of the newest import batch (None before the first): it changes whenever a file is imported."""
-        with self.reading() as conn:
-            newest = conn.execute(select(func.max(ImportBatch.id))).scalar_one()
-        return None if newest is None else int(newest)
-
     def records_begin(self) -> dict[str, date | datetime]:
         """When each kind of dated record begins over all that is stored: first absence day, first call interval."""
         found: dict[str, date | datetime] = {}

@@ -114,10 +114,11 @@ def test_goal_figures_are_read_once_per_import(field_api: FieldApi, statements: 
     statements.clear()
     weekly = field_api.client.get("/api/v1/goals/answer-rate/weekly", params={"weeks": 4}, headers=manager).json()
     assert field_api.client.get(path, headers=manager).json() == first
-    # The same year's calls serve every route: only the newest import is asked for, nothing else is read.
+    # The same year's calls serve every route: only the records' data version (the newest audited change)
+    # is asked for, nothing else is read.
     queries = [s for s in statements if s != "BEGIN"]
     assert queries
-    assert all("max(import_batches.id)" in s for s in queries), queries
+    assert all("max(audit_log.id)" in s for s in queries), queries
     assert weekly["weeks"]
     # A file comes in (here; another process's import shows the same way): the figures follow it.
     extra = tmp_path / "calls.csv"

@@ -242,7 +242,7 @@ def test_follow_up_shows_a_small_groups_sick_leave_to_hr_only(board_client):
 
 
 class Records:
-    """Stands in for the records store: only its newest import is read."""
+    """Stands in for the records store: only its data version is read."""
 
     def __init__(self) -> None:
         self.stamp = 1

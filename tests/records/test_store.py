@@ -199,20 +199,6 @@ def test_the_database_file_is_private_even_if_an_older_version_made_it_readable(
     assert old.stat().st_mode & 0o777 == 0o600
 
 
-def test_the_newest_import_changes_with_every_imported_file(store, example_site, tmp_path):
-    # The API keeps its goal figures until this changes (issue 9, item 12).
-    assert store.newest_import() is None
-    calls = tmp_path / "calls.csv"
-    calls.write_text("interval_start,team,offered,answered\n2026-03-02T09:00:00,team-1,10,9\n")
-    first = import_file(store, "calls", calls, site=example_site).batch_id
-    assert store.newest_import() == first
-    import_file(store, "calls", calls, site=example_site)  # the same file again changes nothing
-    assert store.newest_import() == first
-    calls.write_text("interval_start,team,offered,answered\n2026-03-02T09:00:00,team-1,10,10\n")
-    second = import_file(store, "calls", calls, site=example_site).batch_id
-    assert store.newest_import() == second != first
-
-
 def test_the_data_version_changes_with_every_change_an_analysis_reads(store, example_site, tmp_path):
     """Imports, erasures, purges and board edits make kept figures stale; reading and re-importing do not."""
     from records.retention import erase_person, purge_absences
