@@ -211,14 +211,20 @@ def recent_mean(weekly: pd.DataFrame, team: str, before: pd.Timestamp, weeks: in
     return float(mine["offered"].tail(weeks).mean())
 
 
-def backtest_volume(daily: pd.DataFrame, *, origins: int = 26, horizons: Sequence[int] = (1, 4, 8)) -> pd.DataFrame:
+def backtest_volume(
+    daily: pd.DataFrame,
+    *,
+    origins: int = 26,
+    horizons: Sequence[int] = (1, 4, 8),
+    weekdays: Collection[int] = (1, 2, 3, 4, 5),
+) -> pd.DataFrame:
     """Rolling-origin backtest over the last `origins` weeks: per horizon, MAE of the model and both naive forecasts.
 
     At each origin (a Monday) the model is fitted on the days before it, and the week `h` weeks on
     (h = 1: the origin's own week) is forecast per group; the naive forecasts see the same history.
     Every forecast is scored on the same group-weeks: those all three could forecast.
     """
-    weekly = weekly_calls(daily)
+    weekly = _whole_weeks(weekly_calls(daily), daily, weekdays)
     mondays = sorted(weekly["week_start"].unique())
     if len(mondays) < origins + max(horizons) + 52:
         raise ModelInputError(
@@ -229,7 +235,7 @@ def backtest_volume(daily: pd.DataFrame, *, origins: int = 26, horizons: Sequenc
     scored = []
     for i in range(last_origin - origins + 1, last_origin + 1):
         origin = pd.Timestamp(mondays[i])
-        model = fit_volume(daily[daily["date"] < origin])
+        model = fit_volume(daily[daily["date"] < origin], weekdays)
         for h in horizons:
             target = origin + pd.Timedelta(weeks=h - 1)
             forecast = forecast_weeks(model, [target.date()], sorted(weekly["team"].unique()))
@@ -259,6 +265,18 @@ def backtest_volume(daily: pd.DataFrame, *, origins: int = 26, horizons: Sequenc
             }
         )
     return pd.DataFrame(rows)
+
+
+def _whole_weeks(weekly: pd.DataFrame, daily: pd.DataFrame, weekdays: Collection[int]) -> pd.DataFrame:
+    """The group-weeks whose every open day lies within the group's data (no part-week is scored or used as naive)."""
+    firsts = {str(t): pd.Timestamp(d).date() for t, d in daily.groupby("team")["date"].min().items()}
+    lasts = {str(t): pd.Timestamp(d).date() for t, d in daily.groupby("team")["date"].max().items()}
+    keep = []
+    for team, week_start in zip(weekly["team"].astype(str), pd.to_datetime(weekly["week_start"]), strict=True):
+        monday = week_start.date()
+        days = opening_days(monday, monday + timedelta(days=6), weekdays)
+        keep.append(bool(days) and days[0] >= firsts[team] and days[-1] <= lasts[team])
+    return weekly[keep].reset_index(drop=True)
 
 
 def intraday_profile(calls: pd.DataFrame, tz: str, *, weeks: int = 8) -> pd.DataFrame:

@@ -22,7 +22,9 @@ Design notes (why the queries look the way they do):
 
 from __future__ import annotations
 
+import contextlib
 import json
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -87,14 +89,23 @@ class InfluxV1ReadingStore(RowSource):
         writes). InfluxDB has no transactions: after a partial write some points are stored, which
         is harmless because writing a point again is idempotent.
         """
-        if readings:
-            self._post(write_body(readings))
-            by_site: dict[str, list[int]] = {}
-            zones: dict[str, set[str]] = {}
-            for reading in readings:
-                by_site.setdefault(reading.site, []).append(reading.ts_ns)
-                zones.setdefault(reading.site, set()).add(reading.zone)
-            self._roll_up({site: rollup.spans(times) for site, times in by_site.items()}, zones)
+        if not readings:
+            return
+        body = write_body(readings)  # a reading line protocol cannot carry is refused before anything is sent
+        by_site: dict[str, list[int]] = {}
+        zones: dict[str, set[str]] = {}
+        for reading in readings:
+            by_site.setdefault(reading.site, []).append(reading.ts_ns)
+            zones.setdefault(reading.site, set()).add(reading.zone)
+        try:
+            self._post(body)
+        except StoreRejectedError:
+            # A partial write keeps some points: they are rolled up too (as write_batches does), if the
+            # server answers; the caller must see the write's own error either way.
+            with contextlib.suppress(StoreUnavailableError):
+                self._roll_up({site: rollup.spans(times) for site, times in by_site.items()}, zones)
+            raise
+        self._roll_up({site: rollup.spans(times) for site, times in by_site.items()}, zones)
 
     atomic_batches = False  # InfluxDB has no transactions: a failed bulk write may be partly stored
 
@@ -264,7 +275,9 @@ class InfluxV1ReadingStore(RowSource):
         periods = [(week, week + rollup.SPAN_NS) for week in starts]
         self._run_into(rollup.into_statements(None, None, self._from, self._into(), periods))
         self._run_into(rollup.hour_statements(None, None, self._rollup_from, self._into(rollup.HOURS), periods))
-        self._post(f"{rollup.MARKER} complete=true 0")
+        # Stamped now, not at 1970: a retention policy shorter than the epoch's age would refuse the point.
+        # (When the policy expires it, the next open rolls up again: slow, but right.)
+        self._post(f"{rollup.MARKER} complete=true {time.time_ns()}")
 
     def _select(self, statement: str) -> Iterator[Row]:
         """Run read statements; yield every row of every series, chunk by chunk."""

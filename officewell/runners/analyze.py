@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from datetime import timedelta
 from importlib import resources
 from pathlib import Path
@@ -87,10 +87,17 @@ def run_analysis(
     # Two reads at a time: a server store (InfluxDB) aggregates one query on one core, so a second query
     # keeps the machine's other core busy; the embedded store's reads release the GIL in SQLite.
     futures = {q: _READERS.submit(store.windows, site.id, q, start, stop, width) for q in quantities}
-    for i, quantity in enumerate(quantities, start=1):
-        windows[quantity] = futures[quantity].result()
-        if progress is not None:
-            progress(i, steps)
+    try:
+        for i, quantity in enumerate(quantities, start=1):
+            windows[quantity] = futures[quantity].result()
+            if progress is not None:
+                progress(i, steps)
+    except BaseException:
+        # One read failed (or the user stopped it): the others must not go on after the caller closes the store.
+        for future in futures.values():
+            future.cancel()
+        wait(list(futures.values()))
+        raise
     absences = records.absences_frame(period.start - timedelta(days=31), period.end)  # spells reaching in
     staff = records.staff_frame(period.start, period.end)
     calls = records.calls_frame(start, stop)

@@ -218,3 +218,32 @@ def test_a_done_board_item_is_followed_up(example_site, centre_stores, records_w
     assert "HR only" in spells["statement"]
     assert "shown to HR only" in withheld["statement"]
     assert found.to_dict()["follow_ups"][0]["item_id"] == item.item_id
+
+
+def test_a_failed_window_read_stops_the_others_before_it_is_raised(example_site):
+    """Reads run two at a time: when one fails, none may still run once the caller has closed the store."""
+    import threading
+    import time
+
+    from gateway.errors import StoreUnavailableError
+    from gateway.stores import MemoryReadingStore
+
+    running: list[str] = []
+    lock = threading.Lock()
+
+    class FailingStore(MemoryReadingStore):
+        def windows(self, site, quantity, start, stop, window, zones=None):  # type: ignore[no-untyped-def]
+            with lock:
+                running.append(quantity)
+            try:
+                if quantity == "co2_ppm":
+                    raise StoreUnavailableError("the server went away")
+                time.sleep(0.3)
+                return super().windows(site, quantity, start, stop, window, zones)
+            finally:
+                with lock:
+                    running.remove(quantity)
+
+    with pytest.raises(StoreUnavailableError, match="went away"):
+        run_analysis(example_site, FailingStore(), None, load_evidence(), Period(date(2025, 1, 6), date(2025, 3, 30)))  # type: ignore[arg-type]
+    assert running == []  # nothing left reading
