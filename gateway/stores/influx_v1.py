@@ -127,20 +127,21 @@ class InfluxV1ReadingStore(RowSource):
                     done += len(chunk)
                     if progress is not None:
                         progress(done)
-        finally:
-            # Once over all the batches (an import's zones come one batch each), and also after a failed
-            # request: what did get stored is rolled up, if the server answers.
-            if done:
-                self._roll_up(
-                    {
-                        site: rollup.spans(np.concatenate([b.ts_ns for b in site_batches]))
-                        for site, site_batches in touched.items()
-                    },
-                    {
-                        site: {str(z) for b in site_batches for z in set(b.zone.tolist())}
-                        for site, site_batches in touched.items()
-                    },
-                )
+        except BaseException:
+            # What did get stored (a partial write keeps some points) is rolled up too, if the server
+            # answers; the caller must see the write's own error either way.
+            with contextlib.suppress(StoreUnavailableError):
+                self._roll_up_batches(touched)
+            raise
+        # Once over all the batches: an import's zones come one batch each.
+        self._roll_up_batches(touched)
+
+    def _roll_up_batches(self, touched: dict[str, list[PointBatch]]) -> None:
+        """Roll up the quarter hours and zones of these batches (none when there are none)."""
+        spans = {site: rollup.spans(np.concatenate([b.ts_ns for b in batches])) for site, batches in touched.items()}
+        zones = {site: {str(z) for b in batches for z in set(b.zone.tolist())} for site, batches in touched.items()}
+        if any(spans.values()):
+            self._roll_up(spans, zones)
 
     def _post(self, body: str) -> None:
         params = {"db": self.target.database, "precision": "ns"}
