@@ -1,0 +1,102 @@
+"""Unplanned absence ahead: hazards fitted on the generated centre (season and weekdays known), spells simulated."""
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from models.absence_outlook import AbsenceRates, KindRates, fit_absence_rates, simulate_absence
+from models.errors import ModelInputError
+from models.holidays import opening_days
+from synthetic.centre import GeneratorConfig, generate_centre
+
+START, END = date(2024, 1, 1), date(2025, 12, 28)
+
+
+@pytest.fixture(scope="module")
+def rates(example_site) -> AbsenceRates:
+    centre = generate_centre(example_site, START, END, seed=5, config=GeneratorConfig().quick())
+    absences = centre.absences.rename(columns={"employee_id": "employee"})
+    staff = centre.staff.rename(columns={"employee_id": "employee"})
+    return fit_absence_rates(absences, staff, opening_days(START, END))
+
+
+def test_the_centres_sick_leave_rate_season_and_weekdays_are_found(rates):
+    sick = rates.kinds[0]
+    assert sick.kind == "sick"
+    assert sick.spells > 100
+    # The generator: 2 short spells per FTE-year at its reference environment, plus some long ones.
+    assert 1.2 < sick.base * 250 < 4.0
+    assert sick.month[0] > sick.month[6]  # January's flu against July
+    assert sick.weekday[0] > sick.weekday[4]  # onsets over the weekend are reported on Monday
+    assert sick.weekday[5] == sick.weekday[6] == 0.0  # the centre is closed at weekends
+    assert sick.lengths.min() >= 1
+    assert (sick.lengths > 14).any()
+    assert rates.kinds[1].kind == "child_care"
+    assert rates.kinds[1].spells > 20
+
+
+def test_group_levels_are_shrunk_towards_the_centre(rates):
+    sick = rates.kinds[0]
+    raw = {t: o / e for t, (o, e) in sick.recent.items() if e > 0}
+    for team, level in sick.level.items():
+        # Between 1 and the group's own ratio: pulled in, never past the centre.
+        assert min(1.0, raw[team]) - 1e-9 <= level <= max(1.0, raw[team]) + 1e-9
+
+
+def test_the_hazard_is_zero_on_closed_days_and_follows_the_environment(rates):
+    days = pd.date_range("2027-01-11", "2027-01-24")
+    open_day = np.array([d.weekday() < 5 for d in days])
+    plain = rates.hazard(["team-1"], days, open_day)
+    assert plain.shape == (2, 1, 14)
+    assert (plain[:, :, ~open_day] == 0).all()
+    assert (plain[:, :, open_day] > 0).all()
+    stuffy = AbsenceRates(rates.kinds, {"team-1": 1.5}, rates.person_days, rates.weeks).hazard(
+        ["team-1"], days, open_day
+    )
+    assert stuffy[0] == pytest.approx(1.5 * plain[0])  # sick leave follows the zone ...
+    assert stuffy[1] == pytest.approx(plain[1])  # ... a sick child does not
+
+
+def test_simulated_spells_match_their_hazard_and_length():
+    days = 200
+    hazard = np.zeros((1, 1, days))
+    hazard[0, 0, ::7] = 0.05  # onsets possible one day a week
+    lengths = np.array([3], dtype=np.int64)
+    absent = simulate_absence(
+        hazard, np.array([0, 0]), np.array([1.0, 0.5]), [(lengths, np.array([1.0]))], draws=2000, seed=1
+    )
+    assert absent.shape == (2000, 2, days)
+    # Each spell lasts exactly three calendar days.
+    onsets = absent[:, 0, ::7].mean()
+    assert onsets == pytest.approx(0.05, rel=0.1)
+    assert absent[:, 0, 1::7].mean() == pytest.approx(onsets, rel=0.02)
+    assert absent[:, 0, 3::7].sum() == 0
+    assert absent[:, 1, ::7].mean() == pytest.approx(0.025, rel=0.15)  # a half-timer is at work half as often
+    again = simulate_absence(
+        hazard, np.array([0, 0]), np.array([1.0, 0.5]), [(lengths, np.array([1.0]))], draws=2000, seed=1
+    )
+    assert np.array_equal(absent, again)  # common random numbers: the same seed meets the same numbers
+    doubled = simulate_absence(
+        hazard,
+        np.array([0, 0]),
+        np.array([1.0, 0.5]),
+        [(lengths, np.array([1.0]))],
+        draws=2000,
+        seed=1,
+        multiplier=np.full((2000, 1, days), 2.0),
+    )
+    assert doubled.mean() == pytest.approx(2 * absent.mean(), rel=0.1)
+    assert (doubled >= absent).all()  # the same draws, only more onsets: nobody gets better
+
+
+def test_no_history_is_refused():
+    with pytest.raises(ModelInputError, match="no open days"):
+        fit_absence_rates(pd.DataFrame(), pd.DataFrame(), [])
+
+
+def test_a_kind_without_spells_has_no_hazard():
+    kind = KindRates("sick", 0.0, np.ones(12), np.ones(7), {}, 0, {}, np.array([], dtype=np.int64), np.array([]))
+    days = pd.date_range("2027-01-11", periods=3)
+    assert AbsenceRates((kind,)).hazard(["g"], days, np.ones(3, dtype=bool)).sum() == 0.0

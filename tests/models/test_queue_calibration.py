@@ -1,0 +1,84 @@
+"""A day's answer rate from calls and agents, and calibration that recovers known queue parameters."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from models.erlang import answer_rate
+from models.errors import ModelInputError
+from models.queue_calibration import calibrate, daily_queue
+
+PROFILE = np.full(36, 1 / 36)  # 08:00–17:00 in quarters, calls spread evenly
+
+
+def test_a_days_rate_is_erlang_a_per_interval_and_moves_the_right_way():
+    queue = daily_queue(PROFILE, 15, 300.0, 120.0, 1.0, max_calls=400, max_agents=5)
+    # 180 calls over 9 hours is 20 an hour in every interval: one Erlang A figure.
+    assert queue.rate(np.array([180.0]), np.array([3.0]))[0] == pytest.approx(answer_rate(20.0, 300, 120, 3), abs=0.01)
+    rates = queue.rate(np.array([100.0, 200.0, 300.0]), np.array([3.0, 3.0, 3.0]))
+    assert rates[0] > rates[1] > rates[2]  # more calls, fewer answered
+    more = queue.rate(np.array([200.0] * 3), np.array([2.0, 2.5, 3.0]))
+    assert more[0] < more[1] < more[2]  # more agents, more answered (half an agent counts half)
+    assert queue.rate(np.array([200.0]), np.array([0.0]))[0] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_the_profile_must_be_shares():
+    with pytest.raises(ModelInputError, match="summing to 1"):
+        daily_queue(np.ones(36), 15, 300.0, 120.0, 1.0, 100, 3)
+
+
+def history(patience: float, share: float, weeks: int = 30, seed: int = 0) -> pd.DataFrame:
+    """Group-days whose answers follow the queue with these parameters (and a week's binomial noise)."""
+    rng = np.random.default_rng(seed)
+    truth = daily_queue(PROFILE, 15, 300.0, patience, share, max_calls=400, max_agents=5)
+    rows = []
+    for team in ("g1", "g2"):
+        for w in range(weeks):
+            monday = pd.Timestamp("2026-01-05") + pd.Timedelta(weeks=w)
+            for d in range(5):
+                offered = int(rng.integers(150, 260))
+                agents = float(rng.choice([2.0, 2.5, 3.0]))
+                p = float(truth.rate(np.array([offered]), np.array([agents]))[0])
+                rows.append(
+                    {
+                        "team": team,
+                        "date": monday + pd.Timedelta(days=d),
+                        "week_start": monday,
+                        "offered": offered,
+                        "answered": int(rng.binomial(offered, p)),
+                        "agents": agents,
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def test_calibration_recovers_patience_and_phone_share():
+    found = calibrate(history(120.0, 0.8), PROFILE, 15, handle_time_s=300.0, patience_s=None)
+    assert found.source == "calibrated"
+    assert found.patience_s in (90.0, 120.0, 150.0)
+    assert found.phone_share["g1"] == pytest.approx(0.8, abs=0.04)
+    assert found.phone_share["g2"] == pytest.approx(0.8, abs=0.04)
+    assert found.rmse_pp is not None
+    assert found.rmse_pp < 1.5
+    assert "calibrated on 60 group-weeks" in found.note
+    assert found.to_dict()["handle_time_source"] == "settings"
+
+
+def test_with_little_history_the_settings_are_used_and_said():
+    found = calibrate(
+        history(120.0, 0.8, weeks=4),
+        PROFILE,
+        15,
+        handle_time_s=300.0,
+        patience_s=100.0,
+        default_share=0.85,
+        teams=["g3"],
+    )
+    assert (found.source, found.patience_s, found.phone_share["g3"]) == ("settings", 100.0, 0.85)
+    assert "from the settings" in found.note
+
+
+def test_a_given_patience_is_kept_and_only_the_share_fitted():
+    found = calibrate(history(240.0, 0.9), PROFILE, 15, handle_time_s=300.0, patience_s=240.0)
+    assert found.patience_s == 240.0
+    assert found.phone_share["g1"] == pytest.approx(0.9, abs=0.03)
