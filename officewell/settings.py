@@ -62,6 +62,22 @@ class Settings(BaseSettings):
     )
     handle_time_s: float = Field(300.0, gt=0, le=7200, description="mean handle time of a call (Erlang A)")
     patience_s: float = Field(120.0, gt=0, le=7200, description="mean time a caller waits before hanging up (Erlang A)")
+    forecast_draws: int = Field(2000, ge=100, le=100_000, description="Monte Carlo draws of the risk forecast")
+    forecast_queue: Literal["calibrate", "settings"] = Field(
+        "calibrate",
+        description="calibrate: patience and phone share fitted on history; settings: patience_s and phone_share",
+    )
+    phone_share: float = Field(
+        0.9, gt=0, le=1, description="share of an available agent's time on the phone (forecast_queue=settings)"
+    )
+    training_days: int = Field(91, ge=0, le=730, description="days a new hire trains before a whole agent")
+    training_start_capacity: float = Field(
+        0.5, ge=0, le=1, description="share of an agent a new hire is worth on the first day (rising to 1)"
+    )
+    recruitment_days: int = Field(
+        91, ge=0, le=730, description="days from a leaver's last day to an assumed replacement's first"
+    )
+    stand_in_fte: float = Field(1.0, gt=0, le=1, description="what an hourly-paid stand-in adds (scenarios)")
     max_age_days: int = Field(30, ge=1, le=3650, description="oldest reading timestamp the gateway accepts")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = Field("text", description="json: one JSON object per line")

@@ -291,6 +291,15 @@ class RecordsStore:
             found["call intervals"] = first_call
         return found
 
+    def last_call_interval(self) -> datetime | None:
+        """The start of the newest stored call interval (timezone-aware), or None without any."""
+        with self.reading() as conn:
+            newest = conn.execute(select(func.max(CallInterval.interval_start))).scalar_one()
+        if newest is None:
+            return None
+        stamp = pd.Timestamp(newest)
+        return (stamp if stamp.tzinfo is not None else stamp.tz_localize("UTC")).to_pydatetime()
+
     def data_version(self) -> int | None:
         """The id of the newest audited change to the data an analysis reads (an import, erasure, purge, board edit).
 
