@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.deps import Services
 from api.limits import BodyLimitMiddleware
-from api.routes import auth, environment, evidence, gateway, goals
+from api.routes import auth, environment, evidence, forecast, gateway, goals
 from api.schemas import ErrorPublic, HealthPublic
 from api.warmup import warm_in_background
 from dashboards import STATIC_DIR
@@ -95,6 +95,7 @@ def create_app(services: Services) -> FastAPI:
     v1.include_router(gateway.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
     v1.include_router(goals.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
     v1.include_router(evidence.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
+    v1.include_router(forecast.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
     app.include_router(v1)
 
     @app.get(

@@ -258,6 +258,88 @@ class AnalysisFigures:
         self._thread.start()
 
 
+class ForecastFigures:
+    """Forecasts kept per request (as-of day, weeks, scenarios) until the records' data version changes.
+
+    A forecast takes seconds (thousands of Monte Carlo draws): one is computed at a time, the last few kept.
+    """
+
+    def __init__(self, max_kept: int = 16) -> None:
+        """Keep at most `max_kept` forecasts."""
+        self._max = max_kept
+        self._lock = threading.Lock()
+        self._computing = threading.Lock()
+        self._kept: OrderedDict[Hashable, tuple[datetime, object]] = OrderedDict()
+
+    def get(self, records: RecordsStore, key: Hashable, compute: Callable[[], T], now: datetime) -> tuple[datetime, T]:
+        """The forecast under `key` since the last import, else `compute()`'s (kept), with when it was made."""
+        full = (records.data_version(), key)
+        with self._computing:
+            with self._lock:
+                if full in self._kept:
+                    self._kept.move_to_end(full)
+                    made, value = self._kept[full]
+                    return made, value  # type: ignore[return-value]
+            value = compute()
+            with self._lock:
+                self._kept[full] = (now, value)
+                while len(self._kept) > self._max:
+                    self._kept.popitem(last=False)
+            return now, value
+
+
+class Job(Generic[T]):
+    """A long computation (a backtest) run in the background, one per key; its result or error kept per key."""
+
+    def __init__(self, name: str) -> None:
+        """A job called `name` (its thread's name)."""
+        self._name = name
+        self._lock = threading.Lock()
+        self._key: Hashable | None = None
+        self._started: datetime | None = None
+        self._result: tuple[datetime, T] | None = None
+        self._error: Exception | None = None
+        self._thread: threading.Thread | None = None
+
+    def poll(
+        self, key: Hashable, compute: Callable[[], T], now: datetime
+    ) -> tuple[str, datetime, T | Exception | None]:
+        """("done", when, result), ("failed", when, error) or ("running", since, None); starts the job if needed."""
+        with self._lock:
+            if self._key == key:
+                if self._result is not None:
+                    return "done", self._result[0], self._result[1]
+                if self._error is not None and self._started is not None:
+                    return "failed", self._started, self._error
+                if self._thread is not None and self._thread.is_alive() and self._started is not None:
+                    return "running", self._started, None
+            elif self._thread is not None and self._thread.is_alive() and self._started is not None:
+                return "running", self._started, None  # another key's run finishes first: one at a time
+            self._key, self._started, self._result, self._error = key, now, None, None
+            self._thread = threading.Thread(target=self._run, args=(key, compute, now), name=self._name, daemon=True)
+            self._thread.start()
+            return "running", now, None
+
+    def join(self, timeout_s: float) -> None:
+        """Wait for a run under way."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout_s)
+
+    def _run(self, key: Hashable, compute: Callable[[], T], now: datetime) -> None:
+        try:
+            value = compute()
+        except Exception as exc:
+            log.warning("%s failed: %s", self._name, exc)
+            with self._lock:
+                if self._key == key:
+                    self._error = exc
+            return
+        with self._lock:
+            if self._key == key:
+                self._result = (now, value)
+
+
 class Caches:
     """Everything the API keeps between requests, held by its Services."""
 
@@ -265,6 +347,8 @@ class Caches:
         """Start empty."""
         self.goals = GoalFigures()
         self.analyses = AnalysisFigures()
+        self.forecasts = ForecastFigures()
+        self.backtests: Job[object] = Job("forecast-backtest")
         self._refreshed: dict[str, Refreshed[object]] = {}
         self._lock = threading.Lock()
 
@@ -275,6 +359,7 @@ class Caches:
         for value in values:
             value.join(timeout_s)
         self.analyses.join(timeout_s)
+        self.backtests.join(timeout_s)
 
     def refreshed(
         self, name: str, compute: Callable[[datetime], T], ttl: timedelta, stale_for: timedelta

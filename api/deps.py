@@ -24,6 +24,13 @@ from sensors.site import Site
 
 if TYPE_CHECKING:
     from models.analysis import Analysis, Period
+    from models.forecast import Forecast
+    from models.forecast_backtest import ForecastBacktest
+    from models.scenarios import Scenario
+
+    # as-of day, weeks, scenarios, the analysis of the two years before (its environment results; None: none)
+    ForecastFn = Callable[[date, int, tuple[Scenario, ...], Analysis | None], Forecast]
+    BacktestFn = Callable[[date, int, Analysis | None], ForecastBacktest]
 
 
 def utc_now() -> datetime:
@@ -37,7 +44,8 @@ class Services:
 
     `now` is the API's clock (tests pin it); `targets` the goals from the settings; `caches` what the API
     keeps between requests (api/cache.py); `analyse` runs the analysis of a period (models.analysis),
-    reading the stores: the entry point builds it, with the evidence and action catalogue it loaded.
+    reading the stores: the entry point builds it, with the evidence and action catalogue it loaded;
+    `forecast` and `backtest` run the risk forecast (models.forecast) with the settings' knobs.
     """
 
     site: Site
@@ -54,6 +62,8 @@ class Services:
     now: Callable[[], datetime] = field(default=utc_now)
     caches: Caches = field(default_factory=Caches)
     analyse: Callable[[Period], Analysis] | None = None
+    forecast: ForecastFn | None = None
+    backtest: BacktestFn | None = None
 
     def today(self) -> date:
         """Today's date at the site (its local time), by the API's clock."""
@@ -155,3 +165,4 @@ def records_of(services: ServicesDep) -> RecordsStore:
 
 RecordsDep = Annotated[RecordsStore, Depends(records_of)]
 EvidenceReader = Annotated[Principal, Depends(require(*ACCESS[Area.EVIDENCE]))]
+ForecastReader = Annotated[Principal, Depends(require(*ACCESS[Area.FORECAST]))]

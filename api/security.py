@@ -33,6 +33,7 @@ class Area(StrEnum):
     GOALS = "goals"  # answer rates and NKI per answer group: operations data, not personal data
     EVIDENCE = "evidence"  # associations, exposure, actions, follow-up: pooled over the centre
     TEAM_ABSENCE = "team_absence"  # sick leave of one answer group (three people): health data (standards.md)
+    FORECAST = "forecast"  # risk of missing the goal per group: agents available (never why), scenarios, backtests
 
 
 # Who may see what (admin sees everything). The routes' dependencies and the pages both read this table.
@@ -43,6 +44,7 @@ ACCESS: Mapping[Area, frozenset[Role]] = MappingProxyType(
         Area.GOALS: frozenset({Role.MANAGER, Role.HR}),
         Area.EVIDENCE: frozenset({Role.FACILITIES, Role.HR, Role.MANAGER}),
         Area.TEAM_ABSENCE: frozenset({Role.HR}),
+        Area.FORECAST: frozenset({Role.MANAGER, Role.HR}),
     }
 )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,9 +23,14 @@ from records.store import RecordsStore
 from sensors.site import Site, load_site
 
 if TYPE_CHECKING:
+    from api.deps import BacktestFn, ForecastFn
     from models.analysis import Analysis, Period
+    from models.forecast import Forecast
+    from models.forecast_backtest import ForecastBacktest
+    from models.scenarios import Scenario
 
 EXAMPLE_SITE = Path(__file__).parent / "example_site.toml"
+BACKTEST_DRAWS = 1000  # per origin: the scores' own noise is small beside the weeks', and 26 origins take minutes
 
 
 def site_of(settings: Settings) -> Site:
@@ -88,7 +93,36 @@ def services_of(
         records=records,
         targets=settings.goal_targets,
         analyse=None if records is None else analysis_of(settings, site, store, records),
+        forecast=None if records is None else forecast_of(settings, site, records),
+        backtest=None if records is None else backtest_of(settings, site, records),
     )
+
+
+def forecast_of(settings: Settings, site: Site, records: RecordsStore) -> ForecastFn:
+    """The risk forecast on the records store with the settings' knobs (the API hands in its kept analysis)."""
+    from models.forecast import forecast
+    from officewell.runners.forecast import forecast_settings, read_inputs
+
+    knobs = forecast_settings(settings)
+
+    def run(as_of: date, weeks: int, scenarios: tuple[Scenario, ...], analysis: Analysis | None) -> Forecast:
+        return forecast(read_inputs(site, records, as_of, analysis), as_of, weeks, knobs, scenarios)
+
+    return run
+
+
+def backtest_of(settings: Settings, site: Site, records: RecordsStore) -> BacktestFn:
+    """The forecast's rolling-origin backtest on the records store (1, 4 and 8 weeks ahead)."""
+    from dataclasses import replace
+
+    from officewell.runners.forecast import backtest_on, forecast_settings
+
+    knobs = replace(forecast_settings(settings), draws=min(settings.forecast_draws, BACKTEST_DRAWS))
+
+    def run(as_of: date, origins: int, analysis: Analysis | None) -> ForecastBacktest:
+        return backtest_on(site, records, analysis, knobs, as_of, origins=origins)
+
+    return run
 
 
 def analysis_of(

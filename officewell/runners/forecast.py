@@ -133,17 +133,30 @@ def run_backtest(
 ) -> ForecastBacktest:
     """The rolling-origin backtest over the stored history (models.forecast_backtest)."""
     day = as_of or latest_as_of(site, records)
-    analysis = environment_of(analyse, day)
+    return backtest_on(site, records, environment_of(analyse, day), settings, day, origins=origins,
+                       horizons=horizons, progress=progress)  # fmt: skip
+
+
+def backtest_on(
+    site: Site,
+    records: RecordsStore,
+    analysis: Analysis | None,
+    settings: ForecastSettings,
+    as_of: date,
+    *,
+    origins: int = 26,
+    horizons: Sequence[int] = (1, 4, 8),
+    progress: Progress | None = None,
+) -> ForecastBacktest:
+    """The backtest with its last origin at as_of's week, on an analysis already made (or None)."""
     tz = site.site.tz
-    first = day - timedelta(days=HISTORY_DAYS + 7 * (origins + max(horizons)))
-    calls = records.calls_frame(
-        datetime.combine(first, time(), tz), datetime.combine(day + timedelta(days=1), time(), tz)
-    )
+    first = as_of - timedelta(days=HISTORY_DAYS + 7 * (origins + max(horizons)))
+    stop = datetime.combine(as_of + timedelta(days=1), time(), tz)
+    calls = records.calls_frame(datetime.combine(first, time(), tz), stop)
     inputs = replace(
-        read_inputs(site, records, day, analysis), calls=calls, absences=records.absences_frame(first, None)
+        read_inputs(site, records, as_of, analysis), calls=calls, absences=records.absences_frame(first, None)
     )
-    return backtest_forecast(inputs, origins=origins, horizons=tuple(horizons), settings=settings, last_origin=None,
-                             progress=progress)  # fmt: skip
+    return backtest_forecast(inputs, origins=origins, horizons=tuple(horizons), settings=settings, progress=progress)
 
 
 def _step(progress: Progress | None, done: int, total: int) -> None:

@@ -387,9 +387,9 @@ def test_current_bands_and_default_stop_follow_the_api_clock(client, services):
     ("role", "areas"),
     [
         (Role.FACILITIES, ["environment", "gateway", "evidence"]),
-        (Role.HR, ["environment", "goals", "evidence", "team_absence"]),
-        (Role.MANAGER, ["environment", "goals", "evidence"]),
-        (Role.ADMIN, ["environment", "gateway", "goals", "evidence", "team_absence"]),
+        (Role.HR, ["environment", "goals", "evidence", "team_absence", "forecast"]),
+        (Role.MANAGER, ["environment", "goals", "evidence", "forecast"]),
+        (Role.ADMIN, ["environment", "gateway", "goals", "evidence", "team_absence", "forecast"]),
     ],
 )
 def test_login_and_me_say_what_the_role_may_see(client, role, areas):
