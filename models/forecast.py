@@ -415,9 +415,10 @@ class _Engine:
             + float(roster.full_strength.max(initial=0.0))
             + 1.0
         )
-        shares = [queue.phone_share.get(t, queue.centre_share) for t in teams]
+        shares = [queue.shares_for(t, len(profile)) for t in teams]
         peak = max_calls * float(profile.max()) / (settings.interval_minutes / 60.0)
-        erlang = erlang_grid(peak, max_agents * max(shares), queue.handle_time_s, queue.patience_s)
+        top = max_agents * max(float(share.max()) for share in shares)
+        erlang = erlang_grid(peak, top, queue.handle_time_s, queue.patience_s)
         queues = [
             daily_queue(
                 profile,
@@ -998,19 +999,21 @@ def _profile(calls: pd.DataFrame, hours: SiteHours, interval_minutes: int) -> Fl
 def _history(
     calls: pd.DataFrame, inputs: ForecastInputs, as_of: date, hours: SiteHours, settings: ForecastSettings
 ) -> pd.DataFrame:
-    """HISTORY_COLUMNS over the calibration weeks: each group-day's calls, answers and available agents."""
+    """HISTORY_COLUMNS over the calibration weeks: each group-interval's calls and answers, the day's agents."""
     first = as_of - timedelta(weeks=CALIBRATION_WEEKS) + timedelta(days=1)
     recent = _calls_between(calls, hours.tz, first, as_of)
     if recent.empty:
         return pd.DataFrame(columns=HISTORY_COLUMNS)
-    local = (
-        pd.to_datetime(recent["interval_start"], utc=True).dt.tz_convert(hours.tz).dt.tz_localize(None).dt.normalize()
-    )
-    per_day = (
-        recent.assign(date=local.astype("datetime64[ns]"), team=recent["team"].astype(str))
-        .groupby(["team", "date"])[["offered", "answered"]]
-        .sum()
-        .reset_index()
+    wall = pd.to_datetime(recent["interval_start"], utc=True).dt.tz_convert(hours.tz).dt.tz_localize(None)
+    opening = hours.open_time.hour * 60 + hours.open_time.minute
+    per_day = pd.DataFrame(
+        {
+            "team": recent["team"].astype(str).to_numpy(),
+            "date": wall.dt.normalize().astype("datetime64[ns]").to_numpy(),
+            "slot": ((wall.dt.hour * 60 + wall.dt.minute - opening) // settings.interval_minutes).to_numpy(),
+            "offered": recent["offered"].to_numpy(),
+            "answered": recent["answered"].to_numpy(),
+        }
     )
     known = inputs.absences[_started_by(inputs.absences, as_of)] if not inputs.absences.empty else inputs.absences
     past = outlook(

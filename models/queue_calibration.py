@@ -8,17 +8,20 @@ run is a bilinear look-up per draw and day, not an Erlang sum per draw and inter
 
 **Calibration.** The calls file carries no handle time or patience. The handle time is taken from the
 settings (an ACD reports it; it is hardly identifiable from answer rates beside patience). Patience and
-each group's phone share are fitted on history — the weekly answer rates actually reached with the
-agents actually available (rostered FTE × training ramp − absence of every reason) — by least squares
-weighted by the week's calls: patience for the whole centre (the callers are the same municipality's),
-phone share per group with at least `MIN_WEEKS` weeks of calls (the centre's otherwise). Without enough
+the share of an available agent's time on the phone are fitted on history — the answer rates actually
+reached in each interval with the agents actually available that day (rostered FTE × training ramp −
+absence of every reason) — by least squares: the share **per hour of the day** for the centre (lunch
+and meetings show as a dip: a constant share would make the fit bend patience instead), patience for
+the whole centre (the callers are the same municipality's), and a factor on the hourly shares per group
+with at least `MIN_WEEKS` weeks of calls, from its weekly answer rates (1 otherwise). Patience is weakly
+identified beside the shares (a flat loss): it is reported as an effective figure. Without enough
 history, both come from the settings, and the result says so.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,11 +35,11 @@ FloatArray = NDArray[np.float64]
 RATE_STEP = 0.25  # calls per hour between rows of the Erlang table
 AGENT_STEP = 0.1  # available agents between columns of a day's table
 CALL_STEPS = 64  # rows of a day's table (calls per day)
-PATIENCE_GRID = (30.0, 45.0, 60.0, 90.0, 120.0, 150.0, 180.0, 240.0, 300.0, 420.0, 600.0)
-SHARE_GRID = tuple(np.round(np.arange(0.5, 1.201, 0.05), 3))
-FINE_SHARE_GRID = tuple(np.round(np.arange(0.4, 1.301, 0.01), 3))
-MIN_WEEKS = 8  # weeks of calls a group needs for a phone share of its own (and the centre for calibration)
-HISTORY_COLUMNS = ["team", "date", "week_start", "offered", "answered", "agents"]
+PATIENCE_GRID = (30.0, 45.0, 60.0, 90.0, 120.0, 150.0, 180.0, 240.0, 360.0, 600.0)
+SHARE_GRID = np.round(np.arange(0.3, 1.2001, 0.025), 3)  # an hour's share of an agent on the phone
+FACTOR_GRID = tuple(float(f) for f in np.round(np.arange(0.6, 1.4001, 0.01), 3))  # a group's factor on them
+MIN_WEEKS = 8  # weeks of calls a group needs for a factor of its own (and the centre for calibration)
+HISTORY_COLUMNS = ["team", "date", "week_start", "slot", "offered", "answered", "agents"]
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,14 @@ class QueueParameters:
     rmse_pp: float | None  # in-sample error of the weekly answer rate, percentage points
     note: str
     residual_sd: float = 0.0  # the weekly error beyond a week's binomial noise (share): what the queue model misses
+    interval_share: tuple[float, ...] = ()  # the centre's share per interval of the day (empty: constant)
+
+    def shares_for(self, team: str, intervals: int) -> FloatArray:
+        """The group's share of an agent on the phone in each of the day's intervals."""
+        own = self.phone_share.get(team, self.centre_share)
+        if len(self.interval_share) != intervals or self.centre_share <= 0:
+            return np.full(intervals, own)
+        return np.asarray(self.interval_share, dtype=np.float64) * (own / self.centre_share)
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready."""
@@ -79,6 +90,7 @@ class QueueParameters:
             "weeks": self.weeks,
             "rmse_pp": None if self.rmse_pp is None else round(self.rmse_pp, 2),
             "residual_sd_pp": round(100 * self.residual_sd, 2),
+            "phone_share_by_interval": [round(v, 3) for v in self.interval_share],
             "note": self.note,
         }
 
@@ -88,12 +100,15 @@ def daily_queue(
     interval_minutes: int,
     handle_time_s: float,
     patience_s: float,
-    phone_share: float,
+    phone_share: float | FloatArray,
     max_calls: float,
     max_agents: float,
     erlang: tuple[FloatArray, FloatArray] | None = None,
 ) -> DailyQueue:
-    """The table of a day's answer rate; `profile` is each interval's share of the day's calls (sums to 1)."""
+    """The table of a day's answer rate; `profile` is each interval's share of the day's calls (sums to 1).
+
+    phone_share: the share of an available agent on the phone, one for the day or one per interval.
+    """
     shares = np.asarray(profile, dtype=np.float64)
     if shares.ndim != 1 or len(shares) == 0 or not math.isclose(float(shares.sum()), 1.0, rel_tol=1e-6):
         raise ModelInputError("the intraday profile must be one share per interval, summing to 1")
@@ -101,15 +116,16 @@ def daily_queue(
     agents = np.arange(0.0, max(max_agents, 1.0) + 2 * AGENT_STEP, AGENT_STEP)
     hours = interval_minutes / 60.0
     per_hour = calls[:, None] * shares[None, :] / hours  # (calls, intervals)
+    on_share = np.broadcast_to(np.asarray(phone_share, dtype=np.float64), shares.shape)
     _, table = (
         erlang
         if erlang is not None
-        else erlang_grid(per_hour.max(), agents.max() * phone_share, handle_time_s, patience_s)
+        else erlang_grid(per_hour.max(), agents.max() * float(on_share.max()), handle_time_s, patience_s)
     )
-    on_phone = agents * phone_share
+    on_phone = agents[:, None] * on_share[None, :]  # (agents, intervals)
     # Erlang per interval at fractional agents: linear between whole agents (as the generator does).
     rows = per_hour[:, None, :] / RATE_STEP  # (calls, 1, intervals)
-    cols = np.broadcast_to(on_phone[None, :, None], (len(calls), len(agents), len(shares)))
+    cols = np.broadcast_to(on_phone[None, :, :], (len(calls), len(agents), len(shares)))
     rows = np.broadcast_to(rows, cols.shape)
     per_interval = _index_bilinear(table, rows, cols)
     weights = np.broadcast_to(per_hour[:, None, :], cols.shape)
@@ -136,15 +152,23 @@ def calibrate(
     default_share: float = 0.9,
     teams: Sequence[str] = (),
 ) -> QueueParameters:
-    """Patience (centre) and phone share (per group) that reproduce the history's weekly answer rates.
+    """Patience (centre), hourly phone shares (centre) and a factor per group that reproduce the history.
 
-    history: HISTORY_COLUMNS, one row per group and open day (available agents that day). `patience_s`
-    given (not None) is kept and only the phone shares are fitted.
+    history: HISTORY_COLUMNS, one row per group, open day and interval of the day (`slot`: 0 for the
+    first interval after opening), with the agents available that day. `patience_s` given (not None)
+    is kept and only the shares are fitted.
     """
     missing = [c for c in HISTORY_COLUMNS if c not in history.columns]
     if missing:
         raise ModelInputError(f"calibration history lacks columns {missing}")
-    data = history[history["offered"] > 0].reset_index(drop=True)
+    slots = len(profile)
+    intervals = history[(history["slot"] >= 0) & (history["slot"] < slots)]
+    daily = (
+        intervals.groupby(["team", "date", "week_start"])
+        .agg(offered=("offered", "sum"), answered=("answered", "sum"), agents=("agents", "first"))
+        .reset_index()
+    )
+    data = daily[daily["offered"] > 0].reset_index(drop=True)
     weeks = int(data.groupby(["team", "week_start"]).ngroups)
     names = sorted({*map(str, teams), *map(str, data["team"].unique())})
     if data["week_start"].nunique() < MIN_WEEKS:
@@ -158,41 +182,34 @@ def calibrate(
             None,
             f"fewer than {MIN_WEEKS} weeks of call history with the roster: patience and phone share from the settings",
         )
-    everyone = _Weeks.of(data)
     max_calls = float(data["offered"].max()) * 1.05
     max_agents = float(data["agents"].max()) + 1.0
     peak = max_calls * float(np.max(profile)) / (interval_minutes / 60.0)
-    best: tuple[float, float, float] | None = None
-    for patience in (patience_s,) if patience_s is not None else PATIENCE_GRID:
-        source = erlang_grid(peak, max_agents * max(SHARE_GRID), handle_time_s, patience)
-        for share in SHARE_GRID:
-            queue = daily_queue(
-                profile, interval_minutes, handle_time_s, patience, share, max_calls, max_agents, source
-            )
-            loss = everyone.loss(queue)
-            if best is None or loss < best[0]:
-                best = (loss, patience, share)
-    assert best is not None
-    _, patience_best, _ = best
-    source = erlang_grid(peak, max_agents * max(FINE_SHARE_GRID), handle_time_s, patience_best)
+    patience_best, interval_share = _hourly_shares(
+        intervals, data, profile, interval_minutes, handle_time_s, patience_s, peak
+    )
+    centre = float(np.dot(profile, interval_share))
+    top = max_agents * float(interval_share.max()) * max(FACTOR_GRID)
+    source = erlang_grid(peak, top, handle_time_s, patience_best)
     queues = {
-        s: daily_queue(profile, interval_minutes, handle_time_s, patience_best, s, max_calls, max_agents, source)
-        for s in FINE_SHARE_GRID
+        f: daily_queue(
+            profile, interval_minutes, handle_time_s, patience_best, interval_share * f, max_calls, max_agents, source
+        )
+        for f in FACTOR_GRID
     }
-    centre = min(FINE_SHARE_GRID, key=lambda s: everyone.loss(queues[s]))
     shares: dict[str, float] = {}
     errors: list[FloatArray] = []
     binomial: list[FloatArray] = []
     for team in names:
         rows = data[data["team"].astype(str) == team]
+        factor = 1.0
         if rows["week_start"].nunique() >= MIN_WEEKS:
             mine = _Weeks.of(rows)
-            shares[team] = float(min(FINE_SHARE_GRID, key=lambda share: mine.loss(queues[share])))
-        else:
-            shares[team] = float(centre)
+            factor = min(FACTOR_GRID, key=lambda f: mine.loss(queues[f]))
+        shares[team] = centre * factor
         if len(rows):
             own = _Weeks.of(rows)
-            errors.append(own.predicted(queues[shares[team]]) - own.observed)
+            errors.append(own.predicted(queues[min(FACTOR_GRID, key=lambda f: abs(f - factor))]) - own.observed)
             binomial.append(own.observed * (1 - own.observed) / own.weight)
     squared = float(np.mean(np.concatenate(errors) ** 2))
     rmse = math.sqrt(squared) * 100
@@ -203,14 +220,63 @@ def calibrate(
         handle_time_s,
         float(patience_best),
         shares,
-        float(centre),
+        centre,
         "calibrated",
         weeks,
         rmse,
-        f"handle time {handle_time_s:g} s from the settings; patience {patience_best:g} s {where}; phone share per "
-        f"group calibrated on the answer rates reached with the agents available (weekly error {rmse:.1f} points)",
+        f"handle time {handle_time_s:g} s from the settings; patience {patience_best:g} s {where} (an effective "
+        f"figure); an available agent is on the phone {centre:.2f} of the day ({float(interval_share.min()):.2f} in "
+        f"the quietest hour for the phone: lunch), by hour and per group calibrated on the answer rates reached with "
+        f"the agents available (weekly error {rmse:.1f} points)",
         residual,
+        tuple(float(v) for v in interval_share),
     )
+
+
+def _hourly_shares(
+    intervals: pd.DataFrame,
+    daily: pd.DataFrame,
+    profile: FloatArray,
+    interval_minutes: int,
+    handle_time_s: float,
+    patience_s: float | None,
+    peak: float,
+) -> tuple[float, FloatArray]:
+    """Patience and the share per interval (constant within each clock hour) that fit the intervals' answers best."""
+    day_calls = intervals.merge(
+        daily[["team", "date", "offered"]].rename(columns={"offered": "day"}), on=["team", "date"]
+    )
+    slot = day_calls["slot"].to_numpy(dtype=np.int64)
+    per_hour = day_calls["day"].to_numpy(dtype=np.float64) * profile[slot] / (interval_minutes / 60.0)
+    agents = day_calls["agents"].to_numpy(dtype=np.float64)
+    offered = day_calls["offered"].to_numpy(dtype=np.float64)
+    answered = day_calls["answered"].to_numpy(dtype=np.float64)
+    per_clock_hour = max(1, 60 // interval_minutes)
+    hour = slot // per_clock_hour
+    hours = max(1, (len(profile) + per_clock_hour - 1) // per_clock_hour)
+    best: tuple[float, float, FloatArray] | None = None
+    groups = [np.flatnonzero(hour == h) for h in range(hours)]
+    for patience in (patience_s,) if patience_s is not None else PATIENCE_GRID:
+        top = float(agents.max(initial=1.0)) * float(SHARE_GRID.max())
+        _, table = erlang_grid(peak, top, handle_time_s, patience)
+        total, chosen = 0.0, np.full(hours, np.nan)
+        for h, index in enumerate(groups):
+            if len(index) == 0:
+                continue
+            loss_of = _share_loss(table, per_hour[index] / RATE_STEP, agents[index], offered[index], answered[index])
+            # Coarse, then fine around the best: the loss is smooth in the share.
+            coarse = min(SHARE_GRID[::4], key=loss_of)
+            fine = SHARE_GRID[np.abs(SHARE_GRID - coarse) <= 0.1 + 1e-9]
+            share = min(fine, key=loss_of)
+            total += loss_of(share)
+            chosen[h] = share
+        if best is None or total < best[0]:
+            best = (total, float(patience), chosen)
+    assert best is not None
+    _, patience_best, chosen = best
+    fill = float(np.nanmean(chosen)) if np.isfinite(chosen).any() else 0.9
+    by_hour = np.where(np.isfinite(chosen), chosen, fill)
+    return patience_best, np.asarray(by_hour[np.arange(len(profile)) // per_clock_hour], dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -238,6 +304,30 @@ class _Weeks:
     def loss(self, queue: DailyQueue) -> float:
         """Calls-weighted squared error of the weekly answer rates."""
         return float((self.weight * (self.predicted(queue) - self.observed) ** 2).sum())
+
+
+def _share_loss(
+    table: FloatArray, row: FloatArray, agents: FloatArray, offered: FloatArray, answered: FloatArray
+) -> Callable[[float], float]:
+    """The intervals' squared error of answers as a function of the share on the phone (rows fixed once)."""
+    row = np.clip(row, 0.0, table.shape[0] - 1.0)
+    r0 = np.minimum(np.floor(row).astype(np.int64), table.shape[0] - 2)
+    fr = row - r0
+    cache: dict[float, float] = {}
+
+    def loss(share: float) -> float:
+        key = round(float(share), 6)
+        if key not in cache:
+            col = np.clip(agents * share, 0.0, table.shape[1] - 1.0)
+            c0 = np.minimum(np.floor(col).astype(np.int64), table.shape[1] - 2)
+            fc = col - c0
+            top = table[r0, c0] * (1.0 - fc) + table[r0, c0 + 1] * fc
+            bottom = table[r0 + 1, c0] * (1.0 - fc) + table[r0 + 1, c0 + 1] * fc
+            p = top * (1.0 - fr) + bottom * fr
+            cache[key] = float(((answered - offered * p) ** 2).sum())
+        return cache[key]
+
+    return loss
 
 
 def _bilinear(
