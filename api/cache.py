@@ -261,25 +261,27 @@ class AnalysisFigures:
 class ForecastFigures:
     """Forecasts kept per request (as-of day, weeks, scenarios) until the records' data version changes.
 
-    A forecast takes seconds (thousands of Monte Carlo draws): one is computed at a time, the last few kept.
+    A forecast takes seconds (thousands of Monte Carlo draws): one is computed at a time, the last few
+    kept; a kept one is served at once, never behind a computation under way.
     """
 
     def __init__(self, max_kept: int = 16) -> None:
         """Keep at most `max_kept` forecasts."""
         self._max = max_kept
-        self._lock = threading.Lock()
-        self._computing = threading.Lock()
+        self._lock = threading.Lock()  # guards the dict
+        self._computing = threading.Lock()  # forecasts are heavy: one at a time
         self._kept: OrderedDict[Hashable, tuple[datetime, object]] = OrderedDict()
 
     def get(self, records: RecordsStore, key: Hashable, compute: Callable[[], T], now: datetime) -> tuple[datetime, T]:
         """The forecast under `key` since the last import, else `compute()`'s (kept), with when it was made."""
         full = (records.data_version(), key)
+        kept = self._kept_value(full)
+        if kept is not None:
+            return kept  # type: ignore[return-value]
         with self._computing:
-            with self._lock:
-                if full in self._kept:
-                    self._kept.move_to_end(full)
-                    made, value = self._kept[full]
-                    return made, value  # type: ignore[return-value]
+            kept = self._kept_value(full)  # another caller may have computed it meanwhile
+            if kept is not None:
+                return kept  # type: ignore[return-value]
             value = compute()
             with self._lock:
                 self._kept[full] = (now, value)
@@ -287,35 +289,49 @@ class ForecastFigures:
                     self._kept.popitem(last=False)
             return now, value
 
+    def _kept_value(self, full: Hashable) -> tuple[datetime, object] | None:
+        with self._lock:
+            if full not in self._kept:
+                return None
+            self._kept.move_to_end(full)
+            return self._kept[full]
+
 
 class Job(Generic[T]):
-    """A long computation (a backtest) run in the background, one per key; its result or error kept per key."""
+    """Long computations (backtests) run in the background, one at a time; results kept per key.
 
-    def __init__(self, name: str) -> None:
-        """A job called `name` (its thread's name)."""
+    A failure is kept for `retry_after` (every poll in that time hears of it), then the next poll tries again.
+    """
+
+    def __init__(self, name: str, max_kept: int = 4, retry_after: timedelta = timedelta(minutes=1)) -> None:
+        """A job called `name` (its thread's name) keeping `max_kept` results."""
         self._name = name
+        self._max = max_kept
+        self._retry_after = retry_after
         self._lock = threading.Lock()
-        self._key: Hashable | None = None
-        self._started: datetime | None = None
-        self._result: tuple[datetime, T] | None = None
-        self._error: Exception | None = None
+        self._done: OrderedDict[Hashable, tuple[datetime, T]] = OrderedDict()
+        self._failed: dict[Hashable, tuple[datetime, Exception]] = {}
+        self._running: tuple[Hashable, datetime] | None = None
         self._thread: threading.Thread | None = None
 
     def poll(
         self, key: Hashable, compute: Callable[[], T], now: datetime
     ) -> tuple[str, datetime, T | Exception | None]:
-        """("done", when, result), ("failed", when, error) or ("running", since, None); starts the job if needed."""
+        """("done", when, result), ("failed", when, error) or ("running", since, None); starts the run if none is."""
         with self._lock:
-            if self._key == key:
-                if self._result is not None:
-                    return "done", self._result[0], self._result[1]
-                if self._error is not None and self._started is not None:
-                    return "failed", self._started, self._error
-                if self._thread is not None and self._thread.is_alive() and self._started is not None:
-                    return "running", self._started, None
-            elif self._thread is not None and self._thread.is_alive() and self._started is not None:
-                return "running", self._started, None  # another key's run finishes first: one at a time
-            self._key, self._started, self._result, self._error = key, now, None, None
+            if key in self._done:
+                self._done.move_to_end(key)
+                when, value = self._done[key]
+                return "done", when, value
+            failed = self._failed.get(key)
+            if failed is not None and timedelta(0) <= now - failed[0] <= self._retry_after:
+                return "failed", failed[0], failed[1]
+            if self._running is not None:
+                running_key, since = self._running
+                # Another key's run finishes first (one at a time); this key is started by a later poll.
+                return "running", since if running_key == key else now, None
+            self._failed.pop(key, None)
+            self._running = (key, now)
             self._thread = threading.Thread(target=self._run, args=(key, compute, now), name=self._name, daemon=True)
             self._thread.start()
             return "running", now, None
@@ -332,12 +348,14 @@ class Job(Generic[T]):
         except Exception as exc:
             log.warning("%s failed: %s", self._name, exc)
             with self._lock:
-                if self._key == key:
-                    self._error = exc
+                self._failed[key] = (now, exc)
+                self._running = None
             return
         with self._lock:
-            if self._key == key:
-                self._result = (now, value)
+            self._done[key] = (now, value)
+            while len(self._done) > self._max:
+                self._done.popitem(last=False)
+            self._running = None
 
 
 class Caches:

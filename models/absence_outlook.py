@@ -1,7 +1,8 @@
 """Unplanned absence ahead: how often each group's people fall ill (or stay home with a sick child), and for how long.
 
-Two kinds of absence are never known in advance: sick leave and child care (vab). For each, the history
-gives a hazard — new spells per FTE-day at work on an open day — as
+Absence that is never known in advance comes in three kinds: short-term sick leave (spells of at most
+14 sick days), longer sick leave, and child care (vab). For each, the history gives a hazard — new
+spells per FTE-day at work on an open day — as
 
     h(team, day) = base × season[month] × weekday[weekday] × level[team] × environment[team]
 
@@ -12,10 +13,12 @@ gives a hazard — new spells per FTE-day at work on an open day — as
   rates predict for it, shrunk towards the centre by a gamma prior whose strength comes from how much
   groups really differ beyond chance (method of moments, bounded); a group created last month thus has
   the centre's level, and a group of three with one bad winter does not carry all of it forward;
-- **environment** (sick leave only): the rate ratio of the zone's recent exposure against the good
-  band, from the Evidence analysis's combined estimates (models.evidence) — only quantities whose
-  combined interval excludes no effect (confidence "high" or "moderate"). The level is measured net
-  of it, so the environment is not counted twice.
+- **environment** (short-term sick leave only, the outcome the Evidence estimates are for): the rate
+  ratio of the zone's exposure against the good band, from the Evidence analysis's combined estimates
+  (models.evidence) — only quantities whose combined interval excludes no effect (confidence "high" or
+  "moderate"). The forecast applies the zone's recent exposure; the history is weighed with each
+  week's own (a week without data with the zone's mean), so the level is measured net of the
+  environment as it was, and the environment is not counted twice.
 
 Spell lengths (calendar days) and extents are drawn from the group-independent pool of past spells
 of the same kind: long sick leave keeps its share. `simulate_absence` runs the spells day by day for
@@ -39,7 +42,7 @@ from models.errors import ModelInputError
 from models.staffing import available_agents_daily
 
 FloatArray = NDArray[np.float64]
-KINDS = ("sick", "child_care")
+KINDS = ("short_sick", "long_sick", "child_care")  # the first is the one the environment acts on
 RECENT_WEEKS = 52  # a group's "recent level"
 PRIOR_EVENTS = 10.0  # pseudo-spells behind a month's or weekday's factor of 1
 STRENGTH_BOUNDS = (2.0, 50.0)  # expected spells the gamma prior of a group's level is worth
@@ -78,7 +81,7 @@ class AbsenceRates:
         for k, rates in enumerate(self.kinds):
             per_day = rates.base * rates.month[month] * rates.weekday[weekday] * open_day
             for t, team in enumerate(teams):
-                env = self.environment.get(team, 1.0) if rates.kind == "sick" else 1.0
+                env = self.environment.get(team, 1.0) if rates.kind == KINDS[0] else 1.0
                 out[k, t] = per_day * rates.level.get(team, 1.0) * env
         return out
 
@@ -93,9 +96,15 @@ def fit_absence_rates(
     open_days: Sequence[date],
     *,
     environment: Mapping[str, float] | None = None,
+    environment_history: pd.DataFrame | None = None,
     teams: Sequence[str] | None = None,
 ) -> AbsenceRates:
-    """Hazards of both kinds from the history's open days (see the module doc)."""
+    """Hazards of every kind from the history's open days (see the module doc).
+
+    environment: each group's short-term sick-leave ratio now (applied ahead); environment_history:
+    team, week_start, rate_ratio of the past weeks (the history is weighed with it; without it, with
+    today's ratio).
+    """
     if not open_days:
         raise ModelInputError("no open days of history: absence rates need some")
     days = pd.DatetimeIndex(sorted(pd.Timestamp(d) for d in open_days))
@@ -104,10 +113,10 @@ def fit_absence_rates(
         daily = daily[daily["team"].isin(list(teams))]
     present = daily.pivot_table(index="date", columns="team", values="available_fte", aggfunc="sum").fillna(0.0)
     env = dict(environment or {})
-    env_of = np.array([env.get(str(t), 1.0) for t in present.columns])
+    weights = _environment_by_day(present, env, environment_history)
     person_days = float(present.to_numpy().sum())
     kinds = tuple(
-        _fit_kind(kind, _onsets(absences, kind), present, env_of if kind == "sick" else np.ones(len(env_of)))
+        _fit_kind(kind, _onsets(absences, kind), present, weights if kind == KINDS[0] else np.ones(present.shape))
         for kind in KINDS
     )
     weeks = len({(d - timedelta(days=d.weekday())) for d in (x.date() for x in days)})
@@ -122,13 +131,15 @@ def simulate_absence(
     draws: int,
     seed: int,
     multiplier: FloatArray | None = None,
+    ongoing: Sequence[Ongoing] = (),
 ) -> NDArray[np.float32]:
     """(draws, persons, days): the share of each day each person is away, unplanned, in each draw.
 
     hazard: (kinds, teams, days) from AbsenceRates.hazard (0 on closed days: no onsets then, but a spell
-    runs on over weekends). multiplier: (draws, teams, days) on the sick hazard (a scenario's or a
-    driver's change), or None. The random numbers come from one seed per day, so two calls with the
-    same seed meet the same numbers.
+    runs on over weekends). multiplier: (draws, teams, days) on the short-term sick hazard (a scenario's
+    or a driver's change), or None. ongoing: spells under way when the horizon begins, each continued
+    by a length drawn from its kind's pool among those at least as long as it has lasted. The random
+    numbers come from one seed per day, so two calls with the same seed meet the same numbers.
     """
     n_kinds, _, n_days = hazard.shape
     persons = len(person_team)
@@ -137,6 +148,15 @@ def simulate_absence(
         return out
     remaining = np.zeros((draws, persons), dtype=np.int32)
     extent = np.zeros((draws, persons), dtype=np.float32)
+    rng = np.random.default_rng([seed, 1_000_000])
+    for spell in ongoing:
+        lengths, _ = pools[spell.kind]
+        longer = lengths[lengths >= spell.elapsed]
+        if spell.person < 0 or spell.person >= persons or len(longer) == 0:
+            continue
+        total = longer[rng.integers(0, len(longer), draws)]
+        remaining[:, spell.person] = np.maximum(total - spell.elapsed - spell.gap, 0)
+        extent[:, spell.person] = spell.extent
     per_person = hazard[:, person_team, :] * fte[None, :, None]  # (kinds, persons, days)
     for d in range(n_days):
         rng = np.random.default_rng([seed, d])
@@ -162,6 +182,51 @@ def simulate_absence(
     return out
 
 
+@dataclass(frozen=True)
+class Ongoing:
+    """An unplanned spell under way on the as-of day whose end is not known."""
+
+    person: int  # row of the outlook
+    kind: int  # index into KINDS
+    elapsed: int  # calendar days it has lasted up to the as-of day
+    extent: float
+    gap: int = 0  # calendar days between the as-of day and the horizon's first day
+
+
+def ongoing_spells(absences: pd.DataFrame, employees: Sequence[str], as_of: date, first_day: date) -> list[Ongoing]:
+    """The unplanned spells whose last known day is the as-of day: they may go on (the file cannot say)."""
+    if absences.empty:
+        return []
+    end = pd.to_datetime(absences["end_date"])
+    start = pd.to_datetime(absences["start_date"])
+    day = pd.Timestamp(as_of)
+    rows = absences[(end == day) & (start <= day) & absences["reason"].isin(["sick", "child_care"])]
+    if rows.empty:
+        return []
+    sick = sick_spells(absences[absences["reason"] == "sick"]) if (rows["reason"] == "sick").any() else None
+    index = {e: i for i, e in reversed(list(enumerate(employees)))}
+    out = []
+    for employee, reason, first, extent in zip(
+        rows["employee"].astype(str), rows["reason"], pd.to_datetime(rows["start_date"]),
+        pd.to_numeric(rows["extent_pct"]) if "extent_pct" in rows else [100] * len(rows), strict=True,
+    ):  # fmt: skip
+        if employee not in index:
+            continue
+        kind = KINDS.index("child_care")
+        if reason == "sick" and sick is not None:
+            mine = sick[(sick["employee"].astype(str) == employee) & (pd.to_datetime(sick["end_date"]) == day)]
+            if len(mine):
+                first = pd.Timestamp(mine["start_date"].iloc[0])
+                kind = KINDS.index("short_sick") if bool(mine["short_term"].iloc[0]) else KINDS.index("long_sick")
+            else:
+                kind = KINDS.index("short_sick")
+        elapsed = (day - first).days + 1
+        if kind == KINDS.index("short_sick") and elapsed > 14:
+            kind = KINDS.index("long_sick")
+        out.append(Ongoing(index[employee], kind, elapsed, float(extent) / 100.0, (first_day - as_of).days - 1))
+    return out
+
+
 # ----- internals ---------------------------------------------------------------------------------
 
 
@@ -169,8 +234,9 @@ def _onsets(absences: pd.DataFrame, kind: str) -> pd.DataFrame:
     """team, start (a Timestamp), days (calendar), extent of each spell of the kind."""
     if absences.empty:
         return pd.DataFrame({"team": [], "start": pd.Series(dtype="datetime64[ns]"), "days": [], "extent": []})
-    if kind == "sick":
+    if kind in ("short_sick", "long_sick"):
         spells = sick_spells(absences)
+        spells = spells[spells["short_term"] == (kind == "short_sick")]
         days = spells["calendar_days"].to_numpy(dtype=np.int64)
         extent = np.where(days > 0, spells["fte_days"].to_numpy() / np.maximum(spells["sick_days"].to_numpy(), 1), 1.0)
         return pd.DataFrame(
@@ -197,6 +263,22 @@ def _onsets(absences: pd.DataFrame, kind: str) -> pd.DataFrame:
     )
 
 
+def _environment_by_day(present: pd.DataFrame, now: Mapping[str, float], history: pd.DataFrame | None) -> FloatArray:
+    """(days, teams): each history day's environment ratio per group (see fit_absence_rates)."""
+    teams = [str(t) for t in present.columns]
+    current = np.array([now.get(t, 1.0) for t in teams])
+    if history is None or history.empty:
+        return np.broadcast_to(current[None, :], present.shape).copy()
+    days = pd.DatetimeIndex(present.index)
+    monday = (days - pd.to_timedelta(days.day_of_week, unit="D")).normalize()
+    table = history.assign(team=history["team"].astype(str), week_start=pd.to_datetime(history["week_start"]))
+    wide = table.pivot_table(index="week_start", columns="team", values="rate_ratio", aggfunc="mean")
+    wide = wide.reindex(columns=teams)
+    mean = wide.mean(axis=0).fillna(pd.Series(current, index=teams))
+    by_day = wide.reindex(monday).fillna(mean).fillna(1.0)
+    return np.asarray(by_day.to_numpy(dtype=np.float64))
+
+
 def _fit_kind(kind: str, onsets: pd.DataFrame, present: pd.DataFrame, env: FloatArray) -> KindRates:
     """Base rate, season, weekday and shrunk group levels of one kind (see the module doc)."""
     days = pd.DatetimeIndex(present.index)
@@ -211,7 +293,7 @@ def _fit_kind(kind: str, onsets: pd.DataFrame, present: pd.DataFrame, env: Float
         if team in team_index and row >= 0:
             counts[row, team_index[team]] += 1
     exposure = present.to_numpy()
-    weighted = exposure * env[None, :]  # the environment's share is not the group's own level
+    weighted = exposure * env  # the environment's share is not the group's own level
     total_events, total_exposure = counts.sum(), weighted.sum()
     base = total_events / total_exposure if total_exposure > 0 else 0.0
     month = _factors(counts.sum(axis=1), weighted.sum(axis=1) * base, days.month.to_numpy() - 1, 12)

@@ -40,7 +40,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from models.absence import team_sort_key
-from models.absence_outlook import AbsenceRates, fit_absence_rates, simulate_absence
+from models.absence_outlook import AbsenceRates, Ongoing, fit_absence_rates, ongoing_spells, simulate_absence
 from models.actions import SickLeaveEffect, counted_change, good_band
 from models.errors import ModelInputError
 from models.holidays import WEEKDAYS, opening_days
@@ -321,6 +321,7 @@ class _Engine:
     env_rr: FloatArray  # (teams,)
     notes: list[str]
     data: dict[str, Any]
+    ongoing: list[Ongoing] = field(default_factory=list)
     absent: NDArray[np.float32] | None = None
 
     @classmethod
@@ -378,14 +379,17 @@ class _Engine:
         history_days = opening_days(history_start, as_of, hours.weekdays)
         env_rr, environment, env_notes = _environment(inputs, teams, as_of, first_day.month)
         notes.extend(env_notes)
+        begun = inputs.absences[_started_by(inputs.absences, as_of)]
         rates = fit_absence_rates(
-            inputs.absences[_started_by(inputs.absences, as_of)],
+            begun,
             inputs.staff,
             history_days,
             environment=dict(zip(teams, env_rr, strict=True)),
+            environment_history=_environment_history(inputs, teams) if environment else None,
             teams=teams,
         )
         hazard = rates.hazard(teams, roster.days, roster.open_day)
+        ongoing = ongoing_spells(begun, roster.employees, as_of, first_day)
         for team in teams:
             if team not in reasons and volume.days_per_team.get(team, 0) < NEW_GROUP_DAYS:
                 notes.append(
@@ -442,8 +446,10 @@ class _Engine:
             "teams": len(teams),
             "teams_forecast": int(forecastable.sum()),
             "offered_calls_history": int(daily["offered"].sum()),
-            "sick_spells_history": rates.kinds[0].spells,
-            "child_care_spells_history": rates.kinds[1].spells,
+            "short_term_sick_spells_history": rates.kinds[0].spells,
+            "long_term_sick_spells_history": rates.kinds[1].spells,
+            "child_care_spells_history": rates.kinds[2].spells,
+            "unplanned_spells_under_way": len(ongoing),
             "person_days_history": round(rates.person_days, 1),
             "environment_used": bool(environment),
         }
@@ -470,6 +476,7 @@ class _Engine:
             env_rr,
             notes,
             data,
+            ongoing,
         )
 
     # -- the Monte Carlo --
@@ -484,6 +491,7 @@ class _Engine:
             self.settings.draws,
             self.settings.seed,
             multiplier,
+            self.ongoing,
         )
         return absent[:, :, self.roster.open_index]
 
@@ -613,7 +621,8 @@ class _Engine:
         target = self.settings.target
         mask = self.forecastable
         if not mask.any() or self.open_per_week[w] == 0:
-            return _empty_row("total", week_start, int(self.open_per_week[w]), "no group can be forecast this week")
+            why = "no open day this week" if self.open_per_week[w] == 0 else "no group can be forecast this week"
+            return _empty_row("total", week_start, int(self.open_per_week[w]), why)
 
         def centre(run: _Run) -> tuple[FloatArray, FloatArray]:
             offered = run.offered[:, mask, w]
@@ -695,7 +704,7 @@ class _Engine:
         if key == "absence":
             agents = base.agents[:, t, days]
             cap = rostered[t]
-            short = (agents <= cap[None, :] - 0.75).mean(axis=0)  # an agent or more away (a part-timer's day counts)
+            short = (agents <= cap[None, :] - 1.0 + 1e-9).mean(axis=0)  # a whole agent or more away
             worst = int(np.argmax(short))
             day = pd.Timestamp(self.roster.days[self.roster.open_index[days[worst]]])
             return (
@@ -1064,6 +1073,40 @@ def _volume_cv(model: VolumeModel, weekly: pd.DataFrame, teams: Sequence[str]) -
     return math.sqrt(max(centre_cv2, 0.0)), np.array(own)
 
 
+def _environment_history(inputs: ForecastInputs, teams: Sequence[str]) -> pd.DataFrame:
+    """team, week_start, rate_ratio: each past week's short-term sick-leave ratio of the group's zone vs its band."""
+    shown = {q: e for q, e in inputs.effects.items() if e.estimate is not None and e.confidence in SHOWN_CONFIDENCE}
+    exposure = inputs.exposure
+    ok = exposure[(exposure["status"] == "ok") & exposure["quantity"].isin(list(shown))]
+    rows: dict[tuple[str, pd.Timestamp], float] = {}
+    zone_teams: dict[str, list[str]] = {}
+    for team in teams:
+        zone = inputs.team_zone.get(team)
+        if zone is not None:
+            zone_teams.setdefault(zone, []).append(team)
+    for zone, quantity, week, mean in zip(ok["zone"], ok["quantity"], pd.to_datetime(ok["week_start"]), ok["mean"],
+                                          strict=True):  # fmt: skip
+        if zone not in zone_teams or mean is None or not math.isfinite(float(mean)):
+            continue
+        ratio = _ratio_against_band(str(quantity), float(mean), week.month, shown[str(quantity)])
+        for team in zone_teams[zone]:
+            rows[(team, week)] = rows.get((team, week), 1.0) * ratio
+    return pd.DataFrame(
+        [{"team": t, "week_start": w, "rate_ratio": r} for (t, w), r in rows.items()],
+        columns=["team", "week_start", "rate_ratio"],
+    )
+
+
+def _ratio_against_band(quantity: str, mean: float, month: int, effect: SickLeaveEffect) -> float:
+    """The short-term sick-leave ratio of `mean` against the edge of the quantity's good band (1 inside it)."""
+    band = good_band(quantity, month)
+    if band is None or effect.estimate is None:
+        return 1.0
+    edge = band[1] if mean > band[1] else band[0] if mean < band[0] else mean
+    counted = counted_change(quantity, mean, edge, month)
+    return math.exp(-effect.estimate.log * counted / effect.unit_change) if counted else 1.0
+
+
 def _environment(
     inputs: ForecastInputs, teams: Sequence[str], as_of: date, month: int
 ) -> tuple[FloatArray, dict[str, list[dict[str, Any]]], list[str]]:
@@ -1105,14 +1148,9 @@ def _environment(
             if zone is None or (zone, quantity) not in means.index or effect.estimate is None:
                 continue
             mean = float(means[(zone, quantity)])
-            band = good_band(quantity, month)
-            if band is None:
+            ratio = _ratio_against_band(quantity, mean, month, effect)
+            if ratio == 1.0:
                 continue
-            edge = band[1] if mean > band[1] else band[0] if mean < band[0] else mean
-            counted = counted_change(quantity, mean, edge, month)
-            if counted == 0:
-                continue
-            ratio = math.exp(-effect.estimate.log * counted / effect.unit_change)
             rr[i] *= ratio
             spec = QUANTITIES[quantity]
             detail.setdefault(team, []).append(

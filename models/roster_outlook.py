@@ -82,6 +82,7 @@ class Outlook:
     days: pd.DatetimeIndex  # every calendar day of the horizon (local dates)
     open_day: NDArray[np.bool_]
     teams: tuple[str, ...]
+    employees: tuple[str, ...]  # per person row (assumed replacements: a placeholder)
     person_team: NDArray[np.int64]  # index into teams
     fte: FloatArray
     starts: tuple[date, ...]  # per person row: first day (assumed replacements: the assumed start)
@@ -138,7 +139,7 @@ def outlook(
     days = pd.date_range(first_day, last_day, freq="D")
     open_set = set(opening_days(first_day, last_day, weekdays))
     open_day = np.array([d.date() in open_set for d in days], dtype=bool)
-    vacancies, assumed, notes = _vacancies(rows, as_of, last_day, recruitment_days)
+    vacancies, assumed, notes = _vacancies(rows, as_of, last_day, recruitment_days, training.days)
     rows = rows + assumed
     capacity = (
         np.vstack([_capacity_row(r.start, r.end, r.fte, r.new_hire, days, training) for r in rows])
@@ -159,6 +160,7 @@ def outlook(
         days=days,
         open_day=open_day,
         teams=names,
+        employees=tuple(r.employee for r in rows),
         person_team=person_team,
         fte=np.array([r.fte for r in rows], dtype=np.float64),
         starts=tuple(r.start for r in rows),
@@ -174,21 +176,28 @@ def outlook(
 
 
 def known_on(
-    staff: pd.DataFrame, absences: pd.DataFrame, as_of: date, notice_days: int = 30
+    staff: pd.DataFrame, absences: pd.DataFrame, as_of: date, notice_days: int = 30, certificate_day: int = 8
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The roster and absence file as they stood on `as_of` (for backtests on complete files).
 
     A start or an end date is known `notice_days` ahead (a signed contract, a notice period); an absence
     row is known once it has begun, or ahead of time if it is planned leave (not sick, not child care).
+    Sick leave or child care under way is known to the as-of day only — a sick spell's end date only
+    once a medical certificate gives one (from its `certificate_day`th day, as in Sweden).
     """
     horizon = pd.Timestamp(as_of + timedelta(days=notice_days))
     start = pd.to_datetime(staff["start_date"])
     end = pd.to_datetime(staff["end_date"])
     kept = staff[start <= horizon].copy()
     kept["end_date"] = end[start <= horizon].where(end[start <= horizon] <= horizon)
+    day = pd.Timestamp(as_of)
     a_start = pd.to_datetime(absences["start_date"])
-    known = (a_start <= pd.Timestamp(as_of)) | ~absences["reason"].isin(UNPLANNED_REASONS)
-    return kept.reset_index(drop=True), absences[known].reset_index(drop=True)
+    rows = absences[(a_start <= day) | ~absences["reason"].isin(UNPLANNED_REASONS)].copy()
+    start, end = pd.to_datetime(rows["start_date"]), pd.to_datetime(rows["end_date"])
+    uncertified = rows["reason"].isin(UNPLANNED_REASONS) & (start <= day) & (end > day)
+    uncertified &= (rows["reason"] != "sick") | ((day - start).dt.days + 1 < certificate_day)
+    rows["end_date"] = end.where(~uncertified, day)
+    return kept.reset_index(drop=True), rows.reset_index(drop=True)
 
 
 # ----- internals ---------------------------------------------------------------------------------
@@ -233,14 +242,14 @@ def _rows(staff: pd.DataFrame) -> list[_Person]:
 
 
 def _vacancies(
-    rows: list[_Person], as_of: date, last_day: date, recruitment_days: int
+    rows: list[_Person], as_of: date, last_day: date, recruitment_days: int, training_days: int
 ) -> tuple[list[Vacancy], list[_Person], list[str]]:
     """Leavers that matter to the horizon, matched with the group's hires; assumed replacements for the rest."""
     vacancies: list[Vacancy] = []
     assumed: list[_Person] = []
     notes: list[str] = []
     # A seat left before this is either filled long since or no longer part of the group.
-    relevant = as_of - timedelta(days=recruitment_days + TRAINING_DAYS)
+    relevant = as_of - timedelta(days=recruitment_days + training_days)
     for team in dict.fromkeys(r.team for r in rows):
         hires = sorted((r.start, i) for i, r in enumerate(rows) if r.team == team and r.new_hire)
         used: set[int] = set()

@@ -84,7 +84,9 @@ def backtest(
     records: RecordsDep,
     today: TodayDep,
     _: ForecastReader,
-    origins: Annotated[int, Query(ge=2, le=104, description="weekly origins, the last at as_of's week")] = 26,
+    origins: Annotated[
+        int, Query(ge=2, le=104, description="weekly origins, the last one 8 weeks before as_of (its outcomes known)")
+    ] = 26,
     as_of: AsOfQuery = None,
 ) -> BacktestPublic | JSONResponse:
     """Rolling-origin backtest at 1, 4 and 8 weeks: Brier skill against climatology and persistence, reliability,
@@ -100,7 +102,12 @@ def backtest(
         (stamp, day, origins), lambda: run(day, origins, analysis), services.now()
     )
     if state == "failed":
-        raise bounds.refuse(str(value))
+        if isinstance(value, ModelInputError):
+            raise bounds.refuse(str(value))
+        raise HTTPException(
+            status.HTTP_500_INTERNAL_SERVER_ERROR,
+            "The backtest failed (see the server log); it is tried again in a minute",
+        )
     if state == "running":
         running = BacktestRunningPublic(started_at=when)
         return JSONResponse(jsonable_encoder(running), status.HTTP_202_ACCEPTED, {"Retry-After": str(RETRY_AFTER_S)})

@@ -148,7 +148,11 @@ def backtest_on(
     horizons: Sequence[int] = (1, 4, 8),
     progress: Progress | None = None,
 ) -> ForecastBacktest:
-    """The backtest with its last origin at as_of's week, on an analysis already made (or None)."""
+    """The backtest over the history up to as_of, on an analysis already made (or None).
+
+    The last origin lies 8 weeks (the longest horizon) before the last complete week of calls, so that
+    every forecast it scores has its outcome.
+    """
     tz = site.site.tz
     first = as_of - timedelta(days=HISTORY_DAYS + 7 * (origins + max(horizons)))
     stop = datetime.combine(as_of + timedelta(days=1), time(), tz)

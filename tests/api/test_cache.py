@@ -185,3 +185,69 @@ def test_the_first_visit_finds_its_figures_warm(field_api: FieldApi, statements:
     statements.clear()
     with TestClient(create_app(dataclasses.replace(field_api.services, caches=Caches()))):
         wait_for(lambda: any("nki_results" in s for s in statements))
+
+
+class _Version:
+    """A records store as the caches see it: only its data version."""
+
+    def __init__(self) -> None:
+        self.version = 1
+
+    def data_version(self) -> int:
+        return self.version
+
+
+def test_a_kept_forecast_is_served_while_another_is_computed() -> None:
+    from api.cache import ForecastFigures
+
+    figures, records, now = ForecastFigures(), _Version(), datetime(2026, 1, 2, tzinfo=UTC)
+    assert figures.get(records, "a", lambda: "forecast a", now) == (now, "forecast a")  # type: ignore[arg-type]
+    started, release = threading.Event(), threading.Event()
+
+    def slow() -> str:
+        started.set()
+        release.wait(10)
+        return "forecast b"
+
+    worker = threading.Thread(target=figures.get, args=(records, "b", slow, now))
+    worker.start()
+    started.wait(10)
+    began = time.monotonic()
+    assert figures.get(records, "a", lambda: "again", now)[1] == "forecast a"  # type: ignore[arg-type]
+    assert time.monotonic() - began < 1.0  # not behind b's computation
+    release.set()
+    worker.join(10)
+    records.version = 2  # an import: the kept forecasts are stale
+    assert figures.get(records, "a", lambda: "new a", now)[1] == "new a"  # type: ignore[arg-type]
+
+
+def test_a_job_keeps_results_per_key_and_tries_a_failure_again_later() -> None:
+    from api.cache import Job
+
+    job: Job[str] = Job("test-job", retry_after=timedelta(minutes=1))
+    now = datetime(2026, 1, 2, tzinfo=UTC)
+
+    def wait_for(key: str, compute, at: datetime) -> tuple[str, object]:
+        for _ in range(200):
+            state, _, value = job.poll(key, compute, at)
+            if state != "running":
+                return state, value
+            time.sleep(0.02)
+        raise AssertionError("the job did not finish")
+
+    assert job.poll("a", lambda: "result a", now)[0] == "running"
+    assert wait_for("a", lambda: "other", now) == ("done", "result a")
+    assert wait_for("b", lambda: "result b", now) == ("done", "result b")
+    assert job.poll("a", lambda: "other", now)[:1] == ("done",)  # b's result did not push a's out
+    calls = []
+
+    def failing() -> str:
+        calls.append(1)
+        raise OSError("database is locked")
+
+    state, error = wait_for("c", failing, now)
+    assert state == "failed"
+    assert isinstance(error, OSError)
+    assert job.poll("c", failing, now + timedelta(seconds=30))[0] == "failed"  # kept for a minute ...
+    assert len(calls) == 1
+    assert wait_for("c", lambda: "result c", now + timedelta(minutes=2)) == ("done", "result c")  # ... then retried

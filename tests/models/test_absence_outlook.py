@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from models.absence_outlook import AbsenceRates, KindRates, fit_absence_rates, simulate_absence
+from models.absence_outlook import AbsenceRates, KindRates, Ongoing, fit_absence_rates, simulate_absence
 from models.errors import ModelInputError
 from models.holidays import opening_days
 from synthetic.centre import GeneratorConfig, generate_centre
@@ -23,18 +23,18 @@ def rates(example_site) -> AbsenceRates:
 
 
 def test_the_centres_sick_leave_rate_season_and_weekdays_are_found(rates):
-    sick = rates.kinds[0]
-    assert sick.kind == "sick"
+    sick, long_sick, child = rates.kinds
+    assert (sick.kind, long_sick.kind, child.kind) == ("short_sick", "long_sick", "child_care")
     assert sick.spells > 100
-    # The generator: 2 short spells per FTE-year at its reference environment, plus some long ones.
-    assert 1.2 < sick.base * 250 < 4.0
+    # The generator: 2 short spells per FTE-year at its reference environment, 0.12 long ones.
+    assert 1.2 < sick.base * 250 < 3.5
+    assert 0.03 < long_sick.base * 250 < 0.4
+    assert long_sick.lengths.min() > 14
     assert sick.month[0] > sick.month[6]  # January's flu against July
     assert sick.weekday[0] > sick.weekday[4]  # onsets over the weekend are reported on Monday
     assert sick.weekday[5] == sick.weekday[6] == 0.0  # the centre is closed at weekends
     assert sick.lengths.min() >= 1
-    assert (sick.lengths > 14).any()
-    assert rates.kinds[1].kind == "child_care"
-    assert rates.kinds[1].spells > 20
+    assert child.spells > 20
 
 
 def test_group_levels_are_shrunk_towards_the_centre(rates):
@@ -49,14 +49,14 @@ def test_the_hazard_is_zero_on_closed_days_and_follows_the_environment(rates):
     days = pd.date_range("2027-01-11", "2027-01-24")
     open_day = np.array([d.weekday() < 5 for d in days])
     plain = rates.hazard(["team-1"], days, open_day)
-    assert plain.shape == (2, 1, 14)
+    assert plain.shape == (3, 1, 14)
     assert (plain[:, :, ~open_day] == 0).all()
     assert (plain[:, :, open_day] > 0).all()
     stuffy = AbsenceRates(rates.kinds, {"team-1": 1.5}, rates.person_days, rates.weeks).hazard(
         ["team-1"], days, open_day
     )
-    assert stuffy[0] == pytest.approx(1.5 * plain[0])  # sick leave follows the zone ...
-    assert stuffy[1] == pytest.approx(plain[1])  # ... a sick child does not
+    assert stuffy[0] == pytest.approx(1.5 * plain[0])  # short-term sick leave follows the zone ...
+    assert stuffy[1:] == pytest.approx(plain[1:])  # ... long sick leave and a sick child do not
 
 
 def test_simulated_spells_match_their_hazard_and_length():
@@ -97,6 +97,41 @@ def test_no_history_is_refused():
 
 
 def test_a_kind_without_spells_has_no_hazard():
-    kind = KindRates("sick", 0.0, np.ones(12), np.ones(7), {}, 0, {}, np.array([], dtype=np.int64), np.array([]))
+    kind = KindRates("short_sick", 0.0, np.ones(12), np.ones(7), {}, 0, {}, np.array([], dtype=np.int64), np.array([]))
     days = pd.date_range("2027-01-11", periods=3)
     assert AbsenceRates((kind,)).hazard(["g"], days, np.ones(3, dtype=bool)).sum() == 0.0
+
+
+def test_the_history_is_weighed_with_each_weeks_own_environment(example_site):
+    """A group whose zone was bad all along has its level measured net of it: the environment is not counted twice."""
+    centre = generate_centre(example_site, START, END, seed=5, config=GeneratorConfig().quick())
+    absences = centre.absences.rename(columns={"employee_id": "employee"})
+    staff = centre.staff.rename(columns={"employee_id": "employee"})
+    days = opening_days(START, END)
+    weeks = pd.date_range("2023-12-25", END, freq="7D")
+    history = pd.DataFrame({"team": "team-6", "week_start": weeks, "rate_ratio": 2.0})
+    plain = fit_absence_rates(absences, staff, days)
+    weighed = fit_absence_rates(absences, staff, days, environment={"team-6": 2.0}, environment_history=history)
+    # Its own spells are explained by the zone: the level falls by about half (shrunk towards 1) ...
+    assert weighed.kinds[0].level["team-6"] < plain.kinds[0].level["team-6"]
+    # ... and the hazard ahead, level × environment, lies between what the group has had and what the zone
+    # alone predicts: its own few spells and the environment's estimate, weighed by the level's prior.
+    days_ahead = pd.date_range("2026-01-12", periods=5)
+    ahead = np.ones(5, dtype=bool)
+    before = plain.hazard(["team-6"], days_ahead, ahead)[0].sum()
+    after = weighed.hazard(["team-6"], days_ahead, ahead)[0].sum()
+    assert before < after < 2 * before
+
+
+def test_a_spell_under_way_goes_on_by_the_pool_of_spells_as_long():
+    hazard = np.zeros((1, 1, 20))
+    lengths = np.array([2, 5, 10], dtype=np.int64)
+    ongoing = [Ongoing(person=0, kind=0, elapsed=4, extent=1.0, gap=0)]
+    absent = simulate_absence(
+        hazard, np.array([0]), np.array([1.0]), [(lengths, np.ones(3))], draws=4000, seed=3, ongoing=ongoing
+    )
+    # Four days gone: a 2-day spell is impossible, a 5-day one has 1 day left, a 10-day one 6.
+    assert absent[:, 0, 0].mean() == 1.0
+    assert absent[:, 0, 1].mean() == pytest.approx(0.5, abs=0.03)
+    assert absent[:, 0, 5].mean() == pytest.approx(0.5, abs=0.03)
+    assert absent[:, 0, 6].sum() == 0

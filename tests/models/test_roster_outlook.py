@@ -163,6 +163,29 @@ def test_known_on_censors_the_roster_and_the_absences_to_what_was_known():
     assert known["reason"].tolist() == ["other"]
 
 
+def test_known_on_cuts_sick_leave_under_way_at_the_day_until_a_certificate_gives_its_end():
+    absences = pd.DataFrame(
+        [
+            {"employee": "a", "team": "g1", "start_date": "2027-01-08", "end_date": "2027-01-14", "reason": "sick"},
+            {"employee": "b", "team": "g1", "start_date": "2026-12-28", "end_date": "2027-02-28", "reason": "sick"},
+            {
+                "employee": "c",
+                "team": "g1",
+                "start_date": "2027-01-09",
+                "end_date": "2027-01-12",
+                "reason": "child_care",
+            },
+            {"employee": "d", "team": "g1", "start_date": "2027-01-04", "end_date": "2027-01-06", "reason": "sick"},
+        ]
+    )
+    _, known = known_on(staff(("a", "g1", "2020-01-01", None, 1.0)), absences, AS_OF)
+    ends = dict(zip(known["employee"], pd.to_datetime(known["end_date"]).dt.date, strict=True))
+    assert ends["a"] == AS_OF  # day 3 of a sick spell: how long it lasts is not known yet
+    assert ends["b"] == date(2027, 2, 28)  # day 14: the certificate says until when
+    assert ends["c"] == AS_OF  # a sick child: no certificate
+    assert ends["d"] == date(2027, 1, 6)  # over before the day
+
+
 def test_bad_rosters_are_refused_with_what_is_wrong():
     with pytest.raises(ModelInputError, match="fte"):
         outlook(staff(("a", "g1", "2020-01-01", None, 1.5)), NO_ABSENCE, AS_OF, FIRST, LAST)
