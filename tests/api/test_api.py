@@ -48,7 +48,8 @@ def services(example_site):
         DeviceStatus("native", "rogue-01", "z1", NOW - timedelta(hours=1), NOW - timedelta(minutes=5), 7, None)
     ]
     status = MemoryDeviceStatus(seen, strangers)
-    return Services(example_site, store, letters, users, TokenSigner("k" * 40), device_status=status)
+    # The clock is pinned to the data's: a loaded machine must not turn "5 min ago" into "6 min ago".
+    return Services(example_site, store, letters, users, TokenSigner("k" * 40), device_status=status, now=lambda: NOW)
 
 
 @pytest.fixture
