@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -138,6 +138,7 @@ class WeekForecast:
     drivers: tuple[str, ...] = ()
     driver_shares: Mapping[str, float] = field(default_factory=dict)
     reason: str | None = None
+    daily_offered: tuple[tuple[date, float], ...] = ()  # expected calls per open day: the weekday profile
 
     @property
     def week(self) -> str:
@@ -162,6 +163,9 @@ class WeekForecast:
             "drivers": list(self.drivers),
             "driver_shares": {k: round(v, 3) for k, v in self.driver_shares.items()},
             "reason": self.reason,
+            "expected_offered_by_day": [
+                {"date": d.isoformat(), "expected_offered": round(v, 1)} for d, v in self.daily_offered
+            ],
         }
 
 
@@ -225,6 +229,7 @@ class Forecast:
     notes: tuple[str, ...]
     data: Mapping[str, Any]
     draws: int
+    intraday_profile: tuple[tuple[str, float], ...] = ()  # the centre's share of a day's calls per interval
 
     def to_dict(self, generated_at: datetime | None = None) -> dict[str, Any]:
         """The JSON of `officewell forecast --json` (contracts §7, with more keys)."""
@@ -241,6 +246,7 @@ class Forecast:
             "environment": {k: dict(v) for k, v in self.environment.items()},
             "data": dict(self.data),
             "notes": list(self.notes),
+            "intraday_profile": [{"time": t, "share": round(v, 4)} for t, v in self.intraday_profile],
         }
 
 
@@ -282,6 +288,7 @@ def forecast(
         notes=tuple(engine.notes),
         data=engine.data,
         draws=settings.draws,
+        intraday_profile=engine.intraday(),
     )
 
 
@@ -295,6 +302,7 @@ class _Run:
     rate: FloatArray  # (draws, teams, weeks) realised answer rate
     offered: FloatArray  # (draws, teams, weeks) calls
     agents: FloatArray  # (draws, teams, open days) available agents
+    calls: FloatArray  # (draws, teams, open days) expected calls
 
 
 @dataclass
@@ -322,6 +330,7 @@ class _Engine:
     notes: list[str]
     data: dict[str, Any]
     ongoing: list[Ongoing] = field(default_factory=list)
+    profile: FloatArray = field(default_factory=lambda: np.ones(1))
     absent: NDArray[np.float32] | None = None
 
     @classmethod
@@ -477,6 +486,7 @@ class _Engine:
             notes,
             data,
             ongoing,
+            profile,
         )
 
     # -- the Monte Carlo --
@@ -543,7 +553,7 @@ class _Engine:
         # And the queue model misses by its calibration residual (lunch, meetings, long calls it does not see).
         noise = np.sqrt(np.clip(mean * (1 - mean), 0.0, None) / np.maximum(offered, 1.0) + self.queue.residual_sd**2)
         realised = np.clip(mean + z * noise, 0.0, 1.0)
-        return _Run(realised, offered, np.asarray(agents))
+        return _Run(realised, offered, np.asarray(agents), calls)
 
     def _calls(self, usual_volume: bool) -> FloatArray:
         """(draws, teams, open days): each draw's expected calls per day."""
@@ -600,21 +610,41 @@ class _Engine:
                 }
                 drivers = self._words(t, w, p_below, shares, base, rostered[:, days], all_away)
                 rows.append(
-                    _row(
-                        team,
-                        week_start,
-                        int(self.open_per_week[w]),
-                        base.rate[:, t, w],
-                        offered,
-                        p_below,
-                        float(base.agents[:, t, days].mean()),
-                        float(self.roster.full_strength[t]),
-                        drivers,
-                        _normalised(shares),
+                    self._with_days(
+                        w,
+                        base.calls[:, t],
+                        _row(
+                            team,
+                            week_start,
+                            int(self.open_per_week[w]),
+                            base.rate[:, t, w],
+                            offered,
+                            p_below,
+                            float(base.agents[:, t, days].mean()),
+                            float(self.roster.full_strength[t]),
+                            drivers,
+                            _normalised(shares),
+                        ),
                     )
                 )
-            rows.append(self._total(week_start, w, base, counterfactual))
+            total = base.calls[:, self.forecastable].sum(axis=1) if self.forecastable.any() else None
+            row = self._total(week_start, w, base, counterfactual)
+            rows.append(self._with_days(w, total, row) if total is not None and row.reason is None else row)
         return rows
+
+    def _with_days(self, w: int, per_day: FloatArray, row: WeekForecast) -> WeekForecast:
+        """The row with its expected calls per open day (draws' mean; per_day is (draws, open days))."""
+        days = np.flatnonzero(self.week_of_day == w)
+        dates = [pd.Timestamp(self.roster.days[self.roster.open_index[d]]).date() for d in days]
+        means = per_day[:, days].mean(axis=0)
+        return replace(row, daily_offered=tuple(zip(dates, (float(v) for v in means), strict=True)))
+
+    def intraday(self) -> tuple[tuple[str, float], ...]:
+        """The centre's share of a day's calls per opening interval (the time-of-day profile of every forecast day)."""
+        hours = self.inputs.hours
+        offsets = interval_offsets(hours.open_time, hours.close_time, self.settings.interval_minutes)
+        times = [f"{int(o.total_seconds() // 3600):02d}:{int(o.total_seconds() % 3600 // 60):02d}" for o in offsets]
+        return tuple(zip(times, (float(v) for v in self.profile), strict=True))
 
     def _total(self, week_start: date, w: int, base: _Run, counterfactual: Mapping[str, _Run]) -> WeekForecast:
         """The centre's week: calls-weighted over the groups with a forecast, in each draw."""

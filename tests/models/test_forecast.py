@@ -2,7 +2,7 @@
 
 import math
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -66,6 +66,21 @@ def test_every_group_and_the_centre_get_each_week_with_ordered_bands(result):
     )
     assert total.expected_answer_rate == pytest.approx(weighted, abs=0.01)  # calls-weighted
     assert total.expected_offered == pytest.approx(sum(r.expected_offered for r in groups), rel=0.01)
+
+
+def test_each_week_carries_its_weekday_profile_and_the_day_its_time_of_day_profile(result):
+    monday_heavy = rows_of(result, "team-5")[0]
+    days = dict(monday_heavy.daily_offered)
+    assert sorted(days) == [date(2025, 1, 13) + timedelta(days=d) for d in range(5)]
+    assert sum(days.values()) == pytest.approx(monday_heavy.expected_offered, rel=1e-6)
+    assert days[date(2025, 1, 13)] > days[date(2025, 1, 17)]  # Mondays are the busiest days, Fridays the quietest
+    total = rows_of(result, "total")[0]
+    assert sum(dict(total.daily_offered).values()) == pytest.approx(total.expected_offered, rel=1e-6)
+    profile = dict(result.intraday_profile)
+    assert next(iter(profile)) == "08:00"
+    assert len(profile) == 36
+    assert sum(profile.values()) == pytest.approx(1.0)
+    assert profile["10:00"] > profile["12:00"] > profile["08:00"] * 0.5  # the morning peak and the lunch dip
 
 
 def test_the_contracts_json_keys(result):
