@@ -7,6 +7,20 @@ from datetime import date, datetime
 from pydantic import BaseModel, Field
 
 
+class DayCallsPublic(BaseModel):
+    """Expected calls on one open day: the week's weekday profile."""
+
+    date: date
+    expected_offered: float
+
+
+class IntervalSharePublic(BaseModel):
+    """The share of a day's calls in one interval (local time of its start)."""
+
+    time: str
+    share: float
+
+
 class ForecastWeekPublic(BaseModel):
     """One answer group's week (or the centre's, team "total")."""
 
@@ -25,6 +39,7 @@ class ForecastWeekPublic(BaseModel):
     drivers: list[str] = Field(description="what the risk comes from, biggest first, in words")
     driver_shares: dict[str, float] = Field(description="share of the risk per driver: absence, vacancies, …")
     reason: str | None = Field(description="why there is no figure (no call history, no open day …)")
+    expected_offered_by_day: list[DayCallsPublic]
 
 
 class ScenarioWeekPublic(BaseModel):
@@ -63,6 +78,7 @@ class QueuePublic(BaseModel):
     weeks: int
     rmse_pp: float | None
     residual_sd_pp: float
+    phone_share_by_interval: list[float] = Field(description="the centre's share per interval (lunch is a dip)")
     note: str
 
 
@@ -93,6 +109,7 @@ class ForecastPublic(ForecastBase):
     weeks: list[ForecastWeekPublic]
     scenarios: list[ScenarioPublic]
     environment: dict[str, EnvironmentTermPublic]
+    intraday_profile: list[IntervalSharePublic] = Field(description="the centre's share of a day's calls")
 
 
 class ScenariosPublic(ForecastBase):

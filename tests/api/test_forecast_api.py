@@ -73,6 +73,9 @@ def test_managers_hr_and_admin_read_the_forecast_and_facilities_do_not(client, f
             body["weeks"][0]
         )
         assert body["data"]["environment_used"] is True  # the kept analysis's environment results
+        assert len(body["weeks"][0]["expected_offered_by_day"]) == body["weeks"][0]["open_days"]
+        assert len(body["intraday_profile"]) == 36
+        assert len(body["queue"]["phone_share_by_interval"]) == 36
     assert forecast_fn.runs == 1  # kept until the next import: the other roles got the same forecast
     assert client.get("/api/v1/forecast", headers=headers(client, Role.FACILITIES)).status_code == 403
     assert client.get("/api/v1/forecast").status_code == 401
