@@ -47,6 +47,8 @@ RECENT_WEEKS = 52  # a group's "recent level"
 PRIOR_EVENTS = 10.0  # pseudo-spells behind a month's or weekday's factor of 1
 STRENGTH_BOUNDS = (2.0, 50.0)  # expected spells the gamma prior of a group's level is worth
 MAX_SPELL_DAYS = 366  # longer spells are cut (the horizon is weeks)
+# Random-number streams: each draws from its own spawn key, so no two share numbers.
+STREAM_DAYS, STREAM_ONGOING = 101, 102
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,7 @@ def simulate_absence(
     seed: int,
     multiplier: FloatArray | None = None,
     ongoing: Sequence[Ongoing] = (),
+    at_work: NDArray[np.bool_] | None = None,
 ) -> NDArray[np.float32]:
     """(draws, persons, days): the share of each day each person is away, unplanned, in each draw.
 
@@ -140,6 +143,8 @@ def simulate_absence(
     or a driver's change), or None. ongoing: spells under way when the horizon begins, each continued
     by a length drawn from its kind's pool among those at least as long as it has lasted. The random
     numbers come from one seed per day, so two calls with the same seed meet the same numbers.
+    at_work: (persons, days), where a new spell can begin — employed and not on planned leave (the rates
+    are per FTE-day at work); None: everywhere.
     """
     n_kinds, _, n_days = hazard.shape
     persons = len(person_team)
@@ -148,7 +153,7 @@ def simulate_absence(
         return out
     remaining = np.zeros((draws, persons), dtype=np.int32)
     extent = np.zeros((draws, persons), dtype=np.float32)
-    rng = np.random.default_rng([seed, 1_000_000])
+    rng = np.random.default_rng([seed, STREAM_ONGOING])
     for spell in ongoing:
         lengths, _ = pools[spell.kind]
         longer = lengths[lengths >= spell.elapsed]
@@ -159,7 +164,7 @@ def simulate_absence(
         extent[:, spell.person] = spell.extent
     per_person = hazard[:, person_team, :] * fte[None, :, None]  # (kinds, persons, days)
     for d in range(n_days):
-        rng = np.random.default_rng([seed, d])
+        rng = np.random.default_rng([seed, STREAM_DAYS, d])
         u = rng.random((draws, persons), dtype=np.float32)
         pick = rng.random((draws, persons), dtype=np.float32)
         if per_person[:, :, d].any():
@@ -169,6 +174,8 @@ def simulate_absence(
                 p[0] *= multiplier[:, person_team, d].astype(np.float32)
             cumulative = np.cumsum(p, axis=0)
             onset = (remaining == 0) & (u < cumulative[-1])
+            if at_work is not None:
+                onset &= at_work[None, :, d]
             kind = (u[None] >= cumulative).sum(axis=0)  # 0 … kinds-1 where an onset happens
             for k, (lengths, extents) in enumerate(pools):
                 starts = onset & (kind == k)

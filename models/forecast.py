@@ -68,6 +68,7 @@ SHOWN_CONFIDENCE = ("high", "moderate")  # environment effects the forecast uses
 DRIVERS = ("absence", "vacancies", "environment", "volume")
 RECENT_CALL_WEEKS = 4  # a group without a call in these weeks before the forecast gets no number
 NEW_GROUP_DAYS = 125  # open days: half a year
+STREAM_WEEK_NOISE, STREAM_VOLUME, STREAM_ACTION = 201, 202, 203  # own random-number streams (see absence_outlook)
 LOW_RISK = 0.10  # below this P(below target) a week's drivers are not spelled out
 
 
@@ -409,6 +410,8 @@ class _Engine:
         profile = _profile(calls, hours, settings.interval_minutes)
         if settings.queue is not None:
             queue = settings.queue
+            if queue.source == "calibrated":
+                notes.append("the queue's figures were calibrated before this forecast and passed in (a backtest)")
         else:
             history = _history(calls, inputs, as_of, hours, settings)
             queue = calibrate(
@@ -491,19 +494,22 @@ class _Engine:
 
     # -- the Monte Carlo --
 
-    def _absence(self, multiplier: FloatArray | None = None) -> NDArray[np.float32]:
+    def _absence(self, roster: Outlook, multiplier: FloatArray | None = None) -> NDArray[np.float32]:
         pools = [(k.lengths, k.extents) for k in self.rates.kinds]
+        # A spell begins on a day at work: employed (a hire only from the start) and not on planned leave.
+        at_work = (roster.capacity > 0) & (roster.planned < 1.0)
         absent = simulate_absence(
             self.hazard,
-            self.roster.person_team,
-            self.roster.fte,
+            roster.person_team,
+            roster.fte,
             pools,
             self.settings.draws,
             self.settings.seed,
             multiplier,
             self.ongoing,
+            at_work,
         )
-        return absent[:, :, self.roster.open_index]
+        return absent[:, :, roster.open_index]
 
     def run(
         self,
@@ -520,12 +526,12 @@ class _Engine:
         open_idx = roster.open_index
         capacity = roster.capacity[:, open_idx]  # (persons, open days)
         if absence:
-            if multiplier is None:
+            if multiplier is None and roster is self.roster:
                 if self.absent is None:
-                    self.absent = self._absence()
+                    self.absent = self._absence(roster)
                 absent = self.absent
             else:
-                absent = self._absence(multiplier)
+                absent = self._absence(roster, multiplier)
             away = np.maximum(roster.planned[None, :, open_idx], absent)
             present = capacity[None] * (1.0 - away)
         else:
@@ -549,7 +555,7 @@ class _Engine:
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = np.where(offered > 0, answered / np.where(offered > 0, offered, 1.0), np.nan)
         # What a week of that many calls answers scatters binomially around the queue's rate.
-        z = np.random.default_rng([self.settings.seed, 1]).standard_normal(mean.shape)
+        z = np.random.default_rng([self.settings.seed, STREAM_WEEK_NOISE]).standard_normal(mean.shape)
         # And the queue model misses by its calibration residual (lunch, meetings, long calls it does not see).
         noise = np.sqrt(np.clip(mean * (1 - mean), 0.0, None) / np.maximum(offered, 1.0) + self.queue.residual_sd**2)
         realised = np.clip(mean + z * noise, 0.0, 1.0)
@@ -565,7 +571,7 @@ class _Engine:
             usual = self.usual_week[:, None] * self.open_per_week[None, :] / max(len(self.inputs.hours.weekdays), 1)
             factor = np.where(week_total > usual, usual / np.where(week_total > 0, week_total, 1.0), 1.0)
             return np.broadcast_to((expected * factor[:, self.week_of_day])[None], (draws, *expected.shape)).copy()
-        rng = np.random.default_rng([self.settings.seed, 2])
+        rng = np.random.default_rng([self.settings.seed, STREAM_VOLUME])
         centre_cv, team_cv = self.volume_cv
         z_centre = rng.standard_normal((draws, 1, self.weeks))
         z_team = rng.standard_normal((draws, len(self.teams), self.weeks))
@@ -864,13 +870,20 @@ class _Engine:
             return ScenarioResult(s, reason=f"no answer group sits in zone {s.zone}")
         if effect is None or effect.estimate is None:
             return ScenarioResult(s, reason=f"no estimate of how {QUANTITIES[quantity].label} affects sick leave")
+        if effect.confidence not in SHOWN_CONFIDENCE:
+            # As in the baseline's environment term: an effect the evidence does not show is not counted.
+            return ScenarioResult(
+                s,
+                reason=f"the evidence does not show that {QUANTITIES[quantity].label} affects short-term sick leave "
+                f"(confidence {effect.confidence}): no change in sick leave, and so in the answer rate, is claimed",
+            )
         if counted == 0:
             return ScenarioResult(
                 s, reason="the action changes nothing outside the good band here: no effect on sick leave"
             )
         units = counted / effect.unit_change
         e = effect.estimate
-        z = np.random.default_rng([self.settings.seed, 3]).standard_normal(self.settings.draws)
+        z = np.random.default_rng([self.settings.seed, STREAM_ACTION]).standard_normal(self.settings.draws)
         ratio = np.exp((e.log + z * e.se) * units)  # each draw's effect, from the combined estimate's spread
         days = np.asarray(self.roster.days.date) >= s.by_week
         multiplier = np.ones((self.settings.draws, len(self.teams), len(self.roster.days)))

@@ -135,3 +135,20 @@ def test_a_spell_under_way_goes_on_by_the_pool_of_spells_as_long():
     assert absent[:, 0, 1].mean() == pytest.approx(0.5, abs=0.03)
     assert absent[:, 0, 5].mean() == pytest.approx(0.5, abs=0.03)
     assert absent[:, 0, 6].sum() == 0
+
+
+def test_spells_begin_only_on_days_at_work():
+    hazard = np.full((1, 1, 10), 0.2)
+    at_work = np.ones((2, 10), dtype=bool)
+    at_work[1, :5] = False  # the second person starts on day 5 (or is on vacation before)
+    absent = simulate_absence(
+        hazard,
+        np.array([0, 0]),
+        np.array([1.0, 1.0]),
+        [(np.array([1]), np.ones(1))],
+        draws=500,
+        seed=2,
+        at_work=at_work,
+    )
+    assert absent[:, 1, :5].sum() == 0
+    assert absent[:, 1, 5:].mean() == pytest.approx(absent[:, 0, 5:].mean(), abs=0.04)

@@ -158,6 +158,15 @@ def test_the_environment_term_and_an_action_scenario(inputs):
     assert sum(w.expected_scenario - w.expected_baseline for w in scenario.weeks) > 0
 
 
+def test_an_action_whose_effect_the_evidence_does_not_show_claims_nothing(inputs):
+    effect = SickLeaveEffect("co2_ppm", 100.0, "+100 ppm", Estimate(math.log(1.1), 0.2), "low", "the data cannot tell")
+    actions = pd.DataFrame([{"zone": "z6", "action": "ventilation", "quantity": "co2_ppm", "counted_change": -400.0}])
+    seen = replace(inputs, effects={"co2_ppm": effect}, actions=actions)
+    [scenario] = forecast(seen, AS_OF, 2, QUICK, [ActionDone("z6", "ventilation", week_monday("2025-W04"))]).scenarios
+    assert scenario.weeks == ()
+    assert "confidence low" in (scenario.reason or "")
+
+
 def test_a_new_group_and_a_group_without_history_are_told_apart(inputs):
     calls = inputs.calls
     first = pd.Timestamp("2024-12-09", tz="Europe/Stockholm")
