@@ -3,9 +3,10 @@
 One Monte Carlo over the coming open days, every draw at once (arrays of draws × groups × days; the
 only loop steps through calendar days, for the absence spells):
 
-1. **Calls** per group and open day from the volume model (models.volume), times a week factor per
-   draw — one the centre shares and one per group, lognormal with the over-dispersion the model
-   found beyond Poisson (the Poisson arrivals themselves are Erlang's business).
+1. **Calls** per group and open day from the volume model (models.volume), times factors per draw —
+   a week's that the centre shares, a week's of the group's own and a day's, lognormal with the
+   over-dispersion found beyond Poisson in the weekly and daily sums (the Poisson arrivals themselves
+   are Erlang's business).
 2. **Agents available** per group and open day: the roster's capacity with training ramps and
    vacancies (models.roster_outlook), less planned leave, less unplanned absence simulated spell by
    spell from each group's hazard (models.absence_outlook).
@@ -326,6 +327,7 @@ class _Engine:
     week_of_day: NDArray[np.int64]  # per open day: its week 0 … weeks-1
     open_per_week: NDArray[np.int64]
     volume_cv: tuple[float, FloatArray]  # centre's and each team's own cv of the week's calls
+    day_cv: float  # and of a day's calls beyond its week's
     environment: dict[str, list[dict[str, Any]]]
     env_rr: FloatArray  # (teams,)
     notes: list[str]
@@ -451,6 +453,7 @@ class _Engine:
         weekly = _weekly_history(daily)
         usual = np.array([_usual(weekly, t, len(hours.weekdays)) for t in teams])
         volume_cv = _volume_cv(volume, weekly, teams)
+        day_cv = _day_cv(volume, daily, volume_cv)
         data = {
             "history_from": max(history_start, pd.Timestamp(daily["date"].min()).date()).isoformat(),
             "history_to": as_of.isoformat(),
@@ -484,6 +487,7 @@ class _Engine:
             week_of_day,
             open_per_week,
             volume_cv,
+            day_cv,
             environment,
             env_rr,
             notes,
@@ -576,7 +580,9 @@ class _Engine:
         z_centre = rng.standard_normal((draws, 1, self.weeks))
         z_team = rng.standard_normal((draws, len(self.teams), self.weeks))
         factor = _lognormal(z_centre, centre_cv) * _lognormal(z_team, team_cv[None, :, None])
-        return expected[None] * factor[:, :, self.week_of_day]
+        # And each day its own swing (a letter goes out, the web is down): a week of uneven days answers less.
+        z_day = rng.standard_normal((draws, len(self.teams), expected.shape[1]))
+        return expected[None] * factor[:, :, self.week_of_day] * _lognormal(z_day, self.day_cv)
 
     # -- results --
 
@@ -1101,6 +1107,24 @@ def _usual(weekly: pd.DataFrame, team: str, days_per_week: int) -> float:
     mine = mine[mine["week_start"] >= mine["week_start"].max() - pd.Timedelta(weeks=52)] if len(mine) else mine
     days = float(mine["days"].sum())
     return float(mine["offered"].sum()) / days * days_per_week if days > 0 else 0.0
+
+
+def _day_cv(model: VolumeModel, daily: pd.DataFrame, week_cv: tuple[float, FloatArray]) -> float:
+    """A day's coefficient of variation beyond Poisson and beyond its week's factor (method of moments)."""
+    ratios, inverse = [], []
+    for team, rows in daily.groupby("team"):
+        if str(team) not in model.teams:
+            continue
+        mu = model.expected(str(team), pd.DatetimeIndex(rows["date"]))
+        keep = mu > 1.0
+        ratios.append(rows["offered"].to_numpy(dtype=np.float64)[keep] / mu[keep] - 1.0)
+        inverse.append(1.0 / mu[keep])
+    if not ratios:
+        return 0.0
+    excess = float(np.var(np.concatenate(ratios))) - float(np.mean(np.concatenate(inverse)))
+    centre_cv, team_cv = week_cv
+    week = centre_cv**2 + float(np.mean(team_cv**2)) if len(team_cv) else centre_cv**2
+    return math.sqrt(max(excess - week, 0.0))
 
 
 def _volume_cv(model: VolumeModel, weekly: pd.DataFrame, teams: Sequence[str]) -> tuple[float, FloatArray]:
