@@ -349,7 +349,13 @@ class _Engine:
             raise ModelInputError(
                 f"no call intervals in the two years up to {as_of.isoformat()}: import calls.csv (or choose --as-of)"
             )
-        daily = daily_calls(calls, tz, hours.weekdays)
+        daily, gaps = _without_gaps(daily_calls(calls, tz, hours.weekdays))
+        if gaps:
+            shown = ", ".join(iso_week(w) for w in gaps[:5]) + (" …" if len(gaps) > 5 else "")
+            notes.append(
+                f"no group had a call in {len(gaps)} open week(s) ({shown}): taken as gaps in the export and left "
+                "out of the volume model, not as weeks without calls"
+            )
         volume = fit_volume(daily, hours.weekdays)
         employed = _employed_teams(inputs.staff, as_of, last_day)
         teams = tuple(sorted(set(volume.teams) | set(daily["team"].astype(str)) | employed, key=team_sort_key))
@@ -1004,6 +1010,19 @@ def _lognormal(z: FloatArray, cv: float | FloatArray) -> FloatArray:
 
 def _round(value: float | None, digits: int) -> float | None:
     return None if value is None or not math.isfinite(value) else round(value, digits)
+
+
+def _without_gaps(daily: pd.DataFrame) -> tuple[pd.DataFrame, list[date]]:
+    """The daily calls without the weeks in which no group had a single call (an export gap, not a quiet week)."""
+    if daily.empty:
+        return daily, []
+    monday = daily["date"] - pd.to_timedelta(daily["date"].dt.day_of_week, unit="D")
+    totals = daily.groupby(monday)["offered"].sum()
+    empty = totals[totals == 0].index
+    if len(empty) == 0:
+        return daily, []
+    keep = ~monday.isin(empty)
+    return daily[keep].reset_index(drop=True), sorted(pd.Timestamp(w).date() for w in empty)
 
 
 def _recent_calls(daily: pd.DataFrame, team: str, as_of: date) -> int:

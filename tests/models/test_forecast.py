@@ -260,6 +260,21 @@ def test_a_group_whose_calls_stopped_gets_no_number_not_a_stale_one(inputs):
     assert rows_of(result, "team-8")[0].p_below_target is not None
 
 
+def test_a_week_without_any_call_is_a_gap_in_the_export_not_a_quiet_week(inputs):
+    calls = inputs.calls.copy()
+    local = pd.to_datetime(calls["interval_start"]).dt.tz_convert("Europe/Stockholm")
+    gap = (local >= pd.Timestamp("2024-10-07", tz="Europe/Stockholm")) & (
+        local < pd.Timestamp("2024-10-14", tz="Europe/Stockholm")
+    )
+    result = forecast(replace(inputs, calls=calls[~gap]), AS_OF, 1, QUICK)
+    assert any("1 open week(s) (2024-W41)" in n for n in result.notes)
+    plain = forecast(inputs, AS_OF, 1, QUICK)
+    # Left out, the gap does not drag the volume down: the forecast is the one without a gap, near enough.
+    assert rows_of(result, "total")[0].expected_offered == pytest.approx(
+        rows_of(plain, "total")[0].expected_offered, rel=0.01
+    )
+
+
 def test_without_calls_the_forecast_says_what_to_import(inputs):
     with pytest.raises(ModelInputError, match=r"import calls\.csv"):
         forecast(replace(inputs, calls=inputs.calls.iloc[:0]), AS_OF, 4, QUICK)
