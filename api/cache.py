@@ -300,7 +300,8 @@ class ForecastFigures:
 class Job(Generic[T]):
     """Long computations (backtests) run in the background, one at a time; results kept per key.
 
-    A failure is kept for `retry_after` (every poll in that time hears of it), then the next poll tries again.
+    A failure is kept for `retry_after` from the first poll that hears of it (every poll in that time
+    does), then the next poll tries again.
     """
 
     def __init__(self, name: str, max_kept: int = 4, retry_after: timedelta = timedelta(minutes=1)) -> None:
@@ -310,7 +311,7 @@ class Job(Generic[T]):
         self._retry_after = retry_after
         self._lock = threading.Lock()
         self._done: OrderedDict[Hashable, tuple[datetime, T]] = OrderedDict()
-        self._failed: dict[Hashable, tuple[datetime, Exception]] = {}
+        self._failed: dict[Hashable, tuple[datetime | None, Exception]] = {}
         self._running: tuple[Hashable, datetime] | None = None
         self._thread: threading.Thread | None = None
 
@@ -324,7 +325,10 @@ class Job(Generic[T]):
                 when, value = self._done[key]
                 return "done", when, value
             failed = self._failed.get(key)
-            if failed is not None and timedelta(0) <= now - failed[0] <= self._retry_after:
+            if failed is not None and failed[0] is None:
+                self._failed[key] = (now, failed[1])  # the window starts when someone hears of it
+                return "failed", now, failed[1]
+            if failed is not None and failed[0] is not None and timedelta(0) <= now - failed[0] <= self._retry_after:
                 return "failed", failed[0], failed[1]
             if self._running is not None:
                 running_key, since = self._running
@@ -348,14 +352,16 @@ class Job(Generic[T]):
         except Exception as exc:
             log.warning("%s failed: %s", self._name, exc)
             with self._lock:
-                self._failed[key] = (now, exc)
-                self._running = None
+                self._failed[key] = (None, exc)
             return
-        with self._lock:
-            self._done[key] = (now, value)
-            while len(self._done) > self._max:
-                self._done.popitem(last=False)
-            self._running = None
+        else:
+            with self._lock:
+                self._done[key] = (now, value)
+                while len(self._done) > self._max:
+                    self._done.popitem(last=False)
+        finally:
+            with self._lock:
+                self._running = None  # also after a BaseException: the next poll may start again
 
 
 class Caches:

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -155,7 +155,7 @@ def simulate_absence(
     extent = np.zeros((draws, persons), dtype=np.float32)
     rng = np.random.default_rng([seed, STREAM_ONGOING])
     for spell in ongoing:
-        lengths, _ = pools[spell.kind]
+        lengths = np.concatenate([pools[k][0] for k in spell.pools or (spell.kind,)])
         longer = lengths[lengths >= spell.elapsed]
         if spell.person < 0 or spell.person >= persons or len(longer) == 0:
             continue
@@ -198,10 +198,22 @@ class Ongoing:
     elapsed: int  # calendar days it has lasted up to the as-of day
     extent: float
     gap: int = 0  # calendar days between the as-of day and the horizon's first day
+    pools: tuple[int, ...] = ()  # the kinds whose spell lengths it goes on by (empty: its own kind's)
 
 
-def ongoing_spells(absences: pd.DataFrame, employees: Sequence[str], as_of: date, first_day: date) -> list[Ongoing]:
-    """The unplanned spells whose last known day is the as-of day: they may go on (the file cannot say)."""
+def ongoing_spells(
+    absences: pd.DataFrame,
+    employees: Sequence[str],
+    as_of: date,
+    first_day: date,
+    employed: Sequence[bool] | None = None,
+) -> list[Ongoing]:
+    """The unplanned spells whose last known day is the as-of day: they may go on (the file cannot say).
+
+    employees: the outlook's person rows; employed: whether each row is employed on the first day (a
+    person who moved groups has two rows: the spell goes on in the current one). A sick spell goes on by
+    the lengths of all past sick spells at least as long — a week-old one may well turn out long.
+    """
     if absences.empty:
         return []
     end = pd.to_datetime(absences["end_date"])
@@ -211,27 +223,43 @@ def ongoing_spells(absences: pd.DataFrame, employees: Sequence[str], as_of: date
     if rows.empty:
         return []
     sick = sick_spells(absences[absences["reason"] == "sick"]) if (rows["reason"] == "sick").any() else None
-    index = {e: i for i, e in reversed(list(enumerate(employees)))}
-    out = []
+    current = list(employed) if employed is not None else [True] * len(employees)
+    index: dict[str, int] = {}
+    for i, employee in enumerate(employees):
+        if employee not in index or (current[i] and not current[index[employee]]):
+            index[employee] = i
+    extents = pd.to_numeric(rows["extent_pct"]).fillna(100) if "extent_pct" in rows else pd.Series(100, rows.index)
+    spells: dict[int, Ongoing] = {}
     for employee, reason, first, extent in zip(
-        rows["employee"].astype(str), rows["reason"], pd.to_datetime(rows["start_date"]),
-        pd.to_numeric(rows["extent_pct"]) if "extent_pct" in rows else [100] * len(rows), strict=True,
-    ):  # fmt: skip
+        rows["employee"].astype(str), rows["reason"], pd.to_datetime(rows["start_date"]), extents, strict=True
+    ):
         if employee not in index:
             continue
-        kind = KINDS.index("child_care")
-        if reason == "sick" and sick is not None:
-            mine = sick[(sick["employee"].astype(str) == employee) & (pd.to_datetime(sick["end_date"]) == day)]
-            if len(mine):
+        kinds: tuple[int, ...] = (KINDS.index("child_care"),)
+        if reason == "sick":
+            kinds = (KINDS.index("short_sick"), KINDS.index("long_sick"))
+            mine = (
+                None
+                if sick is None
+                else sick[(sick["employee"].astype(str) == employee) & (pd.to_datetime(sick["end_date"]) == day)]
+            )
+            if mine is not None and len(mine):
                 first = pd.Timestamp(mine["start_date"].iloc[0])
-                kind = KINDS.index("short_sick") if bool(mine["short_term"].iloc[0]) else KINDS.index("long_sick")
-            else:
-                kind = KINDS.index("short_sick")
-        elapsed = (day - first).days + 1
-        if kind == KINDS.index("short_sick") and elapsed > 14:
-            kind = KINDS.index("long_sick")
-        out.append(Ongoing(index[employee], kind, elapsed, float(extent) / 100.0, (first_day - as_of).days - 1))
-    return out
+        spell = Ongoing(
+            index[employee],
+            kinds[0],
+            (day - first).days + 1,
+            float(extent) / 100.0,
+            (first_day - as_of).days - 1,
+            kinds,
+        )
+        # Two rows ending that day (sick half-time and a sick child): the longer-running one, at the larger extent.
+        kept = spells.get(spell.person)
+        if kept is None or spell.elapsed > kept.elapsed:
+            spells[spell.person] = replace(spell, extent=max(spell.extent, kept.extent if kept else 0.0))
+        else:
+            spells[spell.person] = replace(kept, extent=max(spell.extent, kept.extent))
+    return list(spells.values())
 
 
 # ----- internals ---------------------------------------------------------------------------------

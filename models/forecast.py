@@ -4,9 +4,9 @@ One Monte Carlo over the coming open days, every draw at once (arrays of draws �
 only loop steps through calendar days, for the absence spells):
 
 1. **Calls** per group and open day from the volume model (models.volume), times factors per draw —
-   a week's that the centre shares, a week's of the group's own and a day's, lognormal with the
-   over-dispersion found beyond Poisson in the weekly and daily sums (the Poisson arrivals themselves
-   are Erlang's business).
+   a week's and a day's that the centre shares, and a week's and a day's of the group's own, lognormal
+   with the over-dispersion found beyond Poisson in the centre's and the groups' weekly and daily sums
+   (the Poisson arrivals themselves are Erlang's business).
 2. **Agents available** per group and open day: the roster's capacity with training ramps and
    vacancies (models.roster_outlook), less planned leave, less unplanned absence simulated spell by
    spell from each group's hazard (models.absence_outlook).
@@ -327,7 +327,8 @@ class _Engine:
     week_of_day: NDArray[np.int64]  # per open day: its week 0 … weeks-1
     open_per_week: NDArray[np.int64]
     volume_cv: tuple[float, FloatArray]  # centre's and each team's own cv of the week's calls
-    day_cv: float  # and of a day's calls beyond its week's
+    day_cv: float  # and of a group's day's calls beyond its week's
+    shared_day_cv: float  # and of a day's swing all groups share
     environment: dict[str, list[dict[str, Any]]]
     env_rr: FloatArray  # (teams,)
     notes: list[str]
@@ -403,11 +404,12 @@ class _Engine:
             inputs.staff,
             history_days,
             environment=dict(zip(teams, env_rr, strict=True)),
-            environment_history=_environment_history(inputs, teams) if environment else None,
+            environment_history=_environment_history(inputs, teams, as_of),
             teams=teams,
         )
         hazard = rates.hazard(teams, roster.days, roster.open_day)
-        ongoing = ongoing_spells(begun, roster.employees, as_of, first_day)
+        employed_then = (roster.capacity[:, 0] > 0).tolist() if roster.capacity.size else None
+        ongoing = ongoing_spells(begun, roster.employees, as_of, first_day, employed_then)
         for team in teams:
             if team not in reasons and volume.days_per_team.get(team, 0) < NEW_GROUP_DAYS:
                 notes.append(
@@ -430,6 +432,7 @@ class _Engine:
                 patience_s=settings.patience_s,
                 default_share=settings.default_phone_share,
                 teams=teams,
+                opening_minute=hours.open_time.hour * 60 + hours.open_time.minute,
             )
         notes.append(queue.note)
         max_calls = float(max(expected_calls.max(initial=0.0), 1.0)) * 3.0
@@ -458,8 +461,8 @@ class _Engine:
         ]
         weekly = _weekly_history(daily)
         usual = np.array([_usual(weekly, t, len(hours.weekdays)) for t in teams])
-        volume_cv = _volume_cv(volume, weekly, teams)
-        day_cv = _day_cv(volume, daily, volume_cv)
+        centre_cv, team_cv, shared_day_cv, day_cv = _volume_cv(volume, daily, weekly, teams, len(hours.weekdays))
+        volume_cv = (centre_cv, team_cv)
         data = {
             "history_from": max(history_start, pd.Timestamp(daily["date"].min()).date()).isoformat(),
             "history_to": as_of.isoformat(),
@@ -494,6 +497,7 @@ class _Engine:
             open_per_week,
             volume_cv,
             day_cv,
+            shared_day_cv,
             environment,
             env_rr,
             notes,
@@ -588,7 +592,9 @@ class _Engine:
         factor = _lognormal(z_centre, centre_cv) * _lognormal(z_team, team_cv[None, :, None])
         # And each day its own swing (a letter goes out, the web is down): a week of uneven days answers less.
         z_day = rng.standard_normal((draws, len(self.teams), expected.shape[1]))
-        return expected[None] * factor[:, :, self.week_of_day] * _lognormal(z_day, self.day_cv)
+        z_shared = rng.standard_normal((draws, 1, expected.shape[1]))
+        days = _lognormal(z_day, self.day_cv) * _lognormal(z_shared, self.shared_day_cv)
+        return expected[None] * factor[:, :, self.week_of_day] * days
 
     # -- results --
 
@@ -1128,42 +1134,58 @@ def _usual(weekly: pd.DataFrame, team: str, days_per_week: int) -> float:
     return float(mine["offered"].sum()) / days * days_per_week if days > 0 else 0.0
 
 
-def _day_cv(model: VolumeModel, daily: pd.DataFrame, week_cv: tuple[float, FloatArray]) -> float:
-    """A day's coefficient of variation beyond Poisson and beyond its week's factor (method of moments)."""
-    ratios, inverse = [], []
+def _volume_cv(
+    model: VolumeModel, daily: pd.DataFrame, weekly: pd.DataFrame, teams: Sequence[str], days_per_week: int
+) -> tuple[float, FloatArray, float, float]:
+    """Calls' coefficients of variation beyond Poisson: centre's week, group's week, shared day, group's day.
+
+    By the method of moments, with independent lognormal factors: over n open days the days' swings
+    partly cancel in a week (their variance / n). The centre's daily and weekly sums give the shared day
+    (centre daily − centre weekly = shared day² · (n − 1)/n) and the centre's week; the groups' daily and
+    weekly sums the rest the same way.
+    """
+    n = max(days_per_week, 2)
+    team_mean = weekly.groupby("team")["offered"].mean()
+    weekly2 = {t: (model.dispersion - 1.0) / float(team_mean[t]) for t in model.teams if team_mean.get(t, 0) > 0}
+    frames, ratios, inverse = [], [], []
     for team, rows in daily.groupby("team"):
-        if str(team) not in model.teams:
+        if str(team) not in weekly2:
             continue
         mu = model.expected(str(team), pd.DatetimeIndex(rows["date"]))
+        frames.append(pd.DataFrame({"date": rows["date"].to_numpy(), "offered": rows["offered"].to_numpy(), "mu": mu}))
         keep = mu > 1.0
         ratios.append(rows["offered"].to_numpy(dtype=np.float64)[keep] / mu[keep] - 1.0)
         inverse.append(1.0 / mu[keep])
-    if not ratios:
-        return 0.0
-    excess = float(np.var(np.concatenate(ratios))) - float(np.mean(np.concatenate(inverse)))
-    centre_cv, team_cv = week_cv
-    week = centre_cv**2 + float(np.mean(team_cv**2)) if len(team_cv) else centre_cv**2
-    return math.sqrt(max(excess - week, 0.0))
+    if not frames:
+        return 0.0, np.zeros(len(teams)), 0.0, 0.0
+    centre_days = pd.concat(frames).groupby("date")[["offered", "mu"]].sum()
+    centre_daily2 = float(np.var(centre_days["offered"] / centre_days["mu"] - 1.0)) - float(
+        np.mean(1.0 / centre_days["mu"])
+    )
+    week_mean = float(weekly.groupby("week_start")["offered"].sum().mean())
+    centre_weekly2 = max((model.centre_dispersion - 1.0) / week_mean, 0.0) if week_mean > 0 else 0.0
+    shared_day2 = max((centre_daily2 - centre_weekly2) * n / (n - 1), 0.0)
+    centre_week2 = max(centre_weekly2 - shared_day2 / n, 0.0)
+    daily2 = float(np.var(np.concatenate(ratios))) - float(np.mean(np.concatenate(inverse)))
+    own_day2 = max((daily2 - float(np.mean(list(weekly2.values())))) * n / (n - 1) - shared_day2, 0.0)
+    own = [math.sqrt(max(weekly2.get(t, 0.0) - centre_week2 - (shared_day2 + own_day2) / n, 0.0)) for t in teams]
+    return math.sqrt(centre_week2), np.array(own), math.sqrt(shared_day2), math.sqrt(own_day2)
 
 
-def _volume_cv(model: VolumeModel, weekly: pd.DataFrame, teams: Sequence[str]) -> tuple[float, FloatArray]:
-    """The week factor's coefficient of variation beyond Poisson: the centre's, and each group's own remainder."""
-    team_mean = weekly.groupby("team")["offered"].mean()
-    centre_mean = float(weekly.groupby("week_start")["offered"].sum().mean()) if len(weekly) else 0.0
-    centre_cv2 = (model.centre_dispersion - 1.0) / centre_mean if centre_mean > 0 else 0.0
-    own = []
-    for team in teams:
-        mean = float(team_mean.get(team, 0.0))
-        cv2 = (model.dispersion - 1.0) / mean if mean > 0 else 0.0
-        own.append(math.sqrt(max(cv2 - centre_cv2, 0.0)))
-    return math.sqrt(max(centre_cv2, 0.0)), np.array(own)
+def _environment_history(inputs: ForecastInputs, teams: Sequence[str], as_of: date) -> pd.DataFrame | None:
+    """team, week_start, rate_ratio: each past week's short-term sick-leave ratio of the group's zone vs its band.
 
-
-def _environment_history(inputs: ForecastInputs, teams: Sequence[str]) -> pd.DataFrame:
-    """team, week_start, rate_ratio: each past week's short-term sick-leave ratio of the group's zone vs its band."""
+    None without shown effects or exposure; only weeks up to as_of (a backtest must not see later ones).
+    """
     shown = {q: e for q, e in inputs.effects.items() if e.estimate is not None and e.confidence in SHOWN_CONFIDENCE}
     exposure = inputs.exposure
-    ok = exposure[(exposure["status"] == "ok") & exposure["quantity"].isin(list(shown))]
+    if not shown or exposure.empty or not {"zone", "quantity", "week_start", "mean", "status"} <= set(exposure.columns):
+        return None
+    ok = exposure[
+        (exposure["status"] == "ok")
+        & exposure["quantity"].isin(list(shown))
+        & (pd.to_datetime(exposure["week_start"]) <= pd.Timestamp(as_of))
+    ]
     rows: dict[tuple[str, pd.Timestamp], float] = {}
     zone_teams: dict[str, list[str]] = {}
     for team in teams:

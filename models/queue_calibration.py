@@ -151,12 +151,13 @@ def calibrate(
     patience_s: float | None,
     default_share: float = 0.9,
     teams: Sequence[str] = (),
+    opening_minute: int = 0,
 ) -> QueueParameters:
     """Patience (centre), hourly phone shares (centre) and a factor per group that reproduce the history.
 
     history: HISTORY_COLUMNS, one row per group, open day and interval of the day (`slot`: 0 for the
-    first interval after opening), with the agents available that day. `patience_s` given (not None)
-    is kept and only the shares are fitted.
+    first interval after opening, at `opening_minute` after midnight), with the agents available that
+    day. `patience_s` given (not None) is kept and only the shares are fitted.
     """
     missing = [c for c in HISTORY_COLUMNS if c not in history.columns]
     if missing:
@@ -186,7 +187,7 @@ def calibrate(
     max_agents = float(data["agents"].max()) + 1.0
     peak = max_calls * float(np.max(profile)) / (interval_minutes / 60.0)
     patience_best, interval_share = _hourly_shares(
-        intervals, data, profile, interval_minutes, handle_time_s, patience_s, peak
+        intervals, data, profile, interval_minutes, handle_time_s, patience_s, peak, opening_minute
     )
     centre = float(np.dot(profile, interval_share))
     top = max_agents * float(interval_share.max()) * max(FACTOR_GRID)
@@ -225,9 +226,10 @@ def calibrate(
         weeks,
         rmse,
         f"handle time {handle_time_s:g} s from the settings; patience {patience_best:g} s {where} (an effective "
-        f"figure); an available agent is on the phone {centre:.2f} of the day ({float(interval_share.min()):.2f} in "
-        f"the quietest hour for the phone: lunch), by hour and per group calibrated on the answer rates reached with "
-        f"the agents available (weekly error {rmse:.1f} points)",
+        f"figure); an available agent spends {centre:.2f} of the calls' time on the phone "
+        f"({float(interval_share.min()):.2f} in the lowest hour, {float(interval_share.max()):.2f} in the highest), by "
+        f"hour and per group calibrated on the answer rates reached with the agents available (weekly error "
+        f"{rmse:.1f} points)",
         residual,
         tuple(float(v) for v in interval_share),
     )
@@ -241,6 +243,7 @@ def _hourly_shares(
     handle_time_s: float,
     patience_s: float | None,
     peak: float,
+    opening_minute: int = 0,
 ) -> tuple[float, FloatArray]:
     """Patience and the share per interval (constant within each clock hour) that fit the intervals' answers best."""
     day_calls = intervals.merge(
@@ -251,9 +254,11 @@ def _hourly_shares(
     agents = day_calls["agents"].to_numpy(dtype=np.float64)
     offered = day_calls["offered"].to_numpy(dtype=np.float64)
     answered = day_calls["answered"].to_numpy(dtype=np.float64)
-    per_clock_hour = max(1, 60 // interval_minutes)
-    hour = slot // per_clock_hour
-    hours = max(1, (len(profile) + per_clock_hour - 1) // per_clock_hour)
+    # Clock hours (lunch is 12–13, whatever the opening time), numbered from the one the day opens in.
+    clock = (opening_minute + np.arange(len(profile)) * interval_minutes) // 60
+    hour_of_slot = clock - clock[0]
+    hour = hour_of_slot[slot]
+    hours = int(hour_of_slot[-1]) + 1
     best: tuple[float, float, FloatArray] | None = None
     groups = [np.flatnonzero(hour == h) for h in range(hours)]
     for patience in (patience_s,) if patience_s is not None else PATIENCE_GRID:
@@ -276,7 +281,7 @@ def _hourly_shares(
     _, patience_best, chosen = best
     fill = float(np.nanmean(chosen)) if np.isfinite(chosen).any() else 0.9
     by_hour = np.where(np.isfinite(chosen), chosen, fill)
-    return patience_best, np.asarray(by_hour[np.arange(len(profile)) // per_clock_hour], dtype=np.float64)
+    return patience_best, np.asarray(by_hour[hour_of_slot], dtype=np.float64)
 
 
 @dataclass(frozen=True)

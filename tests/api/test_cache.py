@@ -248,6 +248,22 @@ def test_a_job_keeps_results_per_key_and_tries_a_failure_again_later() -> None:
     state, error = wait_for("c", failing, now)
     assert state == "failed"
     assert isinstance(error, OSError)
-    assert job.poll("c", failing, now + timedelta(seconds=30))[0] == "failed"  # kept for a minute ...
+    # Heard of at `now` (however long the run took): kept for a minute from then ...
+    assert job.poll("c", failing, now + timedelta(seconds=30))[0] == "failed"
     assert len(calls) == 1
     assert wait_for("c", lambda: "result c", now + timedelta(minutes=2)) == ("done", "result c")  # ... then retried
+    # A failure first heard of long after the run started still reports "failed" before it is retried.
+    slow_calls = []
+
+    def slow_failure() -> str:
+        slow_calls.append(1)
+        raise OSError("disk full")
+
+    assert job.poll("d", slow_failure, now)[0] == "running"
+    for _ in range(100):
+        if slow_calls:
+            break
+        time.sleep(0.02)
+    time.sleep(0.1)
+    assert job.poll("d", slow_failure, now + timedelta(minutes=10))[0] == "failed"
+    assert len(slow_calls) == 1

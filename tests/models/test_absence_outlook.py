@@ -152,3 +152,57 @@ def test_spells_begin_only_on_days_at_work():
     )
     assert absent[:, 1, :5].sum() == 0
     assert absent[:, 1, 5:].mean() == pytest.approx(absent[:, 0, 5:].mean(), abs=0.04)
+
+
+def test_a_spell_under_way_goes_on_in_the_current_row_and_by_every_sick_spell_as_long():
+    from datetime import date as day
+
+    from models.absence_outlook import KINDS, ongoing_spells
+
+    absences = pd.DataFrame(
+        [
+            {
+                "employee": "a",
+                "team": "g2",
+                "start_date": "2027-01-05",
+                "end_date": "2027-01-10",
+                "reason": "sick",
+                "extent_pct": None,
+            },
+            {
+                "employee": "b",
+                "team": "g1",
+                "start_date": "2027-01-09",
+                "end_date": "2027-01-10",
+                "reason": "child_care",
+                "extent_pct": 50,
+            },
+            {
+                "employee": "c",
+                "team": "g1",
+                "start_date": "2027-01-02",
+                "end_date": "2027-01-08",
+                "reason": "sick",
+                "extent_pct": 100,
+            },
+        ]
+    )
+    # a moved from g1 (row 0, ended) to g2 (row 1, current); b is row 2; c's spell ended before the day.
+    spells = ongoing_spells(
+        absences, ["a", "a", "b", "c"], day(2027, 1, 10), day(2027, 1, 11), employed=[False, True, True, True]
+    )
+    by_person = {s.person: s for s in spells}
+    assert set(by_person) == {1, 2}
+    assert by_person[1].elapsed == 6
+    assert by_person[1].extent == 1.0  # a blank extent is 100 %
+    assert by_person[1].pools == (KINDS.index("short_sick"), KINDS.index("long_sick"))
+    assert by_person[1].gap == 0
+    assert by_person[2].pools == (KINDS.index("child_care"),)
+    assert by_person[2].extent == 0.5
+    # Six days gone with only short spells of at most 5 days in one pool: the long pool carries it on.
+    pools = [(np.array([1, 2, 5]), np.ones(3)), (np.array([30]), np.ones(1)), (np.array([1]), np.ones(1))]
+    absent = simulate_absence(
+        np.zeros((3, 1, 30)), np.array([0, 0, 0, 0]), np.ones(4), pools, draws=50, seed=1, ongoing=[by_person[1]]
+    )
+    assert absent[:, 1, :24].min() == 1.0  # 30 − 6 days to go
+    assert absent[:, 1, 24:].max() == 0.0

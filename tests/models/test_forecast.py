@@ -318,3 +318,20 @@ def test_a_short_backtest_scores_against_both_naive_forecasts(inputs):
 def test_a_backtest_needs_a_year_before_its_first_origin(inputs):
     with pytest.raises(ModelInputError, match="a year of call history"):
         backtest_forecast(inputs, origins=2, horizons=(1,), settings=QUICK, last_origin=date(2024, 6, 2))
+
+
+def test_the_days_own_call_swing_is_not_counted_twice(inputs):
+    from models.forecast import _volume_cv, _weekly_history
+    from models.volume import daily_calls, fit_volume
+
+    daily = daily_calls(inputs.calls, "Europe/Stockholm")
+    model = fit_volume(daily)
+    weekly_calls = _weekly_history(daily)
+    centre, own, shared_day, own_day = _volume_cv(model, daily, weekly_calls, list(model.teams), 5)
+    # The generator: a day's swing of 8 % all groups share and 5 % of a group's own.
+    assert shared_day == pytest.approx(0.08, abs=0.025)
+    assert own_day == pytest.approx(0.05, abs=0.025)
+    # Together the factors give each group's weekly spread, not more: nothing counted twice.
+    weekly = (model.dispersion - 1.0) / weekly_calls.groupby("team")["offered"].mean()
+    for team, cv in zip(model.teams, own, strict=True):
+        assert centre**2 + cv**2 + (shared_day**2 + own_day**2) / 5 <= weekly[team] * 1.2

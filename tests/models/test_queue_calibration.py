@@ -102,3 +102,12 @@ def test_a_given_patience_is_kept_and_only_the_shares_fitted():
     found = calibrate(history(240.0, np.full(36, 0.9)), PROFILE, 15, handle_time_s=300.0, patience_s=240.0)
     assert found.patience_s == 240.0
     assert found.phone_share["g1"] == pytest.approx(0.9, abs=0.04)
+
+
+def test_the_shares_follow_clock_hours_when_the_day_opens_on_the_half_hour():
+    lunch = np.where((np.arange(36) >= 14) & (np.arange(36) < 18), 0.5, 0.9)  # 12:00–13:00 when opening at 08:30
+    found = calibrate(history(120.0, lunch), PROFILE, 15, handle_time_s=300.0, patience_s=120.0, opening_minute=510)
+    shares = np.array(found.interval_share)
+    assert shares[14:18] == pytest.approx(0.5, abs=0.06)
+    assert shares[12:14] == pytest.approx(0.9, abs=0.06)  # 11:30–12:00 is another hour
+    assert shares[:2] == pytest.approx(0.9, abs=0.06)  # 08:30–09:00: the opening hour's half
