@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from models.absence import absence_days, team_sort_key
+from models.absence import absence_days, sick_spells, team_sort_key
 from models.errors import ModelInputError
 from models.holidays import WEEKDAYS, opening_days
 from models.staffing import TRAINING_DAYS, TRAINING_START, training_capacity
@@ -195,12 +195,32 @@ def known_on(
     rows = absences[(a_start <= day) | ~absences["reason"].isin(UNPLANNED_REASONS)].copy()
     start, end = pd.to_datetime(rows["start_date"]), pd.to_datetime(rows["end_date"])
     uncertified = rows["reason"].isin(UNPLANNED_REASONS) & (start <= day) & (end > day)
-    uncertified &= (rows["reason"] != "sick") | ((day - start).dt.days + 1 < certificate_day)
+    # A row may continue an older spell (a relapse within five days, part-time after full-time): the
+    # certificate counts from the spell's first day.
+    spell_start = _spell_starts(rows[(rows["reason"] == "sick") & (start <= day)], start)
+    uncertified &= (rows["reason"] != "sick") | ((day - spell_start).dt.days + 1 < certificate_day)
     rows["end_date"] = end.where(~uncertified, day)
     return kept.reset_index(drop=True), rows.reset_index(drop=True)
 
 
 # ----- internals ---------------------------------------------------------------------------------
+
+
+def _spell_starts(sick: pd.DataFrame, start: pd.Series) -> pd.Series:
+    """Per absence row (start's index): the first day of the sick spell it belongs to (its own start otherwise)."""
+    out = start.copy()
+    if sick.empty:
+        return out
+    spells = sick_spells(sick)
+    for index, employee, first in zip(sick.index, sick["employee"].astype(str), start[sick.index], strict=True):
+        mine = spells[
+            (spells["employee"].astype(str) == employee)
+            & (pd.to_datetime(spells["start_date"]) <= first)
+            & (pd.to_datetime(spells["end_date"]) >= first)
+        ]
+        if len(mine):
+            out[index] = pd.Timestamp(mine["start_date"].iloc[0])
+    return out
 
 
 @dataclass(frozen=True)

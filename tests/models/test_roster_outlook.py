@@ -176,6 +176,8 @@ def test_known_on_cuts_sick_leave_under_way_at_the_day_until_a_certificate_gives
                 "reason": "child_care",
             },
             {"employee": "d", "team": "g1", "start_date": "2027-01-04", "end_date": "2027-01-06", "reason": "sick"},
+            {"employee": "e", "team": "g1", "start_date": "2026-12-30", "end_date": "2027-01-06", "reason": "sick"},
+            {"employee": "e", "team": "g1", "start_date": "2027-01-07", "end_date": "2027-01-20", "reason": "sick"},
         ]
     )
     _, known = known_on(staff(("a", "g1", "2020-01-01", None, 1.0)), absences, AS_OF)
@@ -184,6 +186,8 @@ def test_known_on_cuts_sick_leave_under_way_at_the_day_until_a_certificate_gives
     assert ends["b"] == date(2027, 2, 28)  # day 14: the certificate says until when
     assert ends["c"] == AS_OF  # a sick child: no certificate
     assert ends["d"] == date(2027, 1, 6)  # over before the day
+    # e's second row began 4 days ago but continues a spell of 12 days: certified, its end known.
+    assert ends["e"] == date(2027, 1, 20)
 
 
 def test_bad_rosters_are_refused_with_what_is_wrong():
