@@ -12,11 +12,9 @@ from typer.testing import CliRunner
 from models.analysis import Period
 from officewell.cli import app
 from officewell.runners.analyze import AnalysisError, load_catalogue, load_evidence, run_analysis
-from tests.conftest import EXAMPLE_SITE
 from tests.support.centre import with_a_done_action
 
 runner = CliRunner()
-KEY = "9c41d0f27e8b5a63f1e2d4c7b8a90f3e6d2c1b7a5e4f8093c2d1e6b7a8f90c3d"  # a test key, random-looking as required
 CONTRACT_ASSOCIATION = {
     "quantity", "outcome", "lag_weeks", "unit_change", "rate_ratio", "ci_low", "ci_high", "p_adjusted", "n",
     "prior", "combined",
@@ -36,18 +34,8 @@ def analysis(example_site, centre_stores):
 
 
 @pytest.fixture
-def env(monkeypatch, centre_stores):
-    import os
-
-    for key in list(os.environ):
-        if key.startswith("OFFICEWELL_"):
-            monkeypatch.delenv(key)
-    monkeypatch.setenv("OFFICEWELL_DATA_DIR", str(centre_stores.directory))
-    monkeypatch.setenv("OFFICEWELL_SITE", str(EXAMPLE_SITE))
-    monkeypatch.setenv("OFFICEWELL_PSEUDONYM_KEY", KEY)
-    monkeypatch.setenv("OFFICEWELL_STORE", f"sqlite:///{centre_stores.directory / 'readings.db'}")
-    monkeypatch.setenv("OFFICEWELL_RECORDS", f"sqlite:///{centre_stores.directory / 'records.db'}")
-    return centre_stores
+def env(centre_env):
+    return centre_env
 
 
 def test_the_data_behind_the_analysis_is_the_imported_data(analysis, centre_stores):

@@ -8,27 +8,15 @@ import pytest
 from typer.testing import CliRunner
 
 from officewell.cli import app
-from tests.conftest import EXAMPLE_SITE
 
 runner = CliRunner()
-KEY = "9c41d0f27e8b5a63f1e2d4c7b8a90f3e6d2c1b7a5e4f8093c2d1e6b7a8f90c3d"  # a test key, random-looking as required
 CONTRACT_WEEK = {"week", "team", "expected_answer_rate", "p10", "p90", "p_below_target", "drivers"}
 
 
 @pytest.fixture
-def env(monkeypatch, centre_stores):
-    import os
-
-    for key in list(os.environ):
-        if key.startswith("OFFICEWELL_"):
-            monkeypatch.delenv(key)
-    monkeypatch.setenv("OFFICEWELL_DATA_DIR", str(centre_stores.directory))
-    monkeypatch.setenv("OFFICEWELL_SITE", str(EXAMPLE_SITE))
-    monkeypatch.setenv("OFFICEWELL_PSEUDONYM_KEY", KEY)
-    monkeypatch.setenv("OFFICEWELL_STORE", f"sqlite:///{centre_stores.directory / 'readings.db'}")
-    monkeypatch.setenv("OFFICEWELL_RECORDS", f"sqlite:///{centre_stores.directory / 'records.db'}")
+def env(monkeypatch, centre_env):
     monkeypatch.setenv("OFFICEWELL_FORECAST_DRAWS", "300")
-    return centre_stores
+    return centre_env
 
 
 def test_forecast_json_follows_the_contract_and_uses_the_environment(env):
