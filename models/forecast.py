@@ -690,15 +690,15 @@ class _Engine:
         group_p = {self.teams[t]: float((base.rate[:, t, w] < target).mean()) for t in np.flatnonzero(mask)}
         worst = sorted(group_p.items(), key=lambda kv: -kv[1])[:3]
         words = []
-        if p_below >= LOW_RISK or any(p >= 0.5 for _, p in worst):
-            main = max(shares, key=lambda k: shares[k]) if any(v > 0 for v in shares.values()) else None
-            if main is not None:
-                words.append(f"Most of the centre's risk comes from {_DRIVER_WORDS[main]}.")
-            listed = ", ".join(f"group {t} ({100 * p:.0f} %)" for t, p in worst if p >= LOW_RISK)
-            if listed:
-                words.append(f"Groups most likely to miss {100 * target:.0f} %: {listed}.")
-        else:
+        main = max(shares, key=lambda k: shares[k]) if any(v > 0 for v in shares.values()) else None
+        if p_below < LOW_RISK:
             words.append(f"Low risk: the centre misses {100 * target:.0f} % in {100 * p_below:.0f} % of the draws.")
+        elif main is not None:
+            words.append(f"Most of the centre's risk comes from {_DRIVER_WORDS[main]}.")
+        # Groups at risk are named even when the centre is not: a group of three can miss on its own.
+        listed = ", ".join(f"group {t} ({100 * p:.0f} %)" for t, p in worst if p >= LOW_RISK)
+        if listed:
+            words.append(f"Groups most likely to miss {100 * target:.0f} %: {listed}.")
         if (~mask).any():
             left = ", ".join(self.teams[t] for t in np.flatnonzero(~mask))
             words.append(f"Without group(s) {left}, which cannot be forecast.")

@@ -83,6 +83,16 @@ def test_each_week_carries_its_weekday_profile_and_the_day_its_time_of_day_profi
     assert profile["10:00"] > profile["12:00"] > profile["08:00"] * 0.5  # the morning peak and the lunch dip
 
 
+def test_the_centres_drivers_say_how_risky_the_week_is_and_name_the_groups_at_risk(result):
+    for total in rows_of(result, "total"):
+        groups = [r for r in result.rows if r.week_start == total.week_start and r.team != "total"]
+        first = total.drivers[0]
+        assert first.startswith("Low risk") if total.p_below_target < 0.1 else first.startswith("Most of the centre")
+        at_risk = sorted(groups, key=lambda r: -r.p_below_target)[0]
+        if at_risk.p_below_target >= 0.1:
+            assert f"group {at_risk.team} (" in " ".join(total.drivers)
+
+
 def test_the_contracts_json_keys(result):
     data = result.to_dict()
     assert {"generated_at", "target_answer_rate", "weeks"} <= set(data)
