@@ -14,14 +14,9 @@ KEY = "9c41d0f27e8b5a63f1e2d4c7b8a90f3e6d2c1b7a5e4f8093c2d1e6b7a8f90c3d"  # a te
 
 
 @pytest.fixture
-def env(tmp_path, monkeypatch):
-    import os
-
-    for key in list(os.environ):
-        if key.startswith("OFFICEWELL_"):
-            monkeypatch.delenv(key)
-    monkeypatch.setenv("OFFICEWELL_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("OFFICEWELL_SITE", str(EXAMPLE_SITE))
+def env(tmp_path, clean_env):
+    clean_env.setenv("OFFICEWELL_DATA_DIR", str(tmp_path))
+    clean_env.setenv("OFFICEWELL_SITE", str(EXAMPLE_SITE))
     return tmp_path
 
 
