@@ -28,6 +28,8 @@
       if (value == null || value === false) continue;
       if (key === "class") node.setAttribute("class", value);
       else if (key === "text") node.textContent = value;
+      // Through the CSSOM: the Content-Security-Policy (api/headers.py) refuses style attributes set as markup.
+      else if (key === "style") node.style.cssText = value;
       else node.setAttribute(key, value === true ? "" : String(value));
     }
   }

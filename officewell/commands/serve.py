@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -25,10 +26,21 @@ def serve(
     from records.store import RecordsStore
 
     settings = settings_of(site=site, store=store, data_dir=data_dir, host=host, port=port)
+    # uvicorn's own variable is not read once the setting is passed: say so rather than trust another proxy.
+    if os.environ.get("FORWARDED_ALLOW_IPS") and "OFFICEWELL_FORWARDED_ALLOW_IPS" not in os.environ:
+        fail("FORWARDED_ALLOW_IPS is uvicorn's variable, which serve does not read: set OFFICEWELL_FORWARDED_ALLOW_IPS")
     try:
         # Goal follow-up needs the records store, which opens only with the pseudonymisation key.
         records = RecordsStore.from_settings(settings) if settings.pseudonym_key else None
         services = services_of(settings, site_of(settings), store_of(settings), records=records)
     except known_errors() as exc:
         fail(str(exc))
-    uvicorn.run(create_app(services), host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(
+        create_app(services, cors_origins=settings.cors_origins),
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        # X-Forwarded-For and -Proto only from these proxies: the login throttle sees the client, HSTS sees https.
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+    )
