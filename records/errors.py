@@ -25,6 +25,14 @@ class StoreError(RecordsError):
     """The records database cannot be opened, migrated or written."""
 
 
+class UnknownItemError(RecordsError, LookupError):
+    """No improvement item has the id asked for."""
+
+
+class StaleItemError(RecordsError):
+    """An improvement item changed since the version an edit was based on; re-read it and edit again."""
+
+
 @dataclass(frozen=True)
 class RowError:
     """One problem in an imported file: the row as the user sees it (header = row 1), the column and why."""

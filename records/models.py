@@ -27,6 +27,7 @@ REASONS = ("sick", "child_care", "other")
 EXTENTS = (25, 50, 75, 100)
 DIMENSIONS = ("treatment", "knowledge", "accessibility", "overall")
 ITEM_STATUSES = ("proposed", "in_progress", "done", "rejected")
+CHANGE_KINDS = ("created", "changed")  # an improvement item's history: its creation, then one row per field
 ROLES = ("facilities", "hr", "manager", "admin")  # api.security.Role; records must not import api
 KINDS = ("absences", "staff", "calls", "nki")
 
@@ -204,6 +205,25 @@ class ImprovementItem(Base):
     action: Mapped[str | None] = mapped_column(String(64))  # a catalogue action's key, e.g. ventilation_rebalancing
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ImprovementChange(Base):
+    """One entry of an improvement item's history: its creation, or one field changed (who, when, from, to)."""
+
+    __tablename__ = "improvement_changes"
+    __table_args__ = (
+        CheckConstraint(_in("kind", CHANGE_KINDS), name="kind"),
+        Index("ix_improvement_changes_item_id", "item_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("improvement_items.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(16))
+    field: Mapped[str | None] = mapped_column(String(32))  # null for "created"
+    old_value: Mapped[str | None] = mapped_column(Text)  # as text: ISO dates, null for none
+    new_value: Mapped[str | None] = mapped_column(Text)  # "created": a JSON object of the values it started with
 
 
 class User(Base):

@@ -56,7 +56,7 @@ def test_board_items_made_before_revision_0002_keep_working(empty_url):
         )
     engine.dispose()
     store = RecordsStore.open(empty_url, KEY)
-    assert current_revision(store.engine) == head_revision() == "0002"
+    assert current_revision(store.engine) == head_revision()
     [old] = board.list_items(store)
     assert (old.title, old.status, old.done_on, old.action) == ("Old card", "done", None, None)
     dated = board.update_item(store, old.id, actor="maria", done_on=date(2026, 1, 7), today=date(2026, 2, 1))
