@@ -6,51 +6,57 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
-from fastapi.exceptions import RequestValidationError
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from api.deps import Services
+from api import headers, problems
+from api.access import PREFIX, check_routes
+from api.deps import Services, authorize
+from api.etag import ETagMiddleware
 from api.limits import BodyLimitMiddleware
-from api.routes import auth, environment, evidence, forecast, gateway, goals
-from api.schemas import ErrorPublic, HealthPublic
+from api.problems import Problem
+from api.routes import (
+    absence,
+    admin,
+    audit,
+    auth,
+    board,
+    devices,
+    environment,
+    evidence,
+    forecast,
+    gateway,
+    goals,
+    imports,
+    retention,
+)
+from api.schemas import HealthPublic
+from api.uploads import add_upload_handlers
 from api.warmup import warm_in_background
 from dashboards import STATIC_DIR
-from gateway.errors import InvalidRequestError, StoreUnavailableError
-from models.errors import ModelInputError
 
+HTTP_METHODS = frozenset({"get", "put", "post", "delete", "patch", "head", "options", "trace"})
 METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 SHUTDOWN_WAIT_S = 30.0  # the longest a stopping app waits for its warm-up and refreshes
 # What a protected route may answer besides its own response, for the OpenAPI schema.
 LOGIN_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorPublic, "description": "not logged in, or the session expired"},
-    403: {"model": ErrorPublic, "description": "the user's role may not see this"},
+    401: {"model": Problem, "description": "not logged in, or the session expired"},
+    403: {"model": Problem, "description": "the user's role may not see this"},
 }
 STORE_ERRORS: dict[int | str, dict[str, Any]] = {
-    503: {"model": ErrorPublic, "description": "a store is unavailable or not configured; try again later"},
+    503: {"model": Problem, "description": "a store is unavailable or not configured; try again later"},
 }
 # Every 422 has one shape, a sentence: a malformed parameter as much as one beyond a limit (api/bounds.py).
 INPUT_ERRORS: dict[int | str, dict[str, Any]] = {
-    422: {"model": ErrorPublic, "description": "a parameter is malformed or beyond a limit; the detail says which"},
+    422: {"model": Problem, "description": "a parameter is malformed or beyond a limit; the detail says which"},
 }
 
 
-def readable(errors: Sequence[Any], most: int = 3) -> str:
-    """FastAPI's validation errors as one sentence: "offset (query): Input should be …; …" (the first `most`)."""
-    parts = []
-    for error in errors:
-        location = [str(part) for part in error.get("loc", ())]
-        where = f"{' '.join(location[1:]) or location[0]} ({location[0]})" if location else "request"
-        parts.append(f"{where}: {error.get('msg', 'invalid')}")
-    if len(parts) > most:
-        parts[most:] = [f"and {len(parts) - most} more"]
-    return "; ".join(parts) or "the request is invalid"
-
-
-def create_app(services: Services) -> FastAPI:
-    """Build the app around already-opened services."""
+def create_app(services: Services, *, cors_origins: Sequence[str] = ()) -> FastAPI:
+    """Build the app around already-opened services; pages of `cors_origins` may call the API (none by default)."""
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -69,33 +75,31 @@ def create_app(services: Services) -> FastAPI:
         redoc_url=None,
     )
     app.state.services = services
+    # The last middleware added runs outermost: headers and CORS, then body limits, then the problems' catch-all.
+    problems.install(app)  # every error as application/problem+json (RFC 9457)
     app.add_middleware(BodyLimitMiddleware)
+    app.add_middleware(ETagMiddleware)  # what the dashboards poll: 304 when unchanged
+    headers.install(app, cors_origins)
+    add_upload_handlers(app)  # a refused import file: 422 with its rows and columns
 
-    @app.exception_handler(StoreUnavailableError)
-    def store_unavailable(_request: Request, exc: StoreUnavailableError) -> JSONResponse:
-        """A store that is down is the server's problem, and a passing one: 503, try again."""
-        return JSONResponse(
-            {"detail": f"The reading store is unavailable: {exc}"}, status_code=503, headers={"Retry-After": "10"}
-        )
-
-    @app.exception_handler(InvalidRequestError)
-    @app.exception_handler(ModelInputError)
-    def unanswerable(_request: Request, exc: Exception) -> JSONResponse:
-        """A request the store or a model cannot answer as asked (a bad range, quantity or frame): 422, why."""
-        return JSONResponse({"detail": str(exc)}, status_code=422)
-
-    @app.exception_handler(RequestValidationError)
-    def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        """A malformed parameter: a 422 with a sentence that names it, like every other 422 of the API."""
-        return JSONResponse({"detail": readable(exc.errors())}, status_code=422)
-
-    v1 = APIRouter(prefix="/api/v1")
-    v1.include_router(auth.router, responses=INPUT_ERRORS)
+    # Login needs no token; every other route passes the role matrix (api.access) and, where marked, the audit.
+    public = APIRouter(prefix=PREFIX)
+    public.include_router(auth.public, responses=INPUT_ERRORS)
+    app.include_router(public)
+    v1 = APIRouter(prefix=PREFIX, dependencies=[Depends(authorize, scope="function")])
+    v1.include_router(auth.router, responses={**LOGIN_ERRORS, **INPUT_ERRORS})
+    v1.include_router(admin.router, responses={**LOGIN_ERRORS, **INPUT_ERRORS})
+    v1.include_router(audit.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
+    v1.include_router(retention.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
     v1.include_router(environment.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
     v1.include_router(gateway.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
+    v1.include_router(devices.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
     v1.include_router(goals.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
     v1.include_router(evidence.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
+    v1.include_router(board.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
     v1.include_router(forecast.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
+    v1.include_router(absence.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
+    v1.include_router(imports.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
     app.include_router(v1)
 
     @app.get(
@@ -130,23 +134,26 @@ def create_app(services: Services) -> FastAPI:
 
     @app.get("/docs", include_in_schema=False)
     def swagger_ui() -> HTMLResponse:
-        return get_swagger_ui_html(
+        page = get_swagger_ui_html(
             openapi_url=app.openapi_url or "/openapi.json",
             title="officewell API",
             swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
             swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
             swagger_favicon_url="/static/favicon.svg",
+            swagger_ui_parameters={"validatorUrl": None},  # no badge from validator.swagger.io, which gets the URL
         )
+        return headers.docs_policy(page)
 
     @app.get("/redoc", include_in_schema=False)
     def redoc() -> HTMLResponse:
-        return get_redoc_html(
+        page = get_redoc_html(
             openapi_url=app.openapi_url or "/openapi.json",
             title="officewell API",
             redoc_js_url="/static/vendor/redoc/redoc.standalone.js",
             redoc_favicon_url="/static/favicon.svg",
             with_google_fonts=False,
         )
+        return headers.docs_policy(page)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:
@@ -161,4 +168,7 @@ def create_app(services: Services) -> FastAPI:
         return FileResponse(STATIC_DIR / "goals.html")
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # Every route under /api/v1 has a row in the role matrix, and every row a route: else the app does not start.
+    schema = get_openapi(title=app.title, version=app.version, routes=app.routes)
+    check_routes({(m.upper(), path) for path, item in schema["paths"].items() for m in item if m in HTTP_METHODS})
     return app

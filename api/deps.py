@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
@@ -10,10 +10,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
 
+from api.access import door_of
+from api.audit import audit_read
 from api.cache import Caches
-from api.security import ACCESS, Area, Principal, Role, TokenSigner
+from api.oidc import OidcVerifier
+from api.security import Principal
 from api.throttle import LoginThrottle
-from api.users import UserDirectory
+from api.tokens import TokenSigner, issuer_of
+from api.users import TOKEN_PREFIX, UserDirectory
 from gateway.deadletter_log import DeadLetterLog
 from gateway.device_status import DeviceStatusLog
 from gateway.stores.port import ReadingStore
@@ -64,6 +68,7 @@ class Services:
     analyse: Callable[[Period], Analysis] | None = None
     forecast: ForecastFn | None = None
     backtest: BacktestFn | None = None
+    oidc: OidcVerifier | None = None
 
     def today(self) -> date:
         """Today's date at the site (its local time), by the API's clock."""
@@ -114,14 +119,8 @@ TargetsDep = Annotated[GoalTargets, Depends(targets_of)]
 
 
 def current_principal(services: ServicesDep, token: Annotated[str | None, Depends(oauth2)]) -> Principal:
-    """The principal of the bearer token; 401 without a valid one."""
-    principal = services.tokens.verify(token) if token else None
-    # A token outlives neither its user, nor a change of role, nor a new password: check the directory as it is now.
-    if principal is not None and (
-        services.users.role_of(principal.username) is not principal.role
-        or services.users.stamp_of(principal.username) != principal.stamp
-    ):
-        principal = None
+    """The principal of the bearer token — ours, the OIDC provider's or a machine's; 401 without a valid one."""
+    principal = bearer_principal(services, token) if token else None
     if principal is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED, "Not logged in or the session expired", {"WWW-Authenticate": "Bearer"}
@@ -129,28 +128,49 @@ def current_principal(services: ServicesDep, token: Annotated[str | None, Depend
     return principal
 
 
+def bearer_principal(services: Services, token: str) -> Principal | None:
+    """Who a bearer token stands for, by its form: a machine token, a JWT of the OIDC provider, or one of ours."""
+    if token.startswith(TOKEN_PREFIX):
+        return services.users.token_principal(token, services.now())
+    if services.oidc is not None and issuer_of(token) == services.oidc.config.issuer:
+        # The provider decides who someone is and which role they have; its tokens are short-lived.
+        return services.oidc.verify(token)
+    principal = services.tokens.verify(token)
+    # Our tokens outlive neither their user, nor a change of role, nor a new password: check the directory now.
+    if principal is not None and (
+        services.users.role_of(principal.username) is not principal.role
+        or services.users.stamp_of(principal.username) != principal.stamp
+    ):
+        return None
+    return principal
+
+
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
 
 
-def require(*roles: Role) -> Callable[[Principal], Principal]:
-    """A dependency admitting only the given roles (admin always): 403 for the others."""
-    allowed = {*roles, Role.ADMIN}
+def authorize(request: Request, services: ServicesDep, principal: PrincipalDep) -> Iterator[Principal]:
+    """Let the request through if the role matrix lets the principal's role through its route; audit what must be.
 
-    def check(principal: PrincipalDep) -> Principal:
-        if principal.role not in allowed:
-            raise HTTPException(
-                status.HTTP_403_FORBIDDEN,
-                f"The role {principal.role.value!r} may not see this; allowed: "
-                + ", ".join(sorted(r.value for r in allowed)),
-            )
-        return principal
+    Installed on every /api/v1 router, so a route cannot forget it. 403 for a role the route's row does not
+    admit. After an audited route answered, its read is appended to the audit log before the answer goes out.
+    """
+    route = request.scope.get("route")
+    path = getattr(route, "path_format", None) or request.scope["path"]
+    door = door_of(request.method, path)
+    if door is None:  # create_app refuses to start with a route missing from the matrix; this is the last guard
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "This route has no row in the role matrix")
+    if principal.role not in door.roles:
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            f"The role {principal.role.value!r} may not see this; allowed: "
+            + ", ".join(sorted(r.value for r in door.roles)),
+        )
+    yield principal
+    if door.audited and services.records is not None:
+        audit_read(services.records, principal, request, f"{request.method} {path}")
 
-    return check
 
-
-EnvironmentReader = Annotated[Principal, Depends(require(*ACCESS[Area.ENVIRONMENT]))]
-GatewayOperator = Annotated[Principal, Depends(require(*ACCESS[Area.GATEWAY]))]
-GoalReader = Annotated[Principal, Depends(require(*ACCESS[Area.GOALS]))]
+Authorized = Annotated[Principal, Depends(authorize, scope="function")]
 
 
 def records_of(services: ServicesDep) -> RecordsStore:
@@ -164,5 +184,3 @@ def records_of(services: ServicesDep) -> RecordsStore:
 
 
 RecordsDep = Annotated[RecordsStore, Depends(records_of)]
-EvidenceReader = Annotated[Principal, Depends(require(*ACCESS[Area.EVIDENCE]))]
-ForecastReader = Annotated[Principal, Depends(require(*ACCESS[Area.FORECAST]))]

@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from api.problems import Problem
 from api.security import Area
 from models.goals import iso_week
 from sensors.quantities import Band
@@ -18,10 +19,8 @@ from sensors.quantities import Band
 # ----- errors, login, health ---------------------------------------------------------------------
 
 
-class ErrorPublic(BaseModel):
-    """What went wrong, for a person to read."""
-
-    detail: str
+# Errors are RFC 9457 problem details (api/problems.py); the old name stays for code that still declares it.
+ErrorPublic = Problem
 
 
 class MePublic(BaseModel):
@@ -37,6 +36,7 @@ class TokenPublic(MePublic):
 
     access_token: str
     token_type: str = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
+    expires_in: int = Field(description="seconds until the token expires (RFC 6749 §5.1)")
 
 
 class GatewayHealthPublic(BaseModel):

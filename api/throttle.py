@@ -1,6 +1,6 @@
 """Login throttling: failures per user and per address lock further attempts for a while; few password checks at once.
 
-A password check (scrypt) costs 16 MB and tens of milliseconds on purpose. Without limits, guessing is
+A password check (argon2id) costs 19 MB and tens of milliseconds on purpose. Without limits, guessing is
 only as slow as the server, and 200 concurrent wrong logins take a gigabyte. So:
 
 - after `user_failures` wrong passwords for one username within `window_s`, that username is locked

@@ -35,8 +35,9 @@ def serve(port: int, throttled: bool) -> None:
 
     from api.app import create_app
     from api.deps import Services
-    from api.security import Role, TokenSigner
+    from api.security import Role
     from api.throttle import LoginThrottle, ThrottleRules
+    from api.tokens import TokenSigner
     from api.users import MemoryUserDirectory
     from gateway.deadletter_log import MemoryDeadLetterLog
     from gateway.stores import MemoryReadingStore

@@ -30,6 +30,8 @@ app.command()(gateway.gateway)
 app.command()(serve.serve)
 app.command()(simulate.simulate)
 app.add_typer(users.app, name="user")
+app.add_typer(users.tokens_app, name="token")
+app.command()(users.roles)
 app.add_typer(imports.app, name="import")
 app.add_typer(records.app, name="records")
 

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import ipaddress
+import json
 import math
 import os
+import re
 from collections import Counter
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from models.targets import NKI_SCALE, NKI_TARGETS, TARGET_ANSWER_RATE, GoalTargets
 from officewell.errors import SettingsError
 
 PREFIX = "OFFICEWELL_"
 
+ORIGIN = re.compile(r"https?://[^/?#\s]+")
 # Secrets that appear in examples and tutorials: refusing them keeps a copied config from going live.
 UNSAFE_SECRETS = frozenset({"changeme", "change-me", "secret", "password", "officewell", "admin", "test", "default"})
 
@@ -45,7 +50,33 @@ class Settings(BaseSettings):
     metrics_port: int | None = Field(None, ge=0, le=65535, description="where `gateway` serves /metrics")
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=0, le=65535)
+    # NoDecode: the variables take a JSON list or plain commas (`_listed`), not only JSON as pydantic-settings would.
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="origins (https://host[:port]) whose pages may call the API; none by default"
+    )
+    forwarded_allow_ips: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["127.0.0.1", "::1"],
+        description="proxies whose X-Forwarded-For and X-Forwarded-Proto `serve` believes (addresses, networks or *)",
+    )
     secret_key: SecretStr | None = Field(None, description="signs login tokens; at least 32 characters")
+    token_lifetime_min: int = Field(
+        480, ge=5, le=7 * 24 * 60, description="how long a person's login token lasts, in minutes (8 hours)"
+    )
+    oidc_issuer: str | None = Field(
+        None,
+        description="OpenID Connect: the provider's issuer (Entra ID: https://login.microsoftonline.com/TENANT/v2.0)",
+    )
+    oidc_audience: str | None = Field(None, description="OpenID Connect: the audience tokens must carry (the app's id)")
+    oidc_jwks_url: str | None = Field(
+        None, description="OpenID Connect: the provider's key set (Entra ID: …/TENANT/discovery/v2.0/keys)"
+    )
+    oidc_role_claim: str = Field("roles", description="OpenID Connect: the claim that carries the role")
+    oidc_username_claim: str = Field("preferred_username", description="OpenID Connect: the claim naming the user")
+    oidc_role_map: dict[str, str] = Field(
+        default_factory=dict,
+        description='OpenID Connect: provider role → officewell role, JSON, e.g. {"Officewell.HR": "hr"}; '
+        "required with OpenID Connect",
+    )
     pseudonym_key: SecretStr | None = None
     influx_token: SecretStr | None = None
     evidence_file: Path | None = Field(
@@ -92,6 +123,44 @@ class Settings(BaseSettings):
         NKI_TARGETS["knowledge"], ge=NKI_SCALE[0], le=NKI_SCALE[1], description="NKI goal for knowledge (1–5)"
     )
 
+    @field_validator("cors_origins", "forwarded_allow_ips", mode="before")
+    @classmethod
+    def _listed(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                try:
+                    return json.loads(text)
+                except json.JSONDecodeError as exc:
+                    raise ValueError(f"not a JSON list ({exc}); or give the values separated by commas") from None
+            return [part.strip() for part in text.split(",") if part.strip()]
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, value: list[str]) -> list[str]:
+        # A browser sends Origin as scheme://host[:port]; CORS compares it as a string, so a path never matches.
+        for origin in value:
+            if origin != "*" and not ORIGIN.fullmatch(origin):
+                raise ValueError(f"{origin!r} is not an origin: write scheme://host[:port], e.g. https://intra.example")
+        return value
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _proxies(cls, value: list[str]) -> list[str]:
+        # uvicorn silently never matches what it cannot parse (and "*" only alone), so refuse it here.
+        if "*" in value and len(value) > 1:
+            raise ValueError("* trusts every address: give it alone or not at all")
+        for proxy in value:
+            if proxy == "*":
+                continue
+            try:
+                parse = ipaddress.ip_network if "/" in proxy else ipaddress.ip_address
+                parse(proxy)
+            except ValueError:
+                raise ValueError(f"{proxy!r} is not an IP address or network, e.g. 10.0.0.5 or 10.0.0.0/24") from None
+        return value
+
     @field_validator("secret_key", "pseudonym_key")
     @classmethod
     def _safe_secret(cls, value: SecretStr | None) -> SecretStr | None:
@@ -101,6 +170,32 @@ class Settings(BaseSettings):
         if problem:
             raise ValueError(f"unsafe secret ({problem}): use `openssl rand -hex 32`")
         return value
+
+    @model_validator(mode="after")
+    def _oidc_complete(self) -> Settings:
+        given = {
+            "oidc_issuer": self.oidc_issuer,
+            "oidc_audience": self.oidc_audience,
+            "oidc_jwks_url": self.oidc_jwks_url,
+        }
+        if any(given.values()) and not all(given.values()):
+            missing = ", ".join(PREFIX + k.upper() for k, v in given.items() if not v)
+            raise ValueError(f"OpenID Connect needs the issuer, the audience and the key set URL: set {missing}")
+        if self.oidc_jwks_url:
+            url = urlsplit(self.oidc_jwks_url)
+            # Keys fetched over plain http from elsewhere could be anyone's: then anyone could sign an admin token.
+            local = url.scheme == "http" and url.hostname in ("127.0.0.1", "::1", "localhost")
+            if url.scheme != "https" and not local:
+                raise ValueError("OFFICEWELL_OIDC_JWKS_URL must be https:// (http only on this machine, for testing)")
+        if self.oidc_issuer == "officewell":
+            raise ValueError("OFFICEWELL_OIDC_ISSUER cannot be 'officewell', the issuer of officewell's own tokens")
+        if self.oidc_issuer and not self.oidc_role_map:
+            # The provider's role names may be shared with other applications: say which mean what here.
+            raise ValueError(
+                'OpenID Connect needs OFFICEWELL_OIDC_ROLE_MAP, e.g. {"Officewell.HR": "hr", "Officewell.Admin": '
+                '"admin"}'
+            )
+        return self
 
     @property
     def store_url(self) -> str:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from api.deps import Services
 from api.errors import WeakSecretError
-from api.security import TokenSigner
+from api.oidc import OidcConfig, OidcVerifier, role_map_of
+from api.tokens import TokenSigner
 from api.users import FileUserDirectory, UserDirectory
 from gateway.deadletter_log import DeadLetterLog, SQLiteDeadLetterLog
 from gateway.device_status import SQLiteDeviceStatus
@@ -78,7 +80,7 @@ def services_of(
     if settings.secret_key is None:
         raise SettingsError("no token secret: set OFFICEWELL_SECRET_KEY to at least 32 random characters")
     try:
-        tokens = TokenSigner(settings.secret_key.get_secret_value())
+        tokens = TokenSigner(settings.secret_key.get_secret_value(), lifetime_s=settings.token_lifetime_min * 60)
     except WeakSecretError as exc:
         raise SettingsError(f"OFFICEWELL_SECRET_KEY: {exc}") from exc
     return Services(
@@ -95,7 +97,26 @@ def services_of(
         analyse=None if records is None else analysis_of(settings, site, store, records),
         forecast=None if records is None else forecast_of(settings, site, records),
         backtest=None if records is None else backtest_of(settings, site, records),
+        oidc=oidc_of(settings),
     )
+
+
+def oidc_of(settings: Settings) -> OidcVerifier | None:
+    """The OpenID Connect verifier the settings configure, or None."""
+    if not (settings.oidc_issuer and settings.oidc_audience and settings.oidc_jwks_url):
+        return None
+    try:
+        role_map = role_map_of(settings.oidc_role_map) if settings.oidc_role_map else None
+    except ValueError as exc:
+        raise SettingsError(f"OFFICEWELL_OIDC_ROLE_MAP: {exc}") from exc
+    config = OidcConfig(
+        issuer=settings.oidc_issuer,
+        audience=settings.oidc_audience,
+        jwks_url=settings.oidc_jwks_url,
+        role_claim=settings.oidc_role_claim,
+        username_claim=settings.oidc_username_claim,
+    )
+    return OidcVerifier(config if role_map is None else replace(config, role_map=role_map))
 
 
 def forecast_of(settings: Settings, site: Site, records: RecordsStore) -> ForecastFn:

@@ -25,12 +25,12 @@ from records.database import (
     upgrade,
 )
 from records.errors import StoreError
-from records.models import Absence, AuditLog, Base, CallInterval, ImportBatch, Team, Zone, ZoneTeam
+from records.models import Absence, AuditLog, Base, CallInterval, ImportBatch, StaffRow, Team, Zone, ZoneTeam
 from records.pseudonym import Pseudonymiser
 from sensors.site import Site
 
 # Audited actions that change what analyses read: caches of figures compare the newest of them.
-DATA_CHANGES = ("import", "erase_person", "retention_purge", "board_add", "board_update")
+DATA_CHANGES = ("import", "import_readings", "erase_person", "retention_purge", "board_add", "board_update")
 
 
 @dataclass(frozen=True)
@@ -270,6 +270,49 @@ class RecordsStore:
         with self.reading() as conn:
             rows = conn.execute(query).all()
         return [AuditEntry(r.id, r.at, r.actor, r.action, r.resource, json.loads(r.details)) for r in rows]
+
+    def people_between(self, first: date, last: date, teams: Sequence[str] | None = None) -> int:
+        """How many people (distinct pseudonyms) the roster has in the teams, or the centre, between two days."""
+        query = select(func.count(func.distinct(StaffRow.employee))).where(
+            StaffRow.start_date <= last, (StaffRow.end_date.is_(None)) | (StaffRow.end_date >= first)
+        )
+        if teams is not None:
+            query = query.where(StaffRow.team.in_(list(teams)))
+        with self.reading() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    def audit_page(
+        self,
+        *,
+        actor: str | None = None,
+        action: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        before_id: int | None = None,
+    ) -> tuple[list[AuditEntry], int]:
+        """One page of the audit log, newest first, and how many entries match the filters in all.
+
+        `before_id` pages by key (entries older than that id) rather than by offset: an export that walks
+        the log so sees neither a duplicate nor a gap while new entries arrive.
+        """
+        conditions = []
+        if before_id is not None:
+            conditions.append(AuditLog.id < before_id)
+        if actor is not None:
+            conditions.append(AuditLog.actor == actor)
+        if action is not None:
+            conditions.append(AuditLog.action == action)
+        if since is not None:
+            conditions.append(AuditLog.at >= since)
+        if until is not None:
+            conditions.append(AuditLog.at < until)
+        query = select(AuditLog).where(*conditions).order_by(AuditLog.id.desc()).limit(limit).offset(offset)
+        with self.reading() as conn:
+            total = conn.execute(select(func.count()).select_from(AuditLog).where(*conditions)).scalar_one()
+            rows = conn.execute(query).all()
+        return [AuditEntry(r.id, r.at, r.actor, r.action, r.resource, json.loads(r.details)) for r in rows], total
 
     def import_batches(self, kind: str | None = None) -> list[BatchInfo]:
         """Imported files, oldest first."""

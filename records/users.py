@@ -23,14 +23,14 @@ class UserRecord:
 
 
 def save_user(store: RecordsStore, username: str, role: str, password_hash: str, *, actor: str) -> UserRecord:
-    """Add a user or replace their role and hash; the hash must come from api.security.hash_password."""
+    """Add a user or replace their role and hash; the hash must come from api.passwords.hash_password."""
     if not username or len(username) > 100:
         raise RecordsError("a username of 1 to 100 characters is required")
     if role not in ROLES:
         raise RecordsError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
     if password_hash.count("$") < 2:
         # A self-describing hash ('scheme$…$…'): refusing anything else keeps a plain password out of the table.
-        raise RecordsError("password_hash must be a hash made by api.security.hash_password, not a password")
+        raise RecordsError("password_hash must be a hash made by api.passwords.hash_password, not a password")
     with store.writing() as conn:
         existing = conn.execute(select(User.id).where(User.username == username)).first()
         if existing is None:

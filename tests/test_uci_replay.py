@@ -9,7 +9,8 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.deps import Services
-from api.security import Role, TokenSigner
+from api.security import Role
+from api.tokens import TokenSigner
 from api.users import MemoryUserDirectory
 from gateway.mqtt import BrokerAddress, make_client
 from gateway.outbox import Outbox

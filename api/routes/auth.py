@@ -8,18 +8,20 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from api.deps import PrincipalDep, ServicesDep
-from api.schemas import ErrorPublic, MePublic, TokenPublic
+from api.problems import Problem
+from api.schemas import MePublic, TokenPublic
 from api.security import areas_of
 from api.throttle import ThrottledError
 
+public = APIRouter(tags=["auth"])  # no token needed: how one gets a token
 router = APIRouter(tags=["auth"])
 
 
-@router.post(
+@public.post(
     "/auth/token",
     responses={
-        401: {"model": ErrorPublic, "description": "wrong username or password"},
-        429: {"model": ErrorPublic, "description": "too many failed logins, or too many at once: see Retry-After"},
+        401: {"model": Problem, "description": "wrong username or password"},
+        429: {"model": Problem, "description": "too many failed logins, or too many at once: see Retry-After"},
     },
 )
 def login(
@@ -46,16 +48,16 @@ def login(
     # RFC 6749 §5.1: a token response must not be cached by the browser or a proxy.
     response.headers["Cache-Control"] = "no-store"
     response.headers["Pragma"] = "no-cache"
-    stamp = services.users.stamp_of(principal.username) or ""
     return TokenPublic(
-        access_token=services.tokens.issue(principal, stamp=stamp),
+        access_token=services.tokens.issue(principal, stamp=principal.stamp),
+        expires_in=services.tokens.lifetime_s,
         username=principal.username,
         role=principal.role.value,
         areas=areas_of(principal.role),
     )
 
 
-@router.get("/me", responses={401: {"model": ErrorPublic, "description": "not logged in, or the session expired"}})
+@router.get("/me")
 def me(principal: PrincipalDep) -> MePublic:
     """The logged-in user and role."""
     return MePublic(username=principal.username, role=principal.role.value, areas=areas_of(principal.role))

@@ -11,7 +11,7 @@ from fastapi import APIRouter, HTTPException, Query, status
 
 from api import bounds
 from api.bands import band_ranges, band_rows, bands_of, in_force, limits_in_force
-from api.deps import EnvironmentReader, NowDep, Services, ServicesDep, SiteDep, TodayDep, occupied_hours
+from api.deps import Authorized, NowDep, Services, ServicesDep, SiteDep, TodayDep, occupied_hours
 from api.frames import rows_of
 from api.schemas import (
     IsoWeekPublic,
@@ -47,7 +47,7 @@ def parse_window(text: str) -> timedelta:
 
 
 @router.get("/quantities")
-def quantities(site: SiteDep, now: NowDep, _: EnvironmentReader) -> list[QuantityPublic]:
+def quantities(site: SiteDep, now: NowDep, _: Authorized) -> list[QuantityPublic]:
     """The quantity table: units, plausible ranges, comfort bands (all, and those in force now) and sources."""
     month = now.astimezone(site.site.tz).month
     return [
@@ -68,7 +68,7 @@ def quantities(site: SiteDep, now: NowDep, _: EnvironmentReader) -> list[Quantit
 
 
 @router.get("/site")
-def site(site: SiteDep, today: TodayDep, _: EnvironmentReader) -> SitePublic:
+def site(site: SiteDep, today: TodayDep, _: Authorized) -> SitePublic:
     """The site's name, time zone and working hours, and its local date and ISO week today."""
     info = site.site
     hours = info.working_hours
@@ -85,7 +85,7 @@ def site(site: SiteDep, today: TodayDep, _: EnvironmentReader) -> SitePublic:
 
 
 @router.get("/zones")
-def zones(site: SiteDep, _: EnvironmentReader) -> list[ZonePublic]:
+def zones(site: SiteDep, _: Authorized) -> list[ZonePublic]:
     """The site's zones with their teams and devices."""
     return [
         ZonePublic(
@@ -115,13 +115,13 @@ def _latest_by_zone(site: Site, latest: list[LatestValue]) -> dict[str, ZoneLate
 
 
 @router.get("/latest")
-def latest_all(services: ServicesDep, _: EnvironmentReader) -> list[ZoneLatestPublic]:
+def latest_all(services: ServicesDep, _: Authorized) -> list[ZoneLatestPublic]:
     """Every zone's newest values, coloured by band."""
     return list(_latest_by_zone(services.site, services.store.latest(services.site.id)).values())
 
 
 @router.get("/zones/{zone_id}/latest")
-def latest_zone(zone_id: str, services: ServicesDep, _: EnvironmentReader) -> ZoneLatestPublic:
+def latest_zone(zone_id: str, services: ServicesDep, _: Authorized) -> ZoneLatestPublic:
     """One zone's newest values, coloured by band."""
     if services.site.zone(zone_id) is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"No zone {zone_id!r} in site {services.site.id!r}")
@@ -132,7 +132,7 @@ def latest_zone(zone_id: str, services: ServicesDep, _: EnvironmentReader) -> Zo
 def readings(
     services: ServicesDep,
     now: NowDep,
-    _: EnvironmentReader,
+    _: Authorized,
     quantity: Annotated[str, Query(description="quantity key, e.g. co2_ppm")],
     zone: Annotated[list[str] | None, Query(description="zone id; repeat for several; default all")] = None,
     start: Annotated[datetime | None, Query(description="RFC 3339; default: 24 hours before stop")] = None,

@@ -14,10 +14,11 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import pandas as pd
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, HTTPException, Query, Request, status
 
 from api import bounds
-from api.deps import EvidenceReader, RecordsDep, ServicesDep, TodayDep
+from api.audit import people_covered
+from api.deps import Authorized, RecordsDep, ServicesDep, TodayDep
 from api.frames import rows_of
 from api.schemas_evidence import (
     ActionPublic,
@@ -90,10 +91,11 @@ def _base(analysis: Analysis, computed_at: datetime) -> dict[str, object]:
 
 @router.get("/associations")
 def associations(
+    request: Request,
     services: ServicesDep,
     records: RecordsDep,
     today: TodayDep,
-    principal: EvidenceReader,
+    principal: Authorized,
     since: SinceQuery = None,
     until: UntilQuery = None,
     quantity: QuantityQuery = None,
@@ -110,6 +112,7 @@ def associations(
     _check_key(quantity, set(QUANTITIES), "quantity")
     _check_key(outcome, {"short_term_sick_spells", "short_term_sick_days", "answer_rate"}, "outcome")
     computed_at, analysis = analysis_of(services, records, today, since, until)
+    people_covered(request, records.people_between(analysis.period.start, analysis.period.end))
     counts_shown = may_see(principal.role, Area.TEAM_ABSENCE)
     rows = [
         AssociationPublic(**_counts_for(a.to_dict(), counts_shown))
@@ -124,7 +127,7 @@ def exposure(
     services: ServicesDep,
     records: RecordsDep,
     today: TodayDep,
-    _: EvidenceReader,
+    _: Authorized,
     since: SinceQuery = None,
     until: UntilQuery = None,
     zone: ZoneQuery = None,
@@ -160,10 +163,11 @@ def exposure(
 
 @router.get("/actions")
 def actions(
+    request: Request,
     services: ServicesDep,
     records: RecordsDep,
     today: TodayDep,
-    principal: EvidenceReader,
+    principal: Authorized,
     since: SinceQuery = None,
     until: UntilQuery = None,
     zone: ZoneQuery = None,
@@ -176,6 +180,7 @@ def actions(
     """
     _check_key(zone, {z.id for z in services.site.zones}, "zone")
     computed_at, analysis = analysis_of(services, records, today, since, until)
+    people_covered(request, records.people_between(analysis.period.start, analysis.period.end))
     own = may_see(principal.role, Area.TEAM_ABSENCE)
     baseline, ranked = analysis.ranked_actions(team_rates=own)
     rows = [row for row in ranked if zone is None or row["zone"] == zone][:limit]
@@ -188,10 +193,11 @@ def actions(
 
 @router.get("/follow-up")
 def follow_ups(
+    request: Request,
     services: ServicesDep,
     records: RecordsDep,
     today: TodayDep,
-    principal: EvidenceReader,
+    principal: Authorized,
     since: SinceQuery = None,
     until: UntilQuery = None,
     zone: ZoneQuery = None,
@@ -204,6 +210,7 @@ def follow_ups(
     """
     _check_key(zone, {z.id for z in services.site.zones}, "zone")
     computed_at, analysis = analysis_of(services, records, today, since, until)
+    people_covered(request, records.people_between(analysis.period.start, analysis.period.end))
     shown = may_see(principal.role, Area.TEAM_ABSENCE)
     rows = [
         FollowUpPublic(**f.to_dict(small_groups=shown))

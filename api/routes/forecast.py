@@ -12,12 +12,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
 from api import bounds
-from api.deps import ForecastReader, RecordsDep, ServicesDep, TodayDep
+from api.audit import no_data_shown, people_covered
+from api.deps import Authorized, RecordsDep, ServicesDep, TodayDep
 from api.routes.evidence import analysis_of
 from api.schemas_forecast import BacktestPublic, BacktestRunningPublic, ForecastPublic, ScenariosPublic
 from models.errors import ModelInputError
@@ -38,15 +39,17 @@ AsOfQuery = Annotated[
 SCENARIO_HELP = "stand-in:TEAM:2027-W05[:2027-W06][:FTE], earlier-hire:TEAM:WEEKS or action:ZONE:ACTION:2027-W08"
 ScenarioQuery = Annotated[list[str] | None, Query(max_length=5, description=SCENARIO_HELP)]
 RETRY_AFTER_S = 30
+HISTORY_DAYS = 731  # the analysis the forecast stands on covers the two years before as_of
 MAX_SCENARIO_LENGTH = 200
 
 
 @router.get("")
 def forecast(
+    request: Request,
     services: ServicesDep,
     records: RecordsDep,
     today: TodayDep,
-    _: ForecastReader,
+    _: Authorized,
     weeks: WeeksQuery = 12,
     as_of: AsOfQuery = None,
     scenario: ScenarioQuery = None,
@@ -56,21 +59,24 @@ def forecast(
     With `scenario` (repeatable, up to five), each is run against the baseline on the same random numbers.
     """
     body = _forecast(services, records, today, weeks, as_of, scenario)
+    _covered(request, records, date.fromisoformat(body["as_of"]), weeks)
     return ForecastPublic(**body)
 
 
 @router.get("/scenarios")
 def scenarios(
+    request: Request,
     services: ServicesDep,
     records: RecordsDep,
     today: TodayDep,
-    _: ForecastReader,
+    _: Authorized,
     scenario: Annotated[list[str], Query(min_length=1, max_length=5, description=SCENARIO_HELP)],
     weeks: WeeksQuery = 12,
     as_of: AsOfQuery = None,
 ) -> ScenariosPublic:
     """Only the scenarios, each with its change in P(below target) and expected answer rate per affected week."""
     body = _forecast(services, records, today, weeks, as_of, scenario)
+    _covered(request, records, date.fromisoformat(body["as_of"]), weeks)
     return ScenariosPublic(**{k: v for k, v in body.items() if k not in ("weeks", "environment")})
 
 
@@ -80,10 +86,11 @@ def scenarios(
     responses={status.HTTP_202_ACCEPTED: {"model": BacktestRunningPublic, "description": "under way: ask again"}},
 )
 def backtest(
+    request: Request,
     services: ServicesDep,
     records: RecordsDep,
     today: TodayDep,
-    _: ForecastReader,
+    _: Authorized,
     origins: Annotated[
         int, Query(ge=2, le=104, description="weekly origins, the last one 8 weeks before as_of (its outcomes known)")
     ] = 26,
@@ -109,9 +116,11 @@ def backtest(
             "The backtest failed (see the server log); it is tried again in a minute",
         )
     if state == "running":
+        no_data_shown(request)
         running = BacktestRunningPublic(started_at=when)
         return JSONResponse(jsonable_encoder(running), status.HTTP_202_ACCEPTED, {"Retry-After": str(RETRY_AFTER_S)})
     done = cast("ForecastBacktest", value)
+    _covered(request, records, day - timedelta(weeks=origins + 8), 8)
     return BacktestPublic(computed_at=when, **done.to_dict())
 
 
@@ -142,6 +151,13 @@ def _forecast(
     except ModelInputError as exc:
         raise bounds.refuse(str(exc)) from exc
     return result.to_dict(generated_at=made)
+
+
+def _covered(request: Request, records: RecordsStore, as_of: date, weeks: int) -> None:
+    # The absence history behind the rates (two years) up to the last week forecast: everyone rostered then.
+    people_covered(
+        request, records.people_between(as_of - timedelta(days=HISTORY_DAYS), as_of + timedelta(weeks=weeks))
+    )
 
 
 def _as_of(services: Services, records: RecordsStore, as_of: date | None) -> date:

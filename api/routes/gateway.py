@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 
 from api import bounds
 from api.cache import Refreshed
-from api.deps import GatewayOperator, NowDep, Services, ServicesDep
+from api.deps import Authorized, NowDep, Services, ServicesDep
 from api.frames import rows_of
 from api.schemas import DeadLetterPublic, DeadLettersPublic, SensorHealthPublic
 from models.sensor_health import co2_drift, device_health, flat_lines, unregistered_health
@@ -26,7 +26,7 @@ FLAT_TTL, FLAT_STALE = timedelta(minutes=1), timedelta(minutes=10)
 
 
 @router.get("/sensors/health")
-def sensors_health(services: ServicesDep, now: NowDep, _: GatewayOperator) -> list[SensorHealthPublic]:
+def sensors_health(services: ServicesDep, now: NowDep, _: Authorized) -> list[SensorHealthPublic]:
     """Every device of the site: stale, flat-lined, CO2 calibration drift, low battery; then unregistered ones.
 
     Devices heard from that the site file does not list follow with the status "unregistered" (the gateway
@@ -89,7 +89,7 @@ def _flat(services: Services, now: datetime) -> pd.DataFrame:
 @router.get("/dead-letters")
 def dead_letters(
     services: ServicesDep,
-    _: GatewayOperator,
+    _: Authorized,
     limit: Annotated[int, Query(ge=1, le=bounds.MAX_PAGE, description="dead letters per page")] = 100,
     offset: Annotated[int, Query(ge=0, description="how many of the newest to skip")] = 0,
 ) -> DeadLettersPublic:

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api import bounds
-from api.deps import GoalReader, RecordsDep, Services, ServicesDep, TodayDep
+from api.deps import Authorized, RecordsDep, Services, ServicesDep, TodayDep
 from api.frames import rows_of
 from api.schemas import (
     IsoWeekPublic,
@@ -114,7 +114,7 @@ def weekly(
     services: ServicesDep,
     today: TodayDep,
     records: RecordsDep,
-    _: GoalReader,
+    _: Authorized,
     start: Annotated[date | None, Query(description="first day; default 12 weeks before end")] = None,
     end: Annotated[date | None, Query(description="last day; default today (site time)")] = None,
     weeks: Annotated[
@@ -140,7 +140,7 @@ def weekly(
 def nki(
     services: ServicesDep,
     records: RecordsDep,
-    _: GoalReader,
+    _: Authorized,
     team: Annotated[str | None, Query(description="one answer group, or 'total' for the centre")] = None,
 ) -> NkiPublic:
     """NKI per period, answer group and dimension against the targets (by default treatment 4.3, knowledge 4.0)."""
@@ -152,7 +152,7 @@ def tertial(
     year: int,
     services: ServicesDep,
     records: RecordsDep,
-    _: GoalReader,
+    _: Authorized,
     with_weeks: Annotated[
         bool, Query(description="false leaves out the year's rows per ISO week and team (`weeks`: then empty)")
     ] = True,

@@ -11,7 +11,8 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.deps import Services
-from api.security import Role, TokenSigner
+from api.security import Role
+from api.tokens import TokenSigner
 from api.users import MemoryUserDirectory
 from gateway.deadletter import DeadLetter
 from gateway.deadletter_log import SQLiteDeadLetterLog

@@ -10,7 +10,8 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.cache import AnalysisFigures
 from api.deps import Services
-from api.security import Role, TokenSigner
+from api.security import Role
+from api.tokens import TokenSigner
 from api.users import MemoryUserDirectory
 from gateway.deadletter_log import MemoryDeadLetterLog
 from models.analysis import Period
@@ -271,3 +272,35 @@ def test_an_import_makes_the_kept_analysis_useless_a_day_of_readings_only_stale(
     figures.join(10)
     assert figures.get(records, period, compute, late)[1] == "analysis 3"  # type: ignore[arg-type]
     assert len(computed) == 3
+
+
+@pytest.mark.parametrize("route", ["associations", "actions", "follow-up"])
+def test_each_read_of_absence_derived_evidence_is_audited_with_who_what_and_how_many(client, centre_stores, route):
+    records = centre_stores.records
+    before = records.audit_page(action="read", limit=1)[1]
+    answer = client.get(f"/api/v1/evidence/{route}", params=PERIOD | {"zone": "z1"}, headers=headers(client, Role.HR))
+    assert answer.status_code == 200
+    entries, total = records.audit_page(action="read", limit=1)
+    assert total == before + 1
+    entry = entries[0]
+    assert entry.actor == "hr"
+    assert entry.resource == f"GET /evidence/{route}"
+    assert entry.details["filters"] == PERIOD | {"zone": "z1"}
+    assert entry.details["role"] == "hr"
+    # Everyone on the roster in the analysed period: the generated centre has 36 people, some leave and are replaced.
+    assert entry.details["people"] >= 36
+
+
+def test_exposure_is_room_data_and_not_audited(client, centre_stores):
+    records = centre_stores.records
+    before = records.audit_page(action="read", limit=1)[1]
+    assert client.get("/api/v1/evidence/exposure", params=PERIOD, headers=headers(client, Role.HR)).status_code == 200
+    assert records.audit_page(action="read", limit=1)[1] == before
+
+
+def test_a_refused_read_leaves_no_audit_entry(client, centre_stores):
+    records = centre_stores.records
+    before = records.audit_page(action="read", limit=1)[1]
+    refused = client.get("/api/v1/evidence/associations", params={"quantity": "nope"}, headers=headers(client, Role.HR))
+    assert refused.status_code == 422
+    assert records.audit_page(action="read", limit=1)[1] == before

@@ -11,7 +11,8 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.deps import Services
-from api.security import Role, TokenSigner
+from api.security import Role
+from api.tokens import TokenSigner
 from api.users import MemoryUserDirectory
 from gateway.deadletter_log import MemoryDeadLetterLog
 from models.forecast_backtest import ForecastBacktest
@@ -144,3 +145,16 @@ def test_a_finished_backtest_is_served(example_site, centre_stores, forecast_fn)
         assert body["origins"] == ["2025-06-01", "2025-06-08"]
         assert body["volume"][0]["mae_seasonal_naive"] == 18.0
         assert client.get("/api/v1/forecast/backtest", headers=headers(client, Role.FACILITIES)).status_code == 403
+
+
+def test_a_forecast_read_is_audited_with_the_people_it_covers(client, centre_stores):
+    records = centre_stores.records
+    before = records.audit_page(action="read", limit=1)[1]
+    answer = client.get("/api/v1/forecast", params={"weeks": 2}, headers=headers(client, Role.MANAGER))
+    assert answer.status_code == 200
+    entries, total = records.audit_page(action="read", limit=1)
+    assert total == before + 1
+    assert entries[0].actor == "manager"
+    assert entries[0].resource == "GET /forecast"
+    assert entries[0].details["filters"] == {"weeks": "2"}
+    assert entries[0].details["people"] >= 36

@@ -12,8 +12,9 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.deps import Services
-from api.security import Principal, Role, TokenSigner
+from api.security import Principal, Role
 from api.throttle import LoginThrottle, ThrottledError, ThrottleRules
+from api.tokens import TokenSigner
 from api.users import MemoryUserDirectory
 from gateway.deadletter_log import MemoryDeadLetterLog
 from gateway.stores import MemoryReadingStore
@@ -172,7 +173,8 @@ def test_a_huge_login_body_is_refused_before_it_is_read(example_site):
             files = {"file": ("big.bin", b"x" * (5 << 20))}
             declared = client.post("/api/v1/auth/token", data={"username": "anna", "password": "x"}, files=files)
             assert declared.status_code == 413
-            assert declared.json() == {"detail": "The request body is larger than this route takes (16 KiB)"}
+            assert declared.json()["detail"] == "The request body is larger than this route takes (16 KiB)"
+            assert declared.headers["content-type"] == "application/problem+json"
 
             def chunks():
                 for _ in range(100):

@@ -20,7 +20,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from api.app import create_app
 from api.deps import Services
-from api.security import ACCESS, Area, Role, TokenSigner
+from api.security import ACCESS, Area, Role
+from api.tokens import TokenSigner
 from api.users import MemoryUserDirectory
 from gateway.deadletter_log import MemoryDeadLetterLog
 from gateway.stores import MemoryReadingStore

@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
-from api.security import Role, hash_password
+from api.passwords import hash_password
+from api.security import Role
 from records import board, users
 from records.errors import RecordsError, StoreError
 from records.frames import ABSENCE_COLUMNS, CALL_COLUMNS, NKI_COLUMNS, STAFF_COLUMNS
@@ -154,7 +155,7 @@ def test_users_keep_hashes_only(store):
     assert set(ROLES) == {r.value for r in Role}  # records must not import api, so the list is repeated
     saved = users.save_user(store, "anna", "hr", hash_password("correct horse battery"), actor="admin")
     assert saved.role == "hr"
-    assert saved.password_hash.startswith("scrypt$")
+    assert saved.password_hash.startswith("$argon2id$")
     users.save_user(store, "anna", "manager", hash_password("another long password"), actor="admin")
     assert users.get_user(store, "anna").role == "manager"
     with pytest.raises(RecordsError, match="not a password"):
