@@ -27,13 +27,30 @@ class BoardItemBase(BaseModel):
 class BoardItemCreate(BoardItemBase):
     """A new item: a title, the rest optional."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "title": "Rebalance the ventilation in the open office",
+                    "description": "CO2 above 1000 ppm most afternoons since the new desks.",
+                    "zone": "z1",
+                    "quantity": "co2_ppm",
+                    "owner": "facilities",
+                    "due_date": "2027-02-26",
+                    "action": "ventilation_rebalancing",
+                }
+            ]
+        },
+    )
 
 
 class BoardItemUpdate(BaseModel):
     """A partial edit: only the fields sent change (null clears one that may be empty)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"status": "in_progress", "owner": "anna"}]}
+    )
 
     title: str | None = Field(None, max_length=200)
     description: str | None = Field(None, max_length=10_000)
