@@ -27,6 +27,9 @@ class ImportSummaryPublic(BaseModel):
     ignored_columns: list[str]
     batch_id: int | None = Field(description="the import batch (the earlier one when skipped; null for a dry run)")
     seconds: float
+    notes: list[str] = Field(
+        default_factory=list, description="what to know, e.g. that columns were ignored (their cells never stored)"
+    )
     imported: bool = Field(description="something was stored: neither a dry run nor a file imported before")
 
 

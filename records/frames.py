@@ -10,12 +10,13 @@ from sqlalchemy import Connection, Select, String, or_, select, type_coerce
 from sqlalchemy.sql.elements import ColumnElement
 
 from records.errors import InvalidRequestError
-from records.models import Absence, CallInterval, NkiResult, StaffRow, table_of
+from records.models import Absence, CallInterval, Feedback, NkiResult, StaffRow, table_of
 
 ABSENCE_COLUMNS = ["employee", "team", "start_date", "end_date", "reason", "extent_pct"]
 STAFF_COLUMNS = ["employee", "team", "start_date", "end_date", "fte"]
 CALL_COLUMNS = ["interval_start", "team", "offered", "answered", "abandoned"]
 NKI_COLUMNS = ["period_start", "period_end", "team", "dimension", "score", "responses"]
+FEEDBACK_COLUMNS = ["received_date", "department", "category", "channel", "failure_demand"]
 
 
 def _raw(column: object) -> ColumnElement[str]:
@@ -138,3 +139,27 @@ def nki_frame(
     frame["score"] = frame["score"].astype("float64")
     frame["responses"] = frame["responses"].astype("int64")
     return frame.astype({"dimension": "str"})
+
+
+def feedback_frame(conn: Connection, start: date | None = None, end: date | None = None) -> pd.DataFrame:
+    """Citizen feedback received start..end (inclusive): received_date, department, category, channel, failure_demand.
+
+    channel is None where the export did not say; failure_demand a nullable boolean (<NA>: not tagged).
+    """
+    t = table_of(Feedback).c
+    where: list[ColumnElement[bool]] = []
+    if start is not None:
+        where.append(t.received_date >= start)
+    if end is not None:
+        where.append(t.received_date <= end)
+    query = (
+        select(_raw(t.received_date), t.department, t.category, t.channel, t.failure_demand)
+        .where(*where)
+        .order_by(t.received_date, t.id)
+    )
+    frame = _frame(conn, query, FEEDBACK_COLUMNS)
+    frame["received_date"] = _dates(frame["received_date"])
+    frame["channel"] = frame["channel"].astype("object").where(frame["channel"].notna(), None)
+    # The driver's own values: SQLite gives 1/0, PostgreSQL True/False (1 == True, so one mapping serves both).
+    frame["failure_demand"] = frame["failure_demand"].map({True: True, False: False}).astype("boolean")
+    return frame.astype({"department": "str", "category": "str"})

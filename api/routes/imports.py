@@ -48,6 +48,7 @@ class RecordsKind(StrEnum):
     STAFF = "staff"
     CALLS = "calls"
     NKI = "nki"
+    FEEDBACK = "feedback"
 
 
 DryRun = Annotated[

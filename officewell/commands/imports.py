@@ -1,4 +1,4 @@
-"""`officewell import KIND FILE`: HR absences and roster, telephony call intervals, NKI results."""
+"""`officewell import KIND FILE`: HR absences and roster, telephony call intervals, NKI results, feedback."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from officewell.commands.options import TYPER_APP, DataDir, JsonOpt, RecordsOpt,
 from officewell.console import ProgressBar, fail, known_errors, print_json
 
 app = typer.Typer(
-    help="Import files: HR absences and roster, telephony call intervals, NKI results (CSV or XLSX), sensor history.",
+    help="Import files: HR absences and roster, call intervals, NKI results, citizen feedback (CSV or XLSX), "
+    "sensor history.",
     **TYPER_APP,
 )
 
@@ -54,6 +55,9 @@ HELP = {
     "Times without an offset are local site time; the file replaces its teams' intervals from first to last.",
     "nki": "Import NKI results (period_start, period_end, team, dimension, score, responses).\n\n"
     "An empty team is the whole centre; the file replaces results of its teams that overlap its period.",
+    "feedback": "Import citizen feedback (received_date, department, category, channel, failure_demand).\n\n"
+    "Nothing about the citizen is read: other columns (name, contact, text) are ignored and not stored; the file "
+    "replaces the whole centre's feedback received from its first to its last day.",
 }
 
 
@@ -128,6 +132,8 @@ def import_records(
             f"imported {file.name}: {summary.inserted} {kind} rows for {teams}, {period_text} "
             f"(replaced {summary.replaced} stored rows, cut {summary.trimmed}; batch {summary.batch_id})."
         )
+    for note in summary.notes:
+        typer.echo(f"note: {note}")
 
 
 def _command(kind: str) -> Callable[..., None]:

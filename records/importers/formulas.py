@@ -12,6 +12,7 @@ import re
 import numpy as np
 
 from records.errors import MAX_REPORTED_ERRORS, ImportRejected, RowError
+from records.importers.columns import normalise_name
 from records.importers.table import RawTable
 
 FORMULA_TEXT = re.compile(r"^\s*[=@+-]")
@@ -24,11 +25,17 @@ def looks_like_formula(text: str) -> bool:
     return FORMULA_TEXT.match(text) is not None and SIGNED_NUMBER.fullmatch(text) is None
 
 
-def refuse_formula_text(table: RawTable, file_name: str) -> None:
-    """Refuse the file, naming row and column of each cell, if any cell's text starts like a formula."""
+def refuse_formula_text(table: RawTable, file_name: str, read: frozenset[str] | None = None) -> None:
+    """Refuse the file, naming row and column of each cell, if any cell's text starts like a formula.
+
+    With `read` (normalised headers), only those columns are checked: the others are never stored, so they
+    cannot be exported again, and a citizen's free text starting with '-' does not refuse a feedback file.
+    """
     errors: list[RowError] = []
     total = 0
     for position, header in enumerate(table.headers):
+        if read is not None and normalise_name(header) not in read:
+            continue
         column = table.cells[position]
         starts = column.str.match(FORMULA_TEXT.pattern).to_numpy(dtype=bool)
         if starts.any():

@@ -1,4 +1,4 @@
-"""What each kind of file (absences, staff, calls, nki) supplies to the common import pipeline."""
+"""What each kind of file (absences, staff, calls, nki, feedback) supplies to the common import pipeline."""
 
 from __future__ import annotations
 
@@ -66,6 +66,7 @@ class Kind:
     scope: Callable[[pd.DataFrame, Period | None, Context, Problems], Scope]
     replace: Callable[[Connection, Scope], Replaced]
     check_stored: Callable[[Connection, pd.DataFrame, Scope, Context, Problems], None] | None = None
+    note_on_ignored: str = ""  # said in the summary's notes when a file has columns the kind does not read
 
 
 def outside_period(

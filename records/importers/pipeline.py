@@ -15,7 +15,7 @@ from sqlalchemy import Connection, insert
 
 from records.bulk import insert_frame
 from records.errors import ImportRejected, InvalidRequestError
-from records.importers import absences, calls, nki, staff
+from records.importers import absences, calls, feedback, nki, staff
 from records.importers.columns import known_headers, map_headers
 from records.importers.common import raw_ids
 from records.importers.context import Context
@@ -30,8 +30,8 @@ from records.models import ImportBatch
 from records.store import BatchInfo, RecordsStore
 from sensors.site import Site
 
-KindName = Literal["absences", "staff", "calls", "nki"]
-KINDS: dict[str, Kind] = {k.name: k for k in (absences.KIND, staff.KIND, calls.KIND, nki.KIND)}
+KindName = Literal["absences", "staff", "calls", "nki", "feedback"]
+KINDS: dict[str, Kind] = {k.name: k for k in (absences.KIND, staff.KIND, calls.KIND, nki.KIND, feedback.KIND)}
 Progress = Callable[[int, int], None]
 
 log = logging.getLogger(__name__)
@@ -166,14 +166,24 @@ def _import(
         ignored_columns=headers.ignored,
         batch_id=None if dry_run else result["batch_id"],
         seconds=round(time.monotonic() - began, 3),
+        notes=_ignored_note(spec, headers.ignored),
     )
 
 
+def _ignored_note(spec: Kind, ignored: tuple[str, ...]) -> tuple[str, ...]:
+    """What the summary says about columns the kind does not read (their cells are never read or stored)."""
+    if not ignored:
+        return ()
+    note = f"ignored {len(ignored)} column(s) this kind does not read: {', '.join(ignored)}"
+    return (f"{note}; {spec.note_on_ignored}" if spec.note_on_ignored else note,)
+
+
 def _read(content: bytes, name: str, spec: Kind) -> RawTable:
+    read = known_headers(spec.columns)
     if is_xlsx(content):
-        return read_xlsx(content, name)  # refuses formula cells and formula text itself, naming the cell
-    table = read_csv(content, name, known_headers(spec.columns))
-    refuse_formula_text(table, name)
+        return read_xlsx(content, name, read)  # refuses formula cells and formula text itself, naming the cell
+    table = read_csv(content, name, read)
+    refuse_formula_text(table, name, read)  # in the columns the kind reads: the others are never stored
     return table
 
 

@@ -28,12 +28,14 @@ class ImportSummary:
     ignored_columns: tuple[str, ...]
     batch_id: int | None  # the import_batches row (the earlier one when skipped; None for a dry run)
     seconds: float
+    notes: tuple[str, ...] = ()  # what the user should know, e.g. that columns were ignored and not stored
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form."""
         data = asdict(self)
         data["teams"] = list(self.teams)
         data["ignored_columns"] = list(self.ignored_columns)
+        data["notes"] = list(self.notes)
         data["imported"] = not self.dry_run and not self.skipped_as_duplicate_file
         return data
 

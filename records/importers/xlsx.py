@@ -11,6 +11,7 @@ from openpyxl import load_workbook  # type: ignore[import-untyped,unused-ignore]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped,unused-ignore]
 
 from records.errors import MAX_REPORTED_ERRORS, ImportRejected, RowError
+from records.importers.columns import normalise_name
 from records.importers.formulas import ADVICE, looks_like_formula
 from records.importers.table import RawTable
 
@@ -22,8 +23,12 @@ def is_xlsx(content: bytes) -> bool:
     return content.startswith(ZIP_MAGIC)
 
 
-def read_xlsx(content: bytes, file_name: str) -> RawTable:
-    """The first sheet as text cells: dates as ISO text, whole numbers without '.0'; row numbers as in Excel."""
+def read_xlsx(content: bytes, file_name: str, read: frozenset[str] | None = None) -> RawTable:
+    """The first sheet as text cells: dates as ISO text, whole numbers without '.0'; row numbers as in Excel.
+
+    A formula is refused in the header and, with `read` (normalised headers), only in the columns read; in
+    the others it is left empty (they are never stored, so they cannot be exported again).
+    """
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
@@ -42,6 +47,9 @@ def read_xlsx(content: bytes, file_name: str) -> RawTable:
             for position, cell in enumerate(row, start=1):
                 value = cell.value
                 if getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and looks_like_formula(value)):
+                    if read is not None and header is not None and not _is_read(header, position, read):
+                        texts.append("")
+                        continue
                     formula_total += 1
                     if len(formulas) < MAX_REPORTED_ERRORS:
                         ref = f"{get_column_letter(position)}{row_number}"
@@ -74,6 +82,11 @@ def read_xlsx(content: bytes, file_name: str) -> RawTable:
     if formulas:
         raise ImportRejected(file_name, formulas, formula_total)
     return RawTable.from_records(tuple(header or ()), cells, rows, "xlsx", None, file_name)
+
+
+def _is_read(header: list[str], position: int, read: frozenset[str]) -> bool:
+    """Whether the column at `position` (1-based) has a header the import reads."""
+    return position <= len(header) and normalise_name(header[position - 1]) in read
 
 
 def _text(value: Any) -> str:

@@ -1,7 +1,14 @@
-"""A realistic, seeded customer service centre: staff, absences, calls and NKI, with planted effects."""
+"""A realistic, seeded customer service centre: staff, absences, calls, NKI and feedback, with planted effects."""
 
 from synthetic.centre.centre import Centre, Truth, generate_centre
-from synthetic.centre.config import AbsenceParams, CallParams, GeneratorConfig, NkiParams, StaffParams
+from synthetic.centre.config import (
+    AbsenceParams,
+    CallParams,
+    FeedbackParams,
+    GeneratorConfig,
+    NkiParams,
+    StaffParams,
+)
 from synthetic.centre.effects import MILTON_CO2_RR_PER_100PPM, PlantedEffects, co2_rate_ratio_per_100ppm
 from synthetic.centre.environment import zone_environment
 
@@ -10,6 +17,7 @@ __all__ = [
     "AbsenceParams",
     "CallParams",
     "Centre",
+    "FeedbackParams",
     "GeneratorConfig",
     "NkiParams",
     "PlantedEffects",

@@ -1,4 +1,4 @@
-"""generate_centre(): a whole customer service centre — staff, absences, calls and NKI — with its truth."""
+"""generate_centre(): a whole customer service centre — staff, absences, calls, NKI, feedback — with its truth."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from synthetic.centre.calls import draw_calls
 from synthetic.centre.config import GeneratorConfig
 from synthetic.centre.effects import PlantedEffects
 from synthetic.centre.environment import ENVIRONMENT_COLUMNS, month_starts, zone_environment
+from synthetic.centre.feedback import draw_feedback, empty_feedback, feedback_csv
 from synthetic.centre.nki import draw_nki
 from synthetic.centre.staff import Employment, build_roster, capacity, seats
 from synthetic.errors import SyntheticInputError
@@ -29,7 +30,7 @@ from synthetic.streams import check_seed
 STAFF_COLUMNS = ["employee_id", "team", "start_date", "end_date", "fte"]
 HAZARD_COLUMNS = ["team", "zone", "month", "co2_ppm", "temperature_c", "sound_dba", "multiplier"]
 STAFFING_COLUMNS = ["date", "team", "seats", "people", "rostered_fte", "capacity", "absent", "available"]
-FILES = ("absences", "staff", "calls", "nki")
+FILES = ("absences", "staff", "calls", "nki", "feedback")
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,7 +58,7 @@ class Truth:
 
 @dataclass(frozen=True, eq=False)
 class Centre:
-    """A generated centre: the four contract files as frames (contracts §5) and the truth behind them."""
+    """A generated centre: the contract files as frames (contracts §5) and the truth behind them."""
 
     site_id: str
     start: date
@@ -68,9 +69,10 @@ class Centre:
     calls: pd.DataFrame
     nki: pd.DataFrame
     truth: Truth = field(repr=False)
+    feedback: pd.DataFrame = field(default_factory=empty_feedback)  # citizen feedback to the municipality
 
     def write_csv(self, directory: str | Path) -> dict[str, Path]:
-        """Write absences.csv, staff.csv, calls.csv and nki.csv (UTF-8, comma, ISO dates) and return their paths."""
+        """Write absences.csv, staff.csv, calls.csv, nki.csv and feedback.csv (UTF-8, comma, ISO dates); their paths."""
         out = Path(directory)
         out.mkdir(mode=0o700, parents=True, exist_ok=True)  # HR-like data, even if made up
         frames = {
@@ -81,6 +83,7 @@ class Centre:
             "nki": _with_dates(self.nki, ("period_start", "period_end")).assign(
                 score=self.nki["score"].map("{:.2f}".format)
             ),
+            "feedback": feedback_csv(self.feedback),
         }
         paths = {}
         for name in FILES:
@@ -168,6 +171,7 @@ def generate_centre(
         calls=calls.rows,
         nki=nki,
         truth=truth,
+        feedback=draw_feedback(start, end, config.feedback, seed),
     )
 
 

@@ -1,4 +1,4 @@
-"""The generator's parameters: staffing, absence, call and NKI models (everything but the planted effects)."""
+"""The generator's parameters: staffing, absence, call, NKI and feedback models (all but the planted effects)."""
 
 from __future__ import annotations
 
@@ -96,6 +96,34 @@ class NkiParams:
 
 
 @dataclass(frozen=True)
+class FeedbackParams:
+    """Citizen feedback (synpunkter) to the municipality's departments, whichever way it came in."""
+
+    cases_per_week: float = 24.0  # the whole municipality's cases in an average week: 10–40 in practice
+    weekdays: Weekdays = (1.35, 1.15, 1.05, 1.0, 0.9, 0.3, 0.25)  # web and e-mail come in at weekends too
+    months: Months = (1.1, 1.05, 1.0, 1.0, 1.0, 0.9, 0.6, 0.9, 1.15, 1.1, 1.05, 0.95)
+    departments: tuple[tuple[str, float], ...] = (
+        ("Socialförvaltningen", 0.22),
+        ("Tekniska förvaltningen", 0.22),
+        ("Stadsbyggnadsförvaltningen", 0.18),
+        ("Utbildningsförvaltningen", 0.15),
+        ("Kultur- och fritidsförvaltningen", 0.09),
+        ("Miljöförvaltningen", 0.08),
+        ("Kommunledningsförvaltningen", 0.06),
+    )
+    categories: tuple[float, float, float, float] = (0.45, 0.16, 0.12, 0.27)  # complaint, suggestion, praise, question
+    # Snow clearing: the technical department's complaints rise this much December–February.
+    winter_department: str = "Tekniska förvaltningen"
+    winter_months: tuple[int, ...] = (12, 1, 2)
+    winter_complaint_factor: float = 1.8
+    # P(failure demand) by category: chasing an answer, or asking what the letter should have said (about 30 %).
+    failure_demand: tuple[float, float, float, float] = (0.38, 0.08, 0.02, 0.45)
+    untagged: float = 0.08  # cases the case handler never tagged either way
+    channels: tuple[float, float, float, float] = (0.42, 0.24, 0.27, 0.07)  # phone, email, web, visit
+    channel_missing: float = 0.03
+
+
+@dataclass(frozen=True)
 class GeneratorConfig:
     """Everything the generator can be tuned with, apart from the planted environment effects."""
 
@@ -103,6 +131,7 @@ class GeneratorConfig:
     absence: AbsenceParams = field(default_factory=AbsenceParams)
     calls: CallParams = field(default_factory=CallParams)
     nki: NkiParams = field(default_factory=NkiParams)
+    feedback: FeedbackParams = field(default_factory=FeedbackParams)
     # Absences are simulated from this long before the start, so spells under way at the start exist.
     burn_in_days: int = 92
     # The zone environment is the simulator's mean over this many sampled open days per month.

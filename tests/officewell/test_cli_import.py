@@ -113,3 +113,21 @@ def test_a_dry_run_creates_no_database_and_changes_none(env, monkeypatch):
     assert again.exit_code == 0, again.output
     assert json.loads(again.stdout)["dry_run"] is True
     assert database.read_bytes() == before
+
+
+def test_import_feedback_says_what_it_ignored_and_stores_nothing_of_the_citizen(env, monkeypatch, tmp_path):
+    monkeypatch.setenv("OFFICEWELL_PSEUDONYM_KEY", KEY)
+    file = tmp_path / "synpunkter.csv"
+    file.write_bytes(
+        "Inkommet;Förvaltning;Kategori;Namn;E-post\n"
+        "2026-09-01;Socialförvaltningen;Klagomål;Astrid Lindqvist;astrid@exempel.se\n".encode("cp1252")
+    )
+    result = runner.invoke(app, ["import", "feedback", str(file)])
+    assert result.exit_code == 0, result.output
+    assert "imported synpunkter.csv: 1 feedback rows for whole centre, 2026-09-01 – 2026-09-01" in result.output
+    assert "note: ignored 2 column(s) this kind does not read: Namn, E-post" in result.output
+    summary = json.loads(runner.invoke(app, ["import", "feedback", str(file), "--json"]).stdout)
+    assert summary["skipped_as_duplicate_file"]
+    database = b"".join(p.read_bytes() for p in env.glob("records.db*"))
+    assert b"Lindqvist" not in database
+    assert b"astrid@" not in database

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from sensors.site import Site
 from synthetic.centre import (
     MILTON_CO2_RR_PER_100PPM,
     Centre,
+    FeedbackParams,
     GeneratorConfig,
     PlantedEffects,
     co2_rate_ratio_per_100ppm,
@@ -32,6 +34,7 @@ HEADERS = {
     "staff": "employee_id,team,start_date,end_date,fte",
     "calls": "interval_start,team,offered,answered,abandoned",
     "nki": "period_start,period_end,team,dimension,score,responses",
+    "feedback": "received_date,department,category,channel,failure_demand",
 }
 
 
@@ -71,9 +74,10 @@ def test_same_seed_same_centre(example_site: Site, environment: pd.DataFrame) ->
     a = generate_centre(example_site, date(2025, 1, 1), date(2025, 3, 31), seed=5, **kwargs)
     b = generate_centre(example_site, date(2025, 1, 1), date(2025, 3, 31), seed=5, **kwargs)
     c = generate_centre(example_site, date(2025, 1, 1), date(2025, 3, 31), seed=6, **kwargs)
-    for name in ("staff", "absences", "calls", "nki"):
+    for name in ("staff", "absences", "calls", "nki", "feedback"):
         pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
     assert not a.calls["offered"].equals(c.calls["offered"])
+    assert not a.feedback.equals(c.feedback)
     assert not a.absences.equals(c.absences)
 
 
@@ -249,6 +253,44 @@ def test_nki(centre: Centre) -> None:
     assert np.corrcoef(access["score"], access["rate"])[0, 1] > 0.5
 
 
+# ----- citizen feedback -----------------------------------------------------------------------
+
+
+def test_feedback(centre: Centre) -> None:
+    feedback = centre.feedback
+    weekly = feedback.groupby(feedback["received_date"].dt.to_period("W")).size()
+    assert 20 <= weekly.mean() <= 28
+    assert weekly.quantile(0.05) >= 10
+    assert weekly.quantile(0.95) <= 40
+    assert feedback["received_date"].between(pd.Timestamp(START), pd.Timestamp(END)).all()
+    assert 6 <= feedback["department"].nunique() <= 8
+    categories = feedback["category"].value_counts(normalize=True)
+    assert categories.index[0] == "complaint"
+    assert 0.4 < categories["complaint"] < 0.5
+    tagged = feedback["failure_demand"].dropna()
+    assert 0.25 < tagged.mean() < 0.35
+    assert 0.05 < feedback["failure_demand"].isna().mean() < 0.12
+    assert set(feedback["channel"].dropna()) == {"phone", "email", "web", "visit"}
+    by_category = tagged.groupby(feedback["category"]).mean()
+    assert by_category["question"] > by_category["complaint"] > by_category["suggestion"] > by_category["praise"]
+    # Snow clearing: the technical department's complaints rise in the winter.
+    technical = feedback[feedback["department"] == "Tekniska förvaltningen"]
+    winter = technical["received_date"].dt.month.isin([12, 1, 2])
+    complaint = technical["category"] == "complaint"
+    assert complaint[winter].mean() > complaint[~winter].mean() + 0.1
+    weekday = feedback["received_date"].dt.day_of_week
+    assert (weekday == 0).mean() > 3 * (weekday == 6).mean()  # Mondays are busy, Sundays quiet
+
+
+def test_feedback_has_a_stream_of_its_own(example_site: Site, environment: pd.DataFrame, centre: Centre) -> None:
+    # Other feedback parameters change the feedback and nothing else: the other files keep their numbers.
+    config = replace(QUICK, feedback=FeedbackParams(cases_per_week=40.0))
+    busier = generate_centre(example_site, START, END, seed=1, config=config, environment=environment)
+    assert len(busier.feedback) > 1.5 * len(centre.feedback)
+    for name in ("staff", "absences", "calls", "nki"):
+        pd.testing.assert_frame_equal(getattr(busier, name), getattr(centre, name))
+
+
 # ----- CSV files ------------------------------------------------------------------------------
 
 
@@ -272,6 +314,9 @@ def test_csv_headers_and_parsing(csv_files: dict[str, Path], centre: Centre) -> 
     nki = pd.read_csv(csv_files["nki"], keep_default_na=False)
     assert (nki["team"] == "").any()
     assert nki["score"].between(1, 5).all()
+    feedback = pd.read_csv(csv_files["feedback"], keep_default_na=False)
+    assert set(feedback["failure_demand"]) == {"yes", "no", ""}
+    assert (feedback["channel"] == "").any()
 
 
 # ----- planted effects ------------------------------------------------------------------------
@@ -358,7 +403,7 @@ def test_files_pass_the_real_importers(example_site: Site, environment: pd.DataF
     store = RecordsStore.open(f"sqlite:///{tmp_path}/records.db", "generator-test-key-" + "k" * 32)
     try:
         store.sync_site(example_site)
-        for kind in ("staff", "absences", "calls", "nki"):
+        for kind in ("staff", "absences", "calls", "nki", "feedback"):
             summary = import_file(store, kind, paths[kind], site=example_site)
             assert summary.inserted == len(getattr(small, kind)), kind
     finally:
