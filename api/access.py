@@ -44,6 +44,9 @@ ROUTES: Mapping[tuple[str, str], Door] = MappingProxyType(
         ("GET", "/latest"): Door(Area.ENVIRONMENT),
         ("GET", "/zones/{zone_id}/latest"): Door(Area.ENVIRONMENT),
         ("GET", "/readings"): Door(Area.ENVIRONMENT),
+        # Environment alerts are room data: everyone reads them; facilities (and admin) acknowledge them.
+        ("GET", "/alerts"): Door(Area.ENVIRONMENT),
+        ("POST", "/alerts/{alert_id}/ack"): Door(Area.ALERTS_ACK),
         ("GET", "/sensors/health"): Door(Area.GATEWAY),
         ("GET", "/dead-letters"): Door(Area.GATEWAY),
         ("GET", "/devices"): Door(Area.GATEWAY),
@@ -51,6 +54,8 @@ ROUTES: Mapping[tuple[str, str], Door] = MappingProxyType(
         ("GET", "/goals/answer-rate/weekly"): Door(Area.GOALS),
         ("GET", "/goals/nki"): Door(Area.GOALS),
         ("GET", "/goals/tertial/{year}"): Door(Area.GOALS),
+        # Citizen feedback per tertial, department and category: counts, no citizen's name, contact or text.
+        ("GET", "/feedback"): Door(Area.REPORTS),
         # Computed from the absence file: audited.
         ("GET", "/evidence/associations"): Door(Area.EVIDENCE, audited=True),
         ("GET", "/evidence/exposure"): Door(Area.EVIDENCE),

@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api import headers, problems
 from api.access import PREFIX, check_routes
+from api.background import start_all, stop_all
 from api.deps import Services, authorize
 from api.etag import ETagMiddleware
 from api.limits import BodyLimitMiddleware
@@ -21,12 +22,14 @@ from api.problems import Problem
 from api.routes import (
     absence,
     admin,
+    alerts,
     audit,
     auth,
     board,
     devices,
     environment,
     evidence,
+    feedback,
     forecast,
     gateway,
     goals,
@@ -61,7 +64,9 @@ def create_app(services: Services, *, cors_origins: Sequence[str] = ()) -> FastA
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         warming = warm_in_background(services)  # the pages' first calls find their slow figures ready
+        start_all(services.background)  # the alert loop
         yield
+        stop_all(services.background, SHUTDOWN_WAIT_S)
         # Stopped serving: let what reads the stores finish before whoever opened them closes them.
         warming.join(SHUTDOWN_WAIT_S)
         services.caches.join(SHUTDOWN_WAIT_S)
@@ -92,9 +97,11 @@ def create_app(services: Services, *, cors_origins: Sequence[str] = ()) -> FastA
     v1.include_router(audit.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
     v1.include_router(retention.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
     v1.include_router(environment.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
+    v1.include_router(alerts.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
     v1.include_router(gateway.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
     v1.include_router(devices.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
     v1.include_router(goals.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
+    v1.include_router(feedback.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
     v1.include_router(evidence.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
     v1.include_router(board.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
     v1.include_router(forecast.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})

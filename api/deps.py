@@ -12,6 +12,7 @@ from fastapi.security import OAuth2PasswordBearer
 
 from api.access import door_of
 from api.audit import audit_read
+from api.background import Background
 from api.cache import Caches
 from api.oidc import OidcVerifier
 from api.security import Principal
@@ -23,6 +24,7 @@ from gateway.device_status import DeviceStatusLog
 from gateway.stores.port import ReadingStore
 from models.occupancy import OccupiedHours
 from models.targets import GoalTargets
+from records.alerts import AlertStore
 from records.store import RecordsStore
 from sensors.site import Site
 
@@ -49,7 +51,8 @@ class Services:
     `now` is the API's clock (tests pin it); `targets` the goals from the settings; `caches` what the API
     keeps between requests (api/cache.py); `analyse` runs the analysis of a period (models.analysis),
     reading the stores: the entry point builds it, with the evidence and action catalogue it loaded;
-    `forecast` and `backtest` run the risk forecast (models.forecast) with the settings' knobs.
+    `forecast` and `backtest` run the risk forecast (models.forecast) with the settings' knobs;
+    `alerts` keeps the environment alerts; `background` is what runs beside the API (the alert loop).
     """
 
     site: Site
@@ -69,6 +72,8 @@ class Services:
     forecast: ForecastFn | None = None
     backtest: BacktestFn | None = None
     oidc: OidcVerifier | None = None
+    alerts: AlertStore | None = None
+    background: tuple[Background, ...] = ()
 
     def today(self) -> date:
         """Today's date at the site (its local time), by the API's clock."""

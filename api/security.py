@@ -30,6 +30,7 @@ class Area(StrEnum):
     FORECAST = "forecast"  # risk of missing the goal per group: agents available (never why), scenarios, backtests
     BOARD = "board"  # the improvement board, read
     BOARD_EDIT = "board_edit"  # the improvement board: propose, edit, change status
+    ALERTS_ACK = "alerts_ack"  # acknowledge an environment alert (reading them is ENVIRONMENT: room data)
     REPORTS = "reports"  # the tertial period report
     AUDIT = "audit"  # who read absence-derived data, and what they changed
     ADMIN = "admin"  # users, machine tokens, imports, retention
@@ -50,6 +51,7 @@ ACCESS: Mapping[Area, frozenset[Role]] = MappingProxyType(
         Area.FORECAST: frozenset({Role.MANAGER, Role.HR, Role.ADMIN}),
         Area.BOARD: _ALL,
         Area.BOARD_EDIT: frozenset({Role.MANAGER, Role.FACILITIES, Role.ADMIN}),
+        Area.ALERTS_ACK: frozenset({Role.FACILITIES, Role.ADMIN}),
         Area.REPORTS: frozenset({Role.MANAGER, Role.HR, Role.ADMIN}),
         Area.AUDIT: frozenset({Role.HR, Role.ADMIN}),
         Area.ADMIN: frozenset({Role.ADMIN}),

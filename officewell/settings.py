@@ -110,6 +110,25 @@ class Settings(BaseSettings):
     )
     stand_in_fte: float = Field(1.0, gt=0, le=1, description="what an hourly-paid stand-in adds (scenarios)")
     max_age_days: int = Field(30, ge=1, le=3650, description="oldest reading timestamp the gateway accepts")
+    alerts: bool = Field(
+        True, description="evaluate environment alerts in `serve` (turn off on all but one server of a site)"
+    )
+    alert_webhook_url: str | None = Field(
+        None, pattern=r"^https?://\S+$", description="POST each raised and cleared alert as JSON to this http(s) URL"
+    )
+    alert_webhook_secret: SecretStr | None = Field(
+        None, description="signs webhook bodies (X-Officewell-Signature: sha256=HMAC); at least 32 characters"
+    )
+    alert_smtp_url: SecretStr | None = Field(
+        None, description="e-mail alerts through smtp://[user:pass@]host[:port][?starttls=true] or smtps://…"
+    )
+    alert_email_from: str | None = Field(None, pattern=r"^[^\s@<>]+@[^\s@<>]+$", description="the alerts' sender")
+    alert_email_to: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="who gets alert e-mails: addresses, commas or a JSON list"
+    )
+    alert_mqtt: str | None = Field(
+        None, description="true: publish alerts to officewell/SITE/alerts on the OFFICEWELL_MQTT broker; or a topic"
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = Field("text", description="json: one JSON object per line")
     # The centre's goals (contracts §6: defaults, configurable).
@@ -123,7 +142,7 @@ class Settings(BaseSettings):
         NKI_TARGETS["knowledge"], ge=NKI_SCALE[0], le=NKI_SCALE[1], description="NKI goal for knowledge (1–5)"
     )
 
-    @field_validator("cors_origins", "forwarded_allow_ips", mode="before")
+    @field_validator("cors_origins", "forwarded_allow_ips", "alert_email_to", mode="before")
     @classmethod
     def _listed(cls, value: Any) -> Any:
         if isinstance(value, str):
@@ -161,7 +180,7 @@ class Settings(BaseSettings):
                 raise ValueError(f"{proxy!r} is not an IP address or network, e.g. 10.0.0.5 or 10.0.0.0/24") from None
         return value
 
-    @field_validator("secret_key", "pseudonym_key")
+    @field_validator("secret_key", "pseudonym_key", "alert_webhook_secret")
     @classmethod
     def _safe_secret(cls, value: SecretStr | None) -> SecretStr | None:
         if value is None:
@@ -170,6 +189,41 @@ class Settings(BaseSettings):
         if problem:
             raise ValueError(f"unsafe secret ({problem}): use `openssl rand -hex 32`")
         return value
+
+    @field_validator("alert_email_to")
+    @classmethod
+    def _addresses(cls, value: list[str]) -> list[str]:
+        for address in value:
+            if not re.fullmatch(r"[^\s@<>,]+@[^\s@<>,]+", address):
+                raise ValueError(f"{address[:80]!r} is not an e-mail address such as facilities@kommun.example")
+        return value
+
+    @field_validator("alert_mqtt")
+    @classmethod
+    def _alert_topic(cls, value: str | None) -> str | None:
+        # true/false like a flag, anything else is a topic of one's own (no wildcards: it is published to).
+        if value is None or value.strip().lower() in ("", "0", "false", "no", "off"):
+            return None
+        if value.strip().lower() in ("1", "true", "yes", "on"):
+            return "true"
+        if any(c in value for c in "+#\0") or value.startswith("$") or len(value.encode()) > 1024:
+            raise ValueError("true, false, or a topic to publish to (no + or #, not starting with $)")
+        return value
+
+    @model_validator(mode="after")
+    def _alerts_complete(self) -> Settings:
+        if self.alert_smtp_url is not None:
+            from officewell.alerting.mail import SmtpAddress
+
+            try:
+                SmtpAddress.parse(self.alert_smtp_url.get_secret_value())
+            except ValueError as exc:
+                raise ValueError(f"OFFICEWELL_ALERT_SMTP_URL: {exc}") from None
+            if not (self.alert_email_from and self.alert_email_to):
+                raise ValueError("e-mail alerts need OFFICEWELL_ALERT_EMAIL_FROM and OFFICEWELL_ALERT_EMAIL_TO")
+        if self.alert_webhook_secret is not None and self.alert_webhook_url is None:
+            raise ValueError("OFFICEWELL_ALERT_WEBHOOK_SECRET is set but OFFICEWELL_ALERT_WEBHOOK_URL is not")
+        return self
 
     @model_validator(mode="after")
     def _oidc_complete(self) -> Settings:

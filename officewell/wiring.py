@@ -20,6 +20,7 @@ from gateway.outbox import Outbox
 from gateway.pipeline import Limits, Pipeline
 from gateway.service import Gateway, GatewayOptions
 from gateway.stores import ReadingStore, open_store
+from officewell.alerting.setup import alert_store_of, watch_of
 from officewell.settings import Settings, SettingsError
 from records.store import RecordsStore
 from sensors.site import Site, load_site
@@ -76,14 +77,15 @@ def services_of(
     metrics: Callable[[], bytes] | None = None,
     records: RecordsStore | None = None,
 ) -> Services:
-    """The API's services; needs a token secret."""
+    """The API's services, with the alert loop unless OFFICEWELL_ALERTS=false; needs a token secret."""
     if settings.secret_key is None:
         raise SettingsError("no token secret: set OFFICEWELL_SECRET_KEY to at least 32 random characters")
     try:
         tokens = TokenSigner(settings.secret_key.get_secret_value(), lifetime_s=settings.token_lifetime_min * 60)
     except WeakSecretError as exc:
         raise SettingsError(f"OFFICEWELL_SECRET_KEY: {exc}") from exc
-    return Services(
+    alerts = alert_store_of(settings, records)
+    services = Services(
         site=site,
         store=store,
         dead_letters=dead_letters or SQLiteDeadLetterLog(settings.outbox_path),
@@ -98,7 +100,11 @@ def services_of(
         forecast=None if records is None else forecast_of(settings, site, records),
         backtest=None if records is None else backtest_of(settings, site, records),
         oidc=oidc_of(settings),
+        alerts=alerts,
     )
+    if settings.alerts:
+        services.background = (watch_of(settings, site, store, alerts, services.now),)
+    return services
 
 
 def oidc_of(settings: Settings) -> OidcVerifier | None:

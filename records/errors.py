@@ -33,6 +33,14 @@ class StaleItemError(RecordsError):
     """An improvement item changed since the version an edit was based on; re-read it and edit again."""
 
 
+class UnknownAlertError(RecordsError, LookupError):
+    """No environment alert has the id asked for."""
+
+
+class AlreadyAcknowledgedError(RecordsError):
+    """The environment alert was acknowledged already (by whom and when is in the message)."""
+
+
 @dataclass(frozen=True)
 class RowError:
     """One problem in an imported file: the row as the user sees it (header = row 1), the column and why."""

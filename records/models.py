@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     Float,
@@ -29,7 +30,9 @@ DIMENSIONS = ("treatment", "knowledge", "accessibility", "overall")
 ITEM_STATUSES = ("proposed", "in_progress", "done", "rejected")
 CHANGE_KINDS = ("created", "changed")  # an improvement item's history: its creation, then one row per field
 ROLES = ("facilities", "hr", "manager", "admin")  # api.security.Role; records must not import api
-KINDS = ("absences", "staff", "calls", "nki")
+KINDS = ("absences", "staff", "calls", "nki", "feedback")
+FEEDBACK_CATEGORIES = ("complaint", "suggestion", "praise", "question")  # citizen feedback (synpunkter)
+FEEDBACK_CHANNELS = ("phone", "email", "web", "visit")
 
 EMPLOYEE = String(64)  # a pseudonym: 64 hex digits
 TEAM = String(64)
@@ -187,6 +190,27 @@ class NkiResult(Base):
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id", ondelete="SET NULL"))
 
 
+class Feedback(Base):
+    """One case of citizen feedback (synpunkt): when it came in, about which department, what kind, how.
+
+    Nothing about the citizen is stored: no name, contact details or free text (contracts §5).
+    """
+
+    __tablename__ = "feedback"
+    __table_args__ = (
+        CheckConstraint(_in("category", FEEDBACK_CATEGORIES), name="category"),
+        CheckConstraint(f"channel IS NULL OR {_in('channel', FEEDBACK_CHANNELS)}", name="channel"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    received_date: Mapped[date] = mapped_column(Date, index=True)
+    department: Mapped[str] = mapped_column(String(100))
+    category: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[str | None] = mapped_column(String(16))  # null: the export did not say
+    failure_demand: Mapped[bool | None] = mapped_column(Boolean)  # null: not tagged
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id", ondelete="SET NULL"))
+
+
 class ImprovementItem(Base):
     """A card on the improvement board."""
 
@@ -250,6 +274,45 @@ class AuditLog(Base):
     action: Mapped[str] = mapped_column(String(64))
     resource: Mapped[str] = mapped_column(String(255))
     details: Mapped[str] = mapped_column(Text, default="{}")  # JSON object
+
+
+ALERT_SIDES = ("high", "low")  # models.alerts.SIDES: too high is bad, or too low
+
+
+class EnvironmentAlert(Base):
+    """A zone beyond a quantity's action level, from raised to cleared, and who acknowledged it (room data)."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (
+        CheckConstraint(_in("side", ALERT_SIDES), name="side"),
+        Index("ix_alerts_raised_at", "raised_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    zone: Mapped[str] = mapped_column(String(64))
+    quantity: Mapped[str] = mapped_column(String(32))
+    side: Mapped[str] = mapped_column(String(8))
+    threshold: Mapped[float] = mapped_column(Float)
+    value: Mapped[float] = mapped_column(Float)  # when it was raised
+    peak: Mapped[float] = mapped_column(Float)  # the worst while open
+    since: Mapped[datetime] = mapped_column(UTCDateTime())  # the first sample beyond the threshold
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    acknowledged_by: Mapped[str | None] = mapped_column(String(100))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+# At most one open alert per zone, quantity and side, whoever raises it (a partial unique index).
+Index(
+    "uq_alerts_open",
+    EnvironmentAlert.zone,
+    EnvironmentAlert.quantity,
+    EnvironmentAlert.side,
+    unique=True,
+    sqlite_where=EnvironmentAlert.cleared_at.is_(None),
+    postgresql_where=EnvironmentAlert.cleared_at.is_(None),
+)
 
 
 def table_of(model: type[Base]) -> Table:

@@ -235,6 +235,18 @@ class RecordsStore:
         with self.reading() as conn:
             return frames.nki_frame(conn, start, end, teams)
 
+    def feedback_frame(self, start: date | None = None, end: date | None = None) -> pd.DataFrame:
+        """Citizen feedback received start..end: received_date, department, category, channel, failure_demand."""
+        with self.reading() as conn:
+            return frames.feedback_frame(conn, start, end)
+
+    def covered_periods(self, kind: str) -> list[tuple[date, date]]:
+        """The periods the imported files of a kind covered (each file's first to last day), oldest file first."""
+        query = select(ImportBatch.period_start, ImportBatch.period_end).where(ImportBatch.kind == kind)
+        with self.reading() as conn:
+            rows = conn.execute(query.order_by(ImportBatch.id)).all()
+        return [(first, last) for first, last in rows if first is not None and last is not None]
+
     # --- audit log and import batches -------------------------------------------------------------
 
     def audit(

@@ -18,6 +18,7 @@ from gateway.deadletter import DeadLetter
 from gateway.deadletter_log import SQLiteDeadLetterLog
 from gateway.device_status import SQLiteDeviceStatus
 from gateway.stores.sqlite import SQLiteReadingStore
+from records.alert_store import SqlAlertStore
 from records.importers import import_file
 from records.store import RecordsStore
 from sensors.reading import Reading
@@ -70,6 +71,7 @@ def field_api(example_site: Site, tmp_path_factory: pytest.TempPathFactory) -> I
         device_status=SQLiteDeviceStatus(directory / "state.db"),
         records=records,
         now=lambda: FIELD_NOW,
+        alerts=SqlAlertStore(records.engine),
     )
     client = TestClient(create_app(services))
     headers = {}

@@ -16,6 +16,7 @@ PATH_VALUES = {
     "username": "nobody-here",
     "token_id": "0123456789ab",
     "item_id": "999999",
+    "alert_id": "999999",
     "kind": "absences",
 }
 CASES = [(method, path, role) for (method, path) in sorted(ROUTES) for role in Role]

@@ -1,0 +1,116 @@
+"""Environment alerts: list them (everyone: room data) and acknowledge one (facilities, admin).
+
+The alerts are raised and cleared by the server's evaluation loop (officewell.alerting.watch);
+acknowledging one says someone is on it and does not clear it — it still clears by itself when the
+room is back. An acknowledgement is written to the audit log where the records store is open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, status
+
+from api.deps import Authorized, NowDep, ServicesDep, SiteDep
+from api.problems import Problem
+from api.schemas_alerts import AlertAck, AlertPublic, AlertsPublic
+from records.alerts import Alert, AlertStore
+from records.errors import AlreadyAcknowledgedError, StoreError, UnknownAlertError
+from sensors.quantities import QUANTITIES
+from sensors.site import Site
+
+router = APIRouter(prefix="/alerts", tags=["alerts"])
+
+AlertId = Annotated[int, Path(ge=1, le=2_147_483_647, description="the alert's id")]
+ACK_ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": Problem, "description": "no alert has this id"},
+    409: {"model": Problem, "description": "the alert was acknowledged already (by whom and when: the detail)"},
+}
+
+
+def alerts_of(services: ServicesDep) -> AlertStore:
+    """The alert store; 503 when this server keeps none."""
+    if services.alerts is None:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "No alert store is configured on this server")
+    return services.alerts
+
+
+AlertsDep = Annotated[AlertStore, Depends(alerts_of)]
+
+
+@contextmanager
+def _answering() -> Iterator[None]:
+    """The store's errors as answers: unknown 404, acknowledged already 409, store down 503."""
+    try:
+        yield
+    except UnknownAlertError as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
+    except AlreadyAcknowledgedError as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+    except StoreError as exc:
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE, "The alert store is unavailable", {"Retry-After": "10"}
+        ) from exc
+
+
+def _public(alert: Alert, site: Site) -> AlertPublic:
+    quantity = QUANTITIES.get(alert.quantity)
+    zone = site.zone(alert.zone)
+    return AlertPublic(
+        id=alert.id,
+        zone=alert.zone,
+        zone_name=(zone.name if zone is not None else "") or alert.zone,
+        quantity=alert.quantity,
+        label=quantity.label if quantity else alert.quantity,
+        unit=quantity.unit if quantity else "",
+        side="low" if alert.side == "low" else "high",
+        threshold=alert.threshold,
+        value=alert.value,
+        peak=alert.peak,
+        since=alert.since,
+        raised_at=alert.raised_at,
+        cleared_at=alert.cleared_at,
+        open=alert.is_open,
+        acknowledged_by=alert.acknowledged_by,
+        acknowledged_at=alert.acknowledged_at,
+        note=alert.note,
+    )
+
+
+@router.get("")
+def list_alerts(
+    alerts: AlertsDep,
+    site: SiteDep,
+    _: Authorized,
+    state: Annotated[Literal["open", "cleared", "all"], Query(description="open, cleared or all")] = "open",
+    zone: Annotated[str | None, Query(max_length=64, description="one zone's alerts")] = None,
+    limit: Annotated[int, Query(ge=1, le=500, description="alerts per page")] = 100,
+    offset: Annotated[int, Query(ge=0, le=1_000_000, description="how many of the newest to skip")] = 0,
+) -> AlertsPublic:
+    """Alerts, newest raised first, a page at a time, with the total (default: the open ones)."""
+    if zone is not None and site.zone(zone) is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"No zone {zone!r} in site {site.id!r}")
+    with _answering():
+        page = alerts.page(state, zone, limit, offset)
+    return AlertsPublic(items=[_public(a, site) for a in page.items], total=page.total, limit=limit, offset=offset)
+
+
+@router.post("/{alert_id}/ack", responses=ACK_ERRORS)
+def acknowledge(
+    alert_id: AlertId,
+    alerts: AlertsDep,
+    services: ServicesDep,
+    now: NowDep,
+    principal: Authorized,
+    body: Annotated[AlertAck | None, Body()] = None,
+) -> AlertPublic:
+    """Acknowledge an alert, open or cleared, with an optional note: once (409 after); it still clears by itself."""
+    note = body.note if body is not None and body.note else None
+    with _answering():
+        done = alerts.acknowledge(alert_id, principal.username, now, note)
+        if services.records is not None:  # a change like any other: into the audit log
+            details = {"zone": done.zone, "quantity": done.quantity, "side": done.side, "note": note is not None}
+            services.records.audit(principal.username, "alert_ack", f"alert:{alert_id}", details)
+    return _public(done, services.site)
