@@ -12,11 +12,10 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from api import headers, problems
+from api import etag, headers, problems
 from api.access import PREFIX, check_routes
 from api.background import start_all, stop_all
 from api.deps import Services, authorize
-from api.etag import ETagMiddleware
 from api.limits import BodyLimitMiddleware
 from api.problems import Problem
 from api.routes import (
@@ -83,7 +82,7 @@ def create_app(services: Services, *, cors_origins: Sequence[str] = ()) -> FastA
     # The last middleware added runs outermost: headers and CORS, then body limits, then the problems' catch-all.
     problems.install(app)  # every error as application/problem+json (RFC 9457)
     app.add_middleware(BodyLimitMiddleware)
-    app.add_middleware(ETagMiddleware)  # what the dashboards poll: 304 when unchanged
+    etag.install(app)  # what the dashboards poll: 304 when unchanged
     headers.install(app, cors_origins)
     add_upload_handlers(app)  # a refused import file: 422 with its rows and columns
 
@@ -136,7 +135,9 @@ def create_app(services: Services, *, cors_origins: Sequence[str] = ()) -> FastA
     def metrics() -> Response:
         """Prometheus metrics of the gateway running in this process (404 when none does)."""
         if services.metrics is None:
-            return Response("no gateway runs in this process; scrape the gateway's own /metrics\n", 404)
+            return Response(
+                "no gateway runs in this process; scrape the gateway's own /metrics\n", 404, media_type="text/plain"
+            )
         return Response(services.metrics(), media_type=METRICS_CONTENT_TYPE)
 
     @app.get("/docs", include_in_schema=False)

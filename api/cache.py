@@ -364,6 +364,9 @@ class Job(Generic[T]):
                 self._running = None  # also after a BaseException: the next poll may start again
 
 
+KEPT_VALUES = 64
+
+
 class Caches:
     """Everything the API keeps between requests, held by its Services."""
 
@@ -375,6 +378,19 @@ class Caches:
         self.backtests: Job[object] = Job("forecast-backtest")
         self._refreshed: dict[str, Refreshed[object]] = {}
         self._lock = threading.Lock()
+        self._kept: dict[tuple[object, ...], object] = {}
+
+    def kept(self, key: tuple[object, ...], compute: Callable[[], T]) -> T:
+        """A small value computed once per `key` (which should hold the records' data version); a few are kept."""
+        with self._lock:
+            if key in self._kept:
+                return self._kept[key]  # type: ignore[return-value]
+        value = compute()
+        with self._lock:
+            if len(self._kept) >= KEPT_VALUES:
+                self._kept.pop(next(iter(self._kept)))
+            self._kept[key] = value
+        return value
 
     def join(self, timeout_s: float) -> None:
         """Wait for the background refreshes under way, each up to `timeout_s`."""

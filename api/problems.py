@@ -244,6 +244,12 @@ def _as_problems(schema: dict[str, Any]) -> dict[str, Any]:
             for code, answer in responses.items():
                 if _is_error(code):
                     _problem_content(answer, problem)
+            if "requestBody" in operation:  # FastAPI's own answer to a body it cannot decode, before the route
+                responses.setdefault(
+                    "400",
+                    {"description": "the body could not be read (JSON not UTF-8, broken multipart)", "content": {}},
+                )
+                _problem_content(responses["400"], problem)
             # 404, 405, 413 and 500 can answer any route: whatever a route does not list is a problem.
             responses.setdefault("default", {"description": "any other error", "content": {MEDIA_TYPE: problem}})
     components = schema.setdefault("components", {}).setdefault("schemas", {})

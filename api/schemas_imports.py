@@ -6,6 +6,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
+from api.problems import Problem
+
 
 class ImportSummaryPublic(BaseModel):
     """What importing an HR or operations file did: the keys of `officewell import KIND FILE --json`."""
@@ -58,18 +60,16 @@ class ImportProblemPublic(BaseModel):
     message: str
 
 
-class ImportRejectedPublic(BaseModel):
-    """A refused file, as an RFC 9457 problem (application/problem+json): nothing of it was stored."""
+class ImportRejectedPublic(Problem):
+    """A refused file, as an RFC 9457 problem with the rows and columns at fault: nothing of it was stored.
 
-    type: str
-    title: str
-    status: int
-    detail: str
-    instance: str
-    file: str
-    total_problems: int = Field(description="every problem found; `problems` lists the first of them by row")
-    more: int = Field(description="problems found beyond those listed")
-    problems: list[ImportProblemPublic]
+    A malformed request (an unknown kind, a bad parameter) is a plain problem: the file's members are absent.
+    """
+
+    file: str | None = Field(None, description="the refused file's name")
+    total_problems: int | None = Field(None, description="every problem found; `problems` lists the first by row")
+    more: int | None = Field(None, description="problems found beyond those listed")
+    problems: list[ImportProblemPublic] | None = None
 
 
 class ImportBatchPublic(BaseModel):

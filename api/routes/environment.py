@@ -120,7 +120,7 @@ def latest_all(services: ServicesDep, _: Authorized) -> list[ZoneLatestPublic]:
     return list(_latest_by_zone(services.site, services.store.latest(services.site.id)).values())
 
 
-@router.get("/zones/{zone_id}/latest")
+@router.get("/zones/{zone_id}/latest", responses={404: {"description": "the site has no such zone"}})
 def latest_zone(zone_id: str, services: ServicesDep, _: Authorized) -> ZoneLatestPublic:
     """One zone's newest values, coloured by band."""
     if services.site.zone(zone_id) is None:
@@ -128,7 +128,7 @@ def latest_zone(zone_id: str, services: ServicesDep, _: Authorized) -> ZoneLates
     return _latest_by_zone(services.site, services.store.latest(services.site.id))[zone_id]
 
 
-@router.get("/readings")
+@router.get("/readings", responses={404: {"description": "the site has no such zone"}})
 def readings(
     services: ServicesDep,
     now: NowDep,

@@ -166,12 +166,20 @@ def _as_of(services: Services, records: RecordsStore, as_of: date | None) -> dat
 
     if as_of is not None:
         return bounds.day(as_of, "as_of")
-    newest = records.last_call_interval()
-    if newest is None:
+
+    def latest() -> date | None:
+        newest = records.last_call_interval()
+        if newest is None:
+            return None
+        recent = records.calls_frame(newest - timedelta(days=14), newest + timedelta(minutes=1))
+        hours = services.site.site.working_hours
+        return default_as_of(recent, services.site.site.timezone, tuple(hours.days))
+
+    # Reading two weeks of calls took most of a kept forecast's answer time: keep the day until the next import.
+    day = services.caches.kept(("forecast-as-of", records.data_version()), latest)
+    if day is None:
         raise bounds.refuse("no call intervals are stored: import calls.csv before forecasting")
-    recent = records.calls_frame(newest - timedelta(days=14), newest + timedelta(minutes=1))
-    hours = services.site.site.working_hours
-    return default_as_of(recent, services.site.site.timezone, tuple(hours.days))
+    return day
 
 
 def _analysis(services: Services, records: RecordsStore, today: date, day: date) -> Analysis | None:
