@@ -138,6 +138,8 @@ class Comparison:
     others_size: int | None = field(default=None, repr=False)
     controls_size: int | None = field(default=None, repr=False)
     statement_without_controls: str | None = field(default=None, repr=False)
+    # The statement with the rate ratio alone, for readers who see no sick-leave counts or levels.
+    statement_ratio_only: str | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form, rounded for people; a non-finite number becomes None."""
@@ -151,7 +153,7 @@ class Comparison:
         return out
 
 
-_PRIVATE = frozenset({"others_size", "controls_size", "statement_without_controls"})
+_PRIVATE = frozenset({"others_size", "controls_size", "statement_without_controls", "statement_ratio_only"})
 
 
 @dataclass(frozen=True)
@@ -176,9 +178,10 @@ class FollowUp:
         """The follow-up as readers who may not see a small group's absence get it: such sick leave withheld.
 
         A group counts as small if it had fewer than `min_size` people in any week compared. The treated
-        group's sick leave is withheld if it is small (or of unknown size); the total over all zones and
-        the other teams' levels are left out if any group they pool is small, since subtracting the groups
-        shown would give its figures. Exposure and the answer rate (operations data) stay.
+        group's sick leave is withheld if it is small (or of unknown size); otherwise only its rate ratio
+        against the other teams, with its interval, is shown: no counts or levels, since a large zone's
+        spells subtracted from the centre's weekly total (`/absence`) could leave a small zone's.
+        Exposure and the answer rate (operations data) stay.
         """
         comparisons = [
             _shown_sick(c, min_size) if c.outcome == "short_term_sick_spells" else c for c in self.comparisons
@@ -213,12 +216,29 @@ def _shown_sick(c: Comparison, min_size: int) -> Comparison:
             ),
             group_size=c.group_size,
         )
-    if c.others_size is not None and c.others_size < min_size:
-        c = replace(c, events=None)
-    if c.controls_size is not None and c.controls_size < min_size:
-        statement = c.statement_without_controls if c.statement_without_controls is not None else c.statement
-        c = replace(c, control_before=None, control_after=None, statement=statement)
-    return replace(c, others_size=None, controls_size=None, statement_without_controls=None)
+    # No counts or levels at all, even of a large group: with the centre's weekly total (/absence) a large
+    # zone's spells would leave a small zone's by subtraction. The rate ratio and its interval stay.
+    if c.status == "estimated" and c.statement_ratio_only is not None:
+        statement = c.statement_ratio_only
+    elif c.status == "estimated":
+        statement = "Short-term sick spells: the estimate is shown; the counts and levels are shown to HR only."
+    else:
+        statement = "Short-term sick spells: too little to compare; the counts are shown to HR only."
+    return replace(
+        c,
+        statement=statement,
+        events_before=None,
+        events_after=None,
+        events=None,
+        treated_before=None,
+        treated_after=None,
+        control_before=None,
+        control_after=None,
+        others_size=None,
+        controls_size=None,
+        statement_without_controls=None,
+        statement_ratio_only=None,
+    )
 
 
 def follow_up(
@@ -412,8 +432,12 @@ def _sick_comparison(zone: str, teams: tuple[str, ...], panel: pd.DataFrame, rul
         f"{ratio}"
     )
     hidden = f"{own}; the other teams' levels are shown to HR only (a small group among them). Relative to them {ratio}"
+    alone = (
+        f"Short-term sick spells in {_who(teams)} relative to the other teams: {ratio} "
+        "(the counts and levels are shown to HR only)"
+    )
     inferred = _inferred(result, result.model, ratio=True)
-    return replace(c, **inferred, statement=text, statement_without_controls=hidden)
+    return replace(c, **inferred, statement=text, statement_without_controls=hidden, statement_ratio_only=alone)
 
 
 def _answer_comparison(zone: str, teams: tuple[str, ...], panel: pd.DataFrame, rules: _Rules) -> Comparison:

@@ -270,8 +270,12 @@ def test_a_group_under_five_in_a_week_compared_is_withheld_whatever_its_largest_
     fine = follow_up("z1", DONE_ON, panel, hand_exposure(), TEAM_ZONE, "co2_ppm", **HAND)
     shown = public(fine)
     assert (shown["status"], shown["group_size"]) == ("estimated", 5)
-    assert (shown["events_before"], shown["events_after"], shown["events"]) == (20, 8, 20 + 8 + 3 * 32)
-    assert shown["control_before"] == pytest.approx(10.0)
+    assert shown["estimate"] is not None
+    # The counts are HR's: with the centre's weekly total they would give the other zones' by subtraction.
+    assert (shown["events_before"], shown["events_after"], shown["events"]) == (None, None, None)
+    full = fine.comparison("short_term_sick_spells")
+    assert (full.events_before, full.events_after, full.events) == (20, 8, 20 + 8 + 3 * 32)
+    assert full.control_before == pytest.approx(10.0)
 
 
 def three_zones(people: dict[str, int]) -> tuple[dict[str, str], pd.DataFrame, pd.DataFrame]:
@@ -299,26 +303,30 @@ def test_the_groups_shown_do_not_give_a_withheld_one_by_subtraction() -> None:
         # HR gets the total and the other teams' levels, which pool team-3's spells ...
         assert full.events is not None
         assert full.control_before is not None
-        assert full.events - full.events_before - views["z2" if z == "z1" else "z1"]["events_before"] > 0
-        # ... the others get the group's own figures only.
+        other = results["z2" if z == "z1" else "z1"].comparison("short_term_sick_spells")
+        # (HR may see that: the subtraction is what the other roles must not be able to do.)
+        own, others = full.events_before + full.events_after, other.events_before + other.events_after
+        assert full.events - own - others == truth
+        # ... the others get the group's rate ratio and its interval, no count and no level.
         assert shown["status"] == "estimated"
         assert shown["group_size"] == 6
-        assert (shown["events_before"], shown["events_after"]) == (full.events_before, full.events_after)
-        assert shown["treated_before"] is not None
-        assert (shown["events"], shown["control_before"], shown["control_after"]) == (None, None, None)
-        assert "the other teams' levels are shown to HR only" in shown["statement"]
+        assert (shown["estimate"], shown["ci_low"]) == (round(full.estimate, 4), round(full.ci_low, 4))
+        for name in ("events_before", "events_after", "events", "treated_before", "control_before"):
+            assert shown[name] is None, name
+        assert "the counts and levels are shown to HR only" in shown["statement"]
+        assert f"{full.events_before:g} and" not in shown["statement"]
         assert f"{full.control_before:.1f}" not in shown["statement"]
         assert f"{full.control_before:.1f}" in full.statement
         assert "others_size" not in shown  # the sizes behind the rule are not published
     # No sum of the figures shown gives team-3's spells.
     numbers = [v for z in ("z1", "z2") for k, v in views[z].items() if k.startswith(("events", "control"))]
     assert truth not in {a - b for a in numbers if a is not None for b in numbers if b is not None}
-    # Everyone five or more in every week compared: the total and the other teams' levels are shown.
+    # Everyone five or more: still only the ratio (the centre's weekly total is published elsewhere).
     team_zone, panel, exposure = three_zones({"team-1": 6, "team-2": 6, "team-3": 5})
     shown = public(follow_up("z1", DONE_ON, panel, exposure, team_zone, "co2_ppm", **HAND))
-    assert shown["events"] is not None
-    assert shown["control_before"] is not None
-    assert "in the other teams" in shown["statement"]
+    assert shown["events"] is None
+    assert shown["control_before"] is None
+    assert shown["estimate"] is not None
 
 
 # ----- no figure overflows, none is infinite -----------------------------------------------------------
