@@ -9,6 +9,7 @@ version, and an edit sent with If-Match is refused with 412 when the item change
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -36,6 +37,7 @@ from records.errors import RecordsError, StaleItemError, StoreError, UnknownItem
 from records.store import RecordsStore
 
 router = APIRouter(prefix="/board", tags=["board"])
+log = logging.getLogger(__name__)
 
 MEETING_WEEK = timedelta(days=7)  # the meeting's default: what happened since a week ago
 NOT_CACHED = "private, no-cache"
@@ -54,8 +56,12 @@ def _answering() -> Iterator[None]:
     except StaleItemError as exc:
         raise HTTPException(status.HTTP_412_PRECONDITION_FAILED, str(exc)) from exc
     except StoreError as exc:
+        # The cause (URL, SQL) goes to the log, not to every role's screen.
+        log.warning("board: the records store failed: %s", exc)
         raise HTTPException(
-            status.HTTP_503_SERVICE_UNAVAILABLE, f"The records store is unavailable: {exc}", {"Retry-After": "10"}
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            "The records store is unavailable; try again shortly",
+            {"Retry-After": "10"},
         ) from exc
     except RecordsError as exc:  # an unknown zone or status, a done_on in the future, …
         raise bounds.refuse(str(exc)) from exc

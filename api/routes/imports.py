@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
@@ -61,6 +64,7 @@ def _answers(model: type[BaseModel], unchanged: str) -> dict[int | str, dict[str
     return {
         200: {"model": model, "description": unchanged},
         413: {"description": f"over {IMPORT_BODY_BYTES >> 20} MiB: import the file with `officewell import` instead"},
+        429: {"description": "another import is running; Retry-After says when to try again"},
         422: {
             "model": ImportRejectedPublic,
             "content": {PROBLEM_JSON: {}},
@@ -148,10 +152,36 @@ def import_batches(
     return ImportBatchesPublic(items=items, total=len(batches), limit=limit, offset=offset)
 
 
+# One import at a time: a 50 MiB file parsed by pandas takes several times its size in memory, and two
+# imports of one kind would replace each other's periods anyway. The next waits, then is turned away.
+_IMPORTING = threading.BoundedSemaphore(1)
+IMPORT_WAIT_S = 60.0
+
+
+@contextmanager
+def _one_at_a_time() -> Iterator[None]:
+    """Hold the import slot; 429 with Retry-After when another import keeps it past IMPORT_WAIT_S."""
+    if not _IMPORTING.acquire(timeout=IMPORT_WAIT_S):
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS, "Another import is running: try again in a minute", {"Retry-After": "60"}
+        )
+    try:
+        yield
+    finally:
+        _IMPORTING.release()
+
+
 def _store_records(
     services: Services, records: RecordsStore, kind: RecordsKind, upload: Upload, principal: Principal, dry_run: bool
 ) -> dict[str, Any]:
     """Run the records import (blocking, in the threadpool); its summary as the CLI's --json prints it."""
+    with _one_at_a_time():
+        return _import_records(services, records, kind, upload, principal, dry_run)
+
+
+def _import_records(
+    services: Services, records: RecordsStore, kind: RecordsKind, upload: Upload, principal: Principal, dry_run: bool
+) -> dict[str, Any]:
     try:
         summary = import_file(
             records,
@@ -169,7 +199,7 @@ def _store_records(
 
 def _store_readings(services: Services, upload: Upload, principal: Principal, dry_run: bool) -> dict[str, Any]:
     """Run the history import (blocking, in the threadpool) from a copy under the file's own name."""
-    with tempfile.TemporaryDirectory(prefix="officewell-upload-") as directory:
+    with _one_at_a_time(), tempfile.TemporaryDirectory(prefix="officewell-upload-") as directory:
         path, sha = upload.save(Path(directory))  # the importer reads a path, and names it in its problems
         try:
             summary = import_history(path, services.site, services.store, dry_run=dry_run)

@@ -29,11 +29,11 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
 
 
 def shown(url: str) -> str:
-    """The URL as logs may show it: no user, password or query (which may hold a token)."""
+    """The URL as logs may show it: scheme, host and port only (Slack's, Teams' and Discord's paths are secrets)."""
     parts = urlsplit(url)
     host = parts.hostname or "?"
     port = f":{parts.port}" if parts.port else ""
-    return f"{parts.scheme}://{host}{port}{parts.path}"
+    return f"{parts.scheme}://{host}{port}/…" if parts.path not in ("", "/") else f"{parts.scheme}://{host}{port}"
 
 
 class WebhookNotifier:

@@ -331,3 +331,21 @@ def _cli_keys() -> set[str]:
 def _history_keys() -> set[str]:
     """The keys `officewell import readings FILE --json` prints, but `store`."""
     return set(HistorySummary("h.csv", 0, 0, {}, (), (), None, None, False, 0.0).to_dict())
+
+
+def test_one_import_at_a_time_the_next_waits_then_is_told_to_retry(
+    api: ImportsApi, centre_files: dict[str, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from api.routes import imports
+
+    monkeypatch.setattr(imports, "IMPORT_WAIT_S", 0.2)
+    assert imports._IMPORTING.acquire(timeout=1)  # an import under way
+    try:
+        status, body = api.upload("nki", "nki.csv", centre_files["nki"])
+    finally:
+        imports._IMPORTING.release()
+    assert status == 429
+    assert body["detail"] == "Another import is running: try again in a minute"
+    assert api.rows("nki") == 0
+    status, _ = api.upload("nki", "nki.csv", centre_files["nki"])
+    assert status == 201

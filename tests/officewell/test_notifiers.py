@@ -117,7 +117,8 @@ def test_a_refusing_or_absent_webhook_is_a_notify_error_without_the_query(receiv
     assert "token=abc" not in str(caught.value)
     with pytest.raises(NotifyError, match="ConnectError"):
         WebhookNotifier(f"http://127.0.0.1:{free_port()}/x", timeout_s=2).send(RAISED)
-    assert shown("https://u:p@hooks.example:8443/a/b?token=x") == "https://hooks.example:8443/a/b"
+    assert shown("https://u:p@hooks.example:8443/a/b?token=x") == "https://hooks.example:8443/…"
+    assert shown("https://hooks.slack.com/services/T000/B000/XXXXSECRET") == "https://hooks.slack.com/…"
 
 
 def test_a_webhook_that_fails_at_first_gets_the_notice_on_a_retry(receiver: Receiver):
