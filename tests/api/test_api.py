@@ -388,7 +388,10 @@ def test_current_bands_and_default_stop_follow_the_api_clock(client, services):
 @pytest.mark.parametrize(
     ("role", "areas"),
     [
-        (Role.FACILITIES, ["signed_in", "environment", "gateway", "evidence", "absence", "board", "board_edit"]),
+        (
+            Role.FACILITIES,
+            ["signed_in", "environment", "gateway", "evidence", "absence", "board", "board_edit", "alerts_ack"],
+        ),
         (
             Role.HR,
             [
