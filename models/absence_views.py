@@ -9,7 +9,15 @@ Figures (`team_period_figures`), per team and period and for the centre ("total"
 - `fte_days`: person-time, FTE × calendar days employed (staff rows); `fte` = fte_days / days;
 - `sick_days_per_fte`: sick_days / fte (None without anyone employed);
 - `headcount`: people employed in the team on some day of the period; `min_headcount`: the fewest
-  employed on one day of the period (what the privacy rule counts).
+  employed on one day of the period (what the privacy rule counts; not published in a restricted view).
+
+Spells are classified with all their rows, whatever range is asked. A short-term spell spans at most
+14 + 13 × 4 = 66 calendar days (14 sick days, at most 4 healthy days between), and a row that continues
+a spell starts at most 5 days after its last sick day; so whether a spell with a sick day in first..last
+is short-term, and where it starts, follows from the absence rows overlapping first − 70 .. last + 70
+(SPELL_LOOKBACK_DAYS, SPELL_LOOKAHEAD_DAYS), and `daily_records` uses exactly those rows. The figures of a
+period are therefore the same for every range that holds it, however far before or after it the caller
+read, as long as it read what `data_window` says.
 
 Privacy (standards.md "Privacy"): HR and admin see every cell (`view="full"`). Everyone else sees a
 team's figures only where no subtraction of published figures can reveal a hidden one
@@ -21,26 +29,43 @@ team's figures only where no subtraction of published figures can reveal a hidde
    for every team at once, from the block's whole data — never from the range a request asks for.
 2. Small groups ("small_group"): a team is hidden in the whole block, in weekly and monthly figures
    alike, unless it had at least 5 people on every day of the block. So a published monthly figure
-   never stands next to a hidden week of the same team, and every slice of a published figure (the
-   days of a week that fall in a month) still covers at least 5 people on every day.
+   never stands next to a hidden week of the same team, and every piece (below) of a published figure
+   still covers at least 5 people on every day.
 3. The centre total is hidden in the whole block ("small_group") if the centre had fewer than 5 people
    on some day of it.
-4. Complementary suppression ("complementary"): where the total is shown and, in some week or month of
-   the block, exactly one hidden team has anyone in it (people employed or sick leave), total − shown
-   teams would be that team's figure. Then the smallest other team present in that period (by
-   headcount, then name) is hidden in the whole block too; if there is none, the total is hidden in
-   the whole block instead. Repeated until no period has exactly one hidden team present. A team with
-   nobody in a period is known to be 0 there and does not count as hidden.
+4. Complementary suppression ("complementary"), per piece. A *piece* is the days an ISO week shares
+   with a calendar month: a week inside one month is one piece, a week across two months is two. A block
+   starts on a Monday that is a first and ends on a Sunday that is a last, so every piece of a published
+   team or total follows from its published weeks and months (the block's first month minus its whole
+   weeks is the start of the week crossing into the next month; that week minus it is the next month's
+   first piece; and so on). So where the total is shown and, in some piece, exactly one hidden team has
+   anyone in it (people employed or sick leave), total − shown teams over that piece would be that
+   team's figure on those days. Then the smallest other team present in that piece (by headcount in the
+   piece, then name) is hidden in the whole block too; if there is none, the total is hidden in the
+   whole block instead. Repeated until no piece has exactly one hidden team present. A team with nobody
+   in a piece is known to be 0 there and does not count as hidden. Every week and month is a union of
+   pieces, so none of them has exactly one hidden team present either.
+5. `min_headcount` is withheld in every row of a restricted view: it is one day's count, and the
+   centre's, next to the shown teams', tells how many people of the hidden teams were in on that day —
+   with teams of three, which small team was in, e.g. that only one was in on the days of a piece
+   where another had left and the next not yet started. The centre's `headcount` (people employed on
+   some day of the period), `fte_days` and `fte` are published: the sick figures need them, and where
+   the total is shown their hidden share in a piece, week or month is a sum over at least two hidden
+   teams present there (rule 4), or nothing.
 
-What this guarantees for every week and month of a block, weekly and monthly views together and for
-any range asked (the decisions do not depend on it): a team's figures are either all published or all
-hidden; total − the published teams is the sum of at least two hidden teams present in that period, or
-the total is hidden; published month − published weeks only ever involves published teams. No hidden
-figure is a linear combination of published ones (tests/models/test_absence_views.py checks this by
-the rank of the published equations). Not covered: a sum of hidden teams that is 0 shows that none of
-them was sick; and an import that adds or corrects rows of a block (the current block's later days
-count with the roster as imported so far) can change its decision between two readings, which only
-the audit log of reads (api.audit) keeps track of.
+What this guarantees for every block, weekly and monthly views together and for any range asked (the
+decisions do not depend on it): a team's figures are either all published or all hidden in the block;
+the published figures fix each shown team's figure and the total in every piece, and the hidden teams
+enter only as their sum in a piece where at least two of them are present (or the total is hidden). So
+no hidden team's figure on a piece, week or month, nor any sum of one hidden team's figures, is a linear
+combination of published ones, even for someone who knows in which pieces each team had anyone
+(tests/models/test_absence_views.py checks this by the rank of the published equations over team ×
+piece unknowns). Not covered: a sum of hidden teams that is 0 shows that none of them was sick;
+`headcount` counts distinct people and is not a sum over pieces, so only its period differences are
+covered by the argument above; a spell still open at the end of the imported rows is classified by
+its rows so far; and an import that adds or corrects rows of a block or of the 70 days around it (the
+current block's later days count with the roster as imported so far) can change its figures and
+decision between two readings, which only the audit log of reads (api.audit) keeps track of.
 """
 
 from __future__ import annotations
@@ -54,19 +79,33 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from models.absence import TOTAL, absence_days, period_starts, sick_spells, team_sort_key
+from models.absence import (
+    CONTINUATION_DAYS,
+    SHORT_TERM_MAX_DAYS,
+    TOTAL,
+    absence_days,
+    period_starts,
+    sick_spells,
+    team_sort_key,
+)
 from models.errors import ModelInputError
 
 PeriodKind = Literal["week", "month"]
+# What figures are counted over: weeks and months, and the pieces the rule decides on (a week's days in one month).
+Grouping = Literal["week", "month", "piece"]
 View = Literal["full", "restricted"]
 Reason = Literal["small_group", "complementary"]
 
 MIN_GROUP_SIZE = 5  # standards.md "Privacy": absence only for groups of at least 5 people
 SMALL_GROUP: Reason = "small_group"
 COMPLEMENTARY: Reason = "complementary"
-# Absences to read before the first day asked for, so that spells crossing into it start where they really start:
-# a short-term spell (≤ 14 sick days, ≤ 4 healthy days between) spans at most 14 + 13 × 4 = 66 calendar days.
-SPELL_LOOKBACK_DAYS = 120
+# A short-term spell (≤ 14 sick days, ≤ 4 healthy days between) spans at most 14 + 13 × 4 = 66 calendar days,
+# and a row continuing a spell starts at most 5 days after its last sick day. So a spell with a sick day in
+# first..last is classified (and starts) the same with all rows as with the rows overlapping first − 70 .. last + 70:
+# the absences to read before and after the days counted, and the only ones `daily_records` uses.
+SHORT_SPELL_MAX_SPAN_DAYS = SHORT_TERM_MAX_DAYS + (SHORT_TERM_MAX_DAYS - 1) * (CONTINUATION_DAYS - 1)  # 66
+SPELL_LOOKBACK_DAYS = SHORT_SPELL_MAX_SPAN_DAYS - 1 + CONTINUATION_DAYS  # 70
+SPELL_LOOKAHEAD_DAYS = SPELL_LOOKBACK_DAYS
 
 FIGURE_COLUMNS = [
     "period_start",
@@ -86,14 +125,18 @@ VALUE_COLUMNS = ["headcount", "min_headcount", "fte_days", "fte", "spells", "sic
 SHOWN_COLUMNS = [*FIGURE_COLUMNS[:-1], "suppressed", "reason"]
 
 _FREQ: dict[str, Literal["W-MON", "MS"]] = {"week": "W-MON", "month": "MS"}
+_GROUPINGS = ("week", "month", "piece")
 
 
 # ----- periods and blocks -------------------------------------------------------------------------
 
 
-def period_bounds(day: date, period: PeriodKind) -> tuple[date, date]:
-    """The first and last day of the ISO week or calendar month holding `day`."""
+def period_bounds(day: date, period: Grouping) -> tuple[date, date]:
+    """The first and last day of the ISO week, calendar month or piece (the week's days in the month) holding `day`."""
     day = pd.Timestamp(day).date()
+    if period == "piece":
+        week, month = period_bounds(day, "week"), period_bounds(day, "month")
+        return max(week[0], month[0]), min(week[1], month[1])
     if period == "week":
         first = day - timedelta(days=day.weekday())
         return first, first + timedelta(days=6)
@@ -102,6 +145,16 @@ def period_bounds(day: date, period: PeriodKind) -> tuple[date, date]:
         following = (first + timedelta(days=32)).replace(day=1)
         return first, following - timedelta(days=1)
     raise ModelInputError(f"period must be 'week' or 'month'; got {period!r}")
+
+
+def is_piece(start: pd.Series, end: pd.Series) -> pd.Series:
+    """Whether each start..end is a whole piece: the days one ISO week shares with one calendar month."""
+    start, end = pd.to_datetime(start), pd.to_datetime(end)
+    one_week = (end - start).dt.days.between(0, 6) & (start.dt.day_of_week <= end.dt.day_of_week)
+    one_month = start.dt.to_period("M") == end.dt.to_period("M")
+    starts = start.dt.day_of_week.eq(0) | start.dt.day.eq(1)
+    ends = end.dt.day_of_week.eq(6) | end.dt.is_month_end
+    return one_week & one_month & starts & ends
 
 
 def block_bounds(day: date) -> tuple[date, date]:
@@ -123,16 +176,34 @@ def decision_window(start: date, end: date) -> tuple[date, date]:
     return block_bounds(start)[0], block_bounds(end)[1]
 
 
+def data_window(period: PeriodKind, start: date, end: date, view: View) -> tuple[tuple[date, date], tuple[date, date]]:
+    """The staff days and the absence days to read (rows overlapping them) for absence_view(..., start, end, view).
+
+    Staff over the whole periods (restricted: the whole blocks) of start..end; absences from
+    SPELL_LOOKBACK_DAYS before to SPELL_LOOKAHEAD_DAYS after them, so that every spell is classified with
+    all its rows. Reading more changes nothing; reading less can change the figures.
+    """
+    first, last = period_bounds(start, period)[0], period_bounds(end, period)[1]
+    if last < first:
+        raise ModelInputError(f"end {end} is before start {start}")
+    if view == "restricted":
+        first, last = decision_window(first, last)
+    elif view != "full":
+        raise ModelInputError(f"view must be 'full' or 'restricted'; got {view!r}")
+    spells = (first - timedelta(days=SPELL_LOOKBACK_DAYS), last + timedelta(days=SPELL_LOOKAHEAD_DAYS))
+    return (first, last), spells
+
+
 # ----- figures ------------------------------------------------------------------------------------
 
 
 def team_period_figures(
-    absences: pd.DataFrame, staff: pd.DataFrame, period: PeriodKind, start: date, end: date
+    absences: pd.DataFrame, staff: pd.DataFrame, period: Grouping, start: date, end: date
 ) -> pd.DataFrame:
-    """Per period (whole weeks or months covering start..end) and team, plus "total": FIGURE_COLUMNS, unsuppressed.
+    """Per period (whole weeks, months or pieces covering start..end) and team, plus "total": FIGURE_COLUMNS.
 
-    Every team named in staff or absences gets a row in every period (zeros where it had nobody);
-    `present` says whether it had anyone employed or any short-term sick leave in the period.
+    Unsuppressed. Every team named in staff or absences gets a row in every period (zeros where it had
+    nobody); `present` says whether it had anyone employed or any short-term sick leave in the period.
     """
     first, last = period_bounds(start, period)[0], period_bounds(end, period)[1]
     if last < first:
@@ -143,6 +214,10 @@ def team_period_figures(
 @dataclass(frozen=True)
 class DailyRecords:
     """Who was employed, and short-term sick, on each day of first..last, as integer codes (read once per view).
+
+    Spells are classified from the absence rows overlapping first − SPELL_LOOKBACK_DAYS .. last +
+    SPELL_LOOKAHEAD_DAYS only: with them, every spell with a sick day in first..last is classified as with
+    all rows, and rows further away change nothing (the module docstring says why).
 
     Frames of int64 codes: `employee` and `team` index `employees` and `teams`, `day` counts from `first`.
     employed: employee, team, day, fte (capped at 1), one row per person, team and day employed;
@@ -167,6 +242,7 @@ class DailyRecords:
 def daily_records(absences: pd.DataFrame, staff: pd.DataFrame, first: date, last: date) -> DailyRecords:
     """The staff rows and short-term sick leave of first..last, day by day (spells by models.absence's rules)."""
     employed = _employment_days(staff, first, last)
+    absences = _spell_rows(absences, first, last)
     spells = sick_spells(absences)
     in_window = spells["start_date"].between(pd.Timestamp(first), pd.Timestamp(last))
     starts = spells.loc[spells["short_term"] & in_window, ["employee", "team", "start_date"]]
@@ -199,13 +275,16 @@ def daily_records(absences: pd.DataFrame, staff: pd.DataFrame, first: date, last
     )
 
 
-def _figures(daily: DailyRecords, period: PeriodKind) -> pd.DataFrame:
+def _figures(daily: DailyRecords, period: Grouping) -> pd.DataFrame:
     """FIGURE_COLUMNS per period and team of `daily` (whose window is made of whole periods), totals last."""
-    freq = _FREQ.get(period)
-    if freq is None:
+    if period not in _GROUPINGS:
         raise ModelInputError(f"period must be 'week' or 'month'; got {period!r}")
     n_days, n_teams = daily.days, len(daily.teams)
-    day_start = period_starts(pd.Series(pd.date_range(daily.first, daily.last, freq="D")), freq).to_numpy()
+    days = pd.Series(pd.date_range(daily.first, daily.last, freq="D"))
+    if period == "piece":  # a piece starts on the later of its week's and its month's first day
+        day_start = np.maximum(period_starts(days, "W-MON").to_numpy(), period_starts(days, "MS").to_numpy())
+    else:
+        day_start = period_starts(days, _FREQ[period]).to_numpy()
     code, periods = pd.factorize(day_start)  # periods are runs of days, in order
     bounds = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
     lengths = np.diff(np.r_[bounds, n_days]).astype(np.int64)
@@ -297,6 +376,16 @@ def _employment_days(staff: pd.DataFrame, first: date, last: date) -> pd.DataFra
     return per_day.reset_index()
 
 
+def _spell_rows(absences: pd.DataFrame, first: date, last: date) -> pd.DataFrame:
+    """The absence rows that decide the spells of first..last: those overlapping the days around it (DailyRecords)."""
+    if "start_date" not in absences.columns or "end_date" not in absences.columns:
+        return absences  # models.absence says what is missing
+    lo = pd.Timestamp(first - timedelta(days=SPELL_LOOKBACK_DAYS))
+    hi = pd.Timestamp(last + timedelta(days=SPELL_LOOKAHEAD_DAYS))
+    outside = (pd.to_datetime(absences["end_date"]) < lo) | (pd.to_datetime(absences["start_date"]) > hi)
+    return absences[~outside.to_numpy()]
+
+
 def _short_term_days(absences: pd.DataFrame, spells: pd.DataFrame, first: date, last: date) -> pd.DataFrame:
     """The sick days in first..last that belong to a short-term spell: employee, team, date, extent (0–1)."""
     days = absence_days(absences, reasons=("sick",))
@@ -331,15 +420,19 @@ class Suppression:
 def decide_suppression(cells: pd.DataFrame, min_size: int = MIN_GROUP_SIZE) -> Suppression:
     """Which teams and totals a restricted view hides, block by block (the rule in the module docstring).
 
-    `cells` holds every week and every month of whole blocks (team_period_figures over
-    decision_window, both periods concatenated): period_start, period_end, team (with "total" rows),
-    headcount, min_headcount and present. A block without "total" rows is taken to publish no total.
+    `cells` holds every piece of whole blocks, the days an ISO week shares with a calendar month
+    (team_period_figures(..., "piece", ...) over decision_window): period_start, period_end, team (with
+    "total" rows), headcount, min_headcount and present. Weeks and months are refused: the rule has to see
+    each piece, since a week's or a month's presence does not say who was in on the days they share. A
+    block without "total" rows is taken to publish no total.
     """
     missing = [
         c for c in ("period_start", "period_end", "team", "headcount", "min_headcount", "present") if c not in cells
     ]
     if missing:
         raise ModelInputError(f"cells lack columns {missing}")
+    if not is_piece(cells["period_start"], cells["period_end"]).all():
+        raise ModelInputError("cells must be pieces (a week's days in one month), not whole weeks or months")
     starts = pd.to_datetime(cells["period_start"])
     block_of = {d: block_bounds(d.date())[0] for d in pd.DatetimeIndex(starts.unique())}
     blocks = starts.map(block_of)
@@ -363,10 +456,10 @@ def _decide_block(part: pd.DataFrame, min_size: int) -> dict[str, Reason]:
     if (totals["min_headcount"] < min_size).any():
         reasons[TOTAL] = SMALL_GROUP
     present = groups[groups["present"].astype(bool)]
-    by_period = list(present.groupby(["period_start", "period_end"], sort=True))
+    by_piece = list(present.groupby(["period_start", "period_end"], sort=True))
     while TOTAL not in reasons:
         lone = next(
-            (rows for _, rows in by_period if rows["team"].isin(reasons.keys()).sum() == 1),
+            (rows for _, rows in by_piece if rows["team"].isin(reasons.keys()).sum() == 1),
             None,
         )
         if lone is None:
@@ -382,7 +475,10 @@ def _decide_block(part: pd.DataFrame, min_size: int) -> dict[str, Reason]:
 
 
 def apply_suppression(figures: pd.DataFrame, suppression: Suppression | None) -> pd.DataFrame:
-    """The figures as a view shows them: SHOWN_COLUMNS, hidden cells' values missing; None shows everything."""
+    """The figures as a view shows them: SHOWN_COLUMNS, hidden cells' values missing; None shows everything.
+
+    With a suppression (a restricted view), `min_headcount` is missing in every row (module docstring, rule 5).
+    """
     out = figures.reset_index(drop=True)
     reason = pd.Series([None] * len(out), index=out.index, dtype=object)
     if suppression is not None and len(out):
@@ -399,6 +495,8 @@ def apply_suppression(figures: pd.DataFrame, suppression: Suppression | None) ->
     out = out.astype({c: np.float64 for c in ("fte_days", "fte", "sick_days", "sick_days_per_fte")})
     for column in VALUE_COLUMNS:
         out.loc[hide, column] = pd.NA if str(out[column].dtype) == "Int64" else np.nan
+    if suppression is not None:
+        out["min_headcount"] = pd.Series(pd.NA, index=out.index, dtype="Int64")
     out["suppressed"] = hide
     out["reason"] = reason
     return out[SHOWN_COLUMNS]
@@ -431,10 +529,11 @@ def absence_view(
 ) -> AbsenceView:
     """Absence per team and week or month over start..end (whole periods), as `view` may see it.
 
-    The frames must cover decision_window(start, end) (absences from SPELL_LOOKBACK_DAYS before it):
-    a restricted view is decided on whole blocks, weeks and months together, for every team, and only
-    then cut to the periods and `teams` asked for. `people` counts everyone employed or sick in a team
-    and period whose figures (or whose centre total) are published.
+    The frames must hold the rows overlapping data_window(period, start, end, view): a restricted view
+    is decided on whole blocks, piece by piece, for every team, and only then cut to the periods and
+    `teams` asked for; spells are classified with the absences around the days counted (daily_records).
+    `people` counts everyone employed or sick in a team and period whose figures (or whose centre total)
+    are published.
     """
     if view not in ("full", "restricted"):
         raise ModelInputError(f"view must be 'full' or 'restricted'; got {view!r}")
@@ -447,9 +546,8 @@ def absence_view(
         figures = _figures(daily, period)
     else:
         daily = daily_records(absences, staff, *decision_window(first, last))
-        both = {kind: _figures(daily, kind) for kind in ("week", "month")}
-        suppression = decide_suppression(pd.concat(both.values(), ignore_index=True))
-        figures = both[period]
+        suppression = decide_suppression(_figures(daily, "piece"))
+        figures = _figures(daily, period)
         figures = figures[figures["period_start"].between(pd.Timestamp(first), pd.Timestamp(last))]
     shown = apply_suppression(figures, suppression)
     is_total = shown["team"].eq(TOTAL)

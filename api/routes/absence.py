@@ -5,7 +5,9 @@ who may see a group's absence (api.security `Area.TEAM_ABSENCE`), get every figu
 other role gets the "restricted" view of models.absence_views: a group's figures only where it had at
 least five people on every day of its calendar block, and a second group (or the centre) withheld where
 a hidden figure could otherwise be worked out by subtraction, also between the weekly and the monthly
-view. Every read is audited with the number of people its figures cover (api.access, api.audit).
+view (down to the days a week shares with a month). A period's figures are the same whatever range is
+asked: spells are classified with the absences up to 70 days around it. Every read is audited with the
+number of people its figures cover (api.access, api.audit).
 """
 
 from __future__ import annotations
@@ -23,11 +25,10 @@ from api.schemas_absence import AbsenceDataPublic, AbsencePublic, AbsenceRowPubl
 from api.security import Area, may_see
 from models.absence_views import (
     MIN_GROUP_SIZE,
-    SPELL_LOOKBACK_DAYS,
     AbsenceView,
     View,
     absence_view,
-    decision_window,
+    data_window,
     period_bounds,
 )
 from records.store import RecordsStore
@@ -46,9 +47,9 @@ RESTRICTED_RULES = (
     f"Sick leave is health data. A group's figures are shown only where it had at least {MIN_GROUP_SIZE} "
     "people on every day of its block: the calendar is cut into blocks at each first of a month that is a "
     "Monday, so that no week and no month crosses two. Where the centre total is shown and only one group "
-    "with people in it is hidden in a week or month, the smallest other group is hidden too (or the centre "
-    "total, if none is left), so that no hidden figure can be worked out by subtracting the shown ones from "
-    "the total, nor a week from its month."
+    "with people in it is hidden in a week or month, or in the days a week shares with a month, the smallest "
+    "other group is hidden too (or the centre total, if none is left), so that no hidden figure can be worked "
+    "out by subtracting the shown ones from the total, nor a week from its month."
 )
 
 
@@ -110,11 +111,13 @@ def absence(
     since, until = _range(period, since, until, today)
     first, last = period_bounds(since, period)[0], period_bounds(until, period)[1]
     view: View = "full" if may_see(principal.role, Area.TEAM_ABSENCE) else "restricted"
-    window_first, window_last = (first, last) if view == "full" else decision_window(first, last)
     if team is not None and team not in set(records.teams()):
         raise bounds.refuse(f"unknown team {team!r}")
-    staff = records.staff_frame(window_first, window_last)
-    absences = records.absences_frame(window_first - timedelta(days=SPELL_LOOKBACK_DAYS), window_last)
+    # Absences from well before to well after the days counted: every spell is classified with all its rows,
+    # so a period's figures do not depend on the range asked for (models.absence_views.data_window).
+    staff_days, absence_days = data_window(period, first, last, view)
+    staff = records.staff_frame(*staff_days)
+    absences = records.absences_frame(*absence_days)
     shown = absence_view(absences, staff, period, first, last, view, teams=None if team is None else [team])
     people_covered(request, shown.people)
     return AbsencePublic(

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
 import pytest
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from api.access import ROUTES, Door
+from api.app import create_app
+from api.deps import Services
 from api.security import Area, Role
+from api.tokens import TokenSigner
+from api.users import MemoryUserDirectory
+from gateway.deadletter_log import SQLiteDeadLetterLog
+from gateway.stores.sqlite import SQLiteReadingStore
 from models.absence import short_term_spells
-from tests.api.conftest import FieldApi
+from records.importers import import_file
+from records.store import RecordsStore
+from sensors.site import Site
+from tests.api.conftest import FIELD_NOW, FIELD_PASSWORD, FieldApi
 
 RANGE = {"since": "2026-01-01", "until": "2026-02-09"}  # the generated centre's two months
 TEAMS = {f"team-{k}" for k in range(1, 13)}  # twelve answer groups of three people
@@ -135,3 +148,92 @@ def test_bad_periods_and_ranges_are_422_with_a_sentence(
     answer = field_api.client.get("/api/v1/absence", params=params, headers=field_api.headers[Role.HR])
     assert answer.status_code == 422
     assert detail in str(answer.json()["detail"])
+
+
+# ----- a period's figures, whatever range is asked ----------------------------------------------------
+
+EDGE_STAFF = "employee_id,team,start_date,end_date,fte\n" + "".join(
+    f"EMP-{t}00{k}-K,team-{t},2024-01-01,,1\n" for t in (1, 2, 3) for k in (1, 2, 3)
+)
+EDGE_ABSENCES = (
+    "employee_id,team,start_date,end_date,reason,extent_pct\n"
+    "EMP-1001-K,team-1,2025-11-20,2025-11-30,sick,100\n"  # 11 days up to the block edge (1 December 2025) …
+    "EMP-1001-K,team-1,2025-12-03,2025-12-10,sick,100\n"  # … ill again 3 days later: 19 sick days, long-term
+    "EMP-2002-K,team-2,2025-11-03,2025-11-04,sick,100\n"  # a short spell in November
+    "EMP-3001-K,team-3,2025-10-28,2025-11-03,sick,100\n"  # a short spell from October: 3 November days
+)
+
+
+@pytest.fixture(scope="module")
+def edge_api(example_site: Site, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FieldApi]:
+    """Three groups of three and the reviewer's spell across the block edge of 1 December 2025, nothing else."""
+    directory = tmp_path_factory.mktemp("edge")
+    store = SQLiteReadingStore(directory / "readings.db")
+    records = RecordsStore.open(f"sqlite:///{directory / 'records.db'}", "e" * 40)
+    for kind, text in (("staff", EDGE_STAFF), ("absences", EDGE_ABSENCES)):
+        import_file(records, kind, content=text.encode(), file_name=f"{kind}.csv", site=example_site)
+    users = MemoryUserDirectory()
+    for role in (Role.HR, Role.MANAGER):
+        users.add(role.value, role, FIELD_PASSWORD)
+    services = Services(
+        example_site,
+        store,
+        SQLiteDeadLetterLog(directory / "state.db"),
+        users,
+        TokenSigner("e" * 40),
+        records=records,
+        now=lambda: FIELD_NOW,
+    )
+    client = TestClient(create_app(services))
+    headers = {}
+    for role in (Role.HR, Role.MANAGER):
+        token = client.post("/api/v1/auth/token", data={"username": role.value, "password": FIELD_PASSWORD})
+        headers[role] = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    try:
+        yield FieldApi(client, services, headers)
+    finally:
+        client.close()
+        store.close()
+        records.close()
+
+
+def rows_by_period(body: Any) -> dict[tuple[str, str], dict[str, Any]]:
+    """Every team and centre row of an answer, by (period_start, team)."""
+    return {(row["period_start"], row["team"]): row for row in [*body["teams"], *body["centre"]]}
+
+
+@pytest.mark.parametrize("role", [Role.HR, Role.MANAGER])
+def test_a_spell_across_a_block_edge_counts_the_same_whatever_range_is_asked(edge_api: FieldApi, role: Role) -> None:
+    # The reviewer's case: asked for November alone, the December rows of team-1's spell used not to be read,
+    # and November counted 11 days of a short spell; asked up to December, none.
+    ranges = [
+        ("2025-11-01", "2025-11-30"),
+        ("2025-11-01", "2025-12-31"),
+        ("2025-09-01", "2025-11-30"),
+        ("2025-10-15", "2026-02-10"),
+    ]
+    novembers = []
+    for since, until in ranges:
+        rows = rows_by_period(get(edge_api, role, period="month", since=since, until=until))
+        novembers.append({team: row for (start, team), row in rows.items() if start == "2025-11-01"})
+    assert all(other == novembers[0] for other in novembers[1:])
+    total = novembers[0]["total"]
+    assert (total["suppressed"], total["spells"], total["sick_days"]) == (False, 1, 5.0)
+    if role == Role.HR:
+        assert novembers[0]["team-1"]["sick_days"] == 0.0  # the 19-day spell is long-term
+    else:
+        assert all(novembers[0][f"team-{t}"]["suppressed"] for t in (1, 2, 3))
+
+
+EDGE_DAY = st.integers(-75, 75).map(lambda k: date(2025, 12, 1) + timedelta(days=k))  # around the block edge
+
+
+@given(st.sampled_from(["week", "month"]), EDGE_DAY, st.integers(0, 120), st.sampled_from([Role.HR, Role.MANAGER]))
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_every_period_reads_the_same_in_any_range_around_a_block_edge(
+    edge_api: FieldApi, period: str, since: date, days: int, role: Role
+) -> None:
+    until = since + timedelta(days=days)
+    asked = rows_by_period(get(edge_api, role, period=period, since=since.isoformat(), until=until.isoformat()))
+    around = rows_by_period(get(edge_api, role, period=period, since="2025-06-01", until="2026-05-31"))
+    assert asked == {key: around[key] for key in asked}

@@ -8,21 +8,28 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from models.absence_views import (
     COMPLEMENTARY,
     SMALL_GROUP,
+    SPELL_LOOKAHEAD_DAYS,
+    SPELL_LOOKBACK_DAYS,
     TOTAL,
     AbsenceView,
+    DailyRecords,
     PeriodKind,
+    Suppression,
+    View,
     absence_view,
     apply_suppression,
     block_bounds,
     daily_records,
+    data_window,
     decide_suppression,
     decision_window,
+    is_piece,
     people_covered,
     period_bounds,
     team_period_figures,
@@ -279,8 +286,7 @@ def test_the_team_filter_keeps_the_decision_of_the_whole_centre() -> None:
 def test_people_covered_counts_the_published_teams_when_the_total_is_hidden() -> None:
     frame = staff(*team("A", 3), *team("B", 6))
     daily = daily_records(NO_ABSENCES, frame, *BLOCK)
-    cells = pd.concat([team_period_figures(NO_ABSENCES, frame, k, *BLOCK) for k in ("week", "month")])
-    decision = decide_suppression(cells)
+    decision = decide_suppression(team_period_figures(NO_ABSENCES, frame, "piece", *BLOCK))
     assert decision.hidden == {BLOCK[0]: {"A": SMALL_GROUP, "B": COMPLEMENTARY}}
     assert people_covered(daily, *BLOCK, decision) == 9  # the total is shown
     total_hidden = type(decision)({BLOCK[0]: {"A": SMALL_GROUP, TOTAL: SMALL_GROUP}})
@@ -295,30 +301,185 @@ def test_a_small_centre_hides_its_total() -> None:
     assert view.teams["suppressed"].all()
 
 
+# ----- spells, whatever range is asked --------------------------------------------------------------
+
+VIEWS: tuple[View, ...] = ("full", "restricted")
+EDGE_STAFF = staff(*team("A", 3), *team("B", 3), *team("C", 3))
+EDGE_SICK = absences(
+    ("A-E1", "A", "2025-11-20", "2025-11-30"),  # 11 sick days up to the block edge (1 December 2025) …
+    ("A-E1", "A", "2025-12-03", "2025-12-10"),  # … ill again 3 days later: one spell of 19 sick days, long-term
+    ("B-E2", "B", "2025-11-03", "2025-11-04"),  # a short spell in November
+    ("C-E1", "C", "2025-10-28", "2025-11-03"),  # a short spell from October: its 3 November days count
+)
+
+
+def as_read(
+    sick: pd.DataFrame, frame: pd.DataFrame, period: PeriodKind, since: date, until: date, view: View
+) -> AbsenceView:
+    """The view as the API makes it: from the staff and absence rows overlapping data_window (records.frames)."""
+    (s0, s1), (a0, a1) = data_window(period, since, until, view)
+    rows = sick[(sick["end_date"] >= pd.Timestamp(a0)) & (sick["start_date"] <= pd.Timestamp(a1))]
+    ongoing = frame["end_date"].isna() | (frame["end_date"] >= pd.Timestamp(s0))
+    roster = frame[ongoing & (frame["start_date"] <= pd.Timestamp(s1))]
+    return absence_view(rows, roster, period, since, until, view)
+
+
+def rows_of(view: AbsenceView) -> pd.DataFrame:
+    """A view's team and centre rows, by period and team."""
+    return pd.concat([view.teams, view.centre]).set_index(["period_start", "team"]).sort_index()
+
+
+def period_rows(rows: pd.DataFrame, start: pd.Timestamp) -> pd.DataFrame:
+    """The rows of rows_of of the period starting on `start`, by team."""
+    return rows[rows.index.get_level_values("period_start") == start].droplevel("period_start")
+
+
+def test_data_window_reads_the_spell_margin_around_the_days_counted() -> None:
+    assert SPELL_LOOKBACK_DAYS == SPELL_LOOKAHEAD_DAYS == 14 * 5  # 15 sick days, 4 healthy days apart, span 71 days
+    margin = timedelta(days=70)
+    november = (date(2025, 11, 1), date(2025, 11, 30))
+    assert data_window("month", date(2025, 11, 10), date(2025, 11, 20), "full") == (
+        november,
+        (november[0] - margin, november[1] + margin),
+    )
+    block = (date(2025, 9, 1), date(2025, 11, 30))
+    assert data_window("week", date(2025, 11, 10), date(2025, 11, 20), "restricted") == (
+        block,
+        (block[0] - margin, block[1] + margin),
+    )
+
+
+@pytest.mark.parametrize("view", VIEWS)
+@pytest.mark.parametrize("period", PERIODS)
+def test_a_spell_across_a_block_edge_counts_the_same_whatever_range_is_asked(period: PeriodKind, view: View) -> None:
+    # The reviewer's case: A-E1's spell runs into December. Asked for November alone, the December rows used
+    # not to be read and November counted 11 days of a short spell; asked up to December, none.
+    ranges = [
+        (date(2025, 11, 1), date(2025, 11, 30)),
+        (date(2025, 11, 1), date(2025, 12, 31)),
+        (date(2025, 11, 24), date(2026, 1, 31)),
+        (date(2025, 9, 1), date(2025, 11, 30)),
+        (date(2025, 10, 1), date(2026, 3, 31)),
+    ]
+    last_week = pd.Timestamp("2025-11-24")
+    start = pd.Timestamp("2025-11-01") if period == "month" else last_week
+    seen = [period_rows(rows_of(as_read(EDGE_SICK, EDGE_STAFF, period, *r, view)), start) for r in ranges]
+    for other in seen[1:]:
+        pd.testing.assert_frame_equal(other, seen[0])
+    everything = absence_view(EDGE_SICK, EDGE_STAFF, period, date(2025, 1, 1), date(2026, 12, 31), view)
+    pd.testing.assert_frame_equal(period_rows(rows_of(everything), start), seen[0])
+    total: Any = seen[0].loc[TOTAL]
+    if period == "month":
+        assert (total.spells, total.sick_days) == (1, 5.0)  # B's spell and C's 3 days; nothing of A's long spell
+    else:
+        assert (total.spells, total.sick_days) == (0, 0.0)
+    if view == "full":
+        assert seen[0].loc["A", "sick_days"] == 0.0
+
+
+def test_the_spells_reaching_furthest_are_still_classified_with_all_their_rows() -> None:
+    # 15 sick days 4 healthy days apart are one long-term spell over 71 days: A's from the last day of November,
+    # B's up to its first day. C's 14 such days are short-term (a new spell follows 6 days after them).
+    def every_fifth(who: str, first: date, n: int, step: int = 5) -> list[tuple[object, ...]]:
+        days = [first + timedelta(days=step * k) for k in range(n)]
+        return [(who, who[0], d.isoformat(), d.isoformat()) for d in days]
+
+    sick = absences(
+        *every_fifth("A-E1", date(2025, 11, 30), 15),
+        *every_fifth("B-E1", date(2025, 11, 1), 15, step=-5),
+        *every_fifth("C-E1", date(2025, 11, 30), 14),
+        ("C-E1", "C", "2026-02-09", "2026-02-09"),  # 6 days after the 14th (4 February): a new spell
+    )
+    for view in VIEWS:
+        november = rows_of(as_read(sick, EDGE_STAFF, "month", date(2025, 11, 1), date(2025, 11, 30), view))
+        total: Any = november.loc[(pd.Timestamp("2025-11-01"), TOTAL)]
+        assert (total.spells, total.sick_days) == (1, 1.0), view  # C's spell starting on the 30th
+
+
+CHAIN = st.tuples(
+    st.sampled_from(["A-E1", "B-E1", "C-E1"]),
+    st.integers(-90, 90),  # its first day, from the edge
+    st.lists(st.tuples(st.integers(1, 6), st.integers(1, 8)), min_size=1, max_size=6),  # (days, then days to the next)
+)
+RANGE_STAFF = staff(*team("A", 6), *team("B", 5), *team("C", 3))  # shown, shown or complementary, small
+
+
+@given(
+    st.sampled_from([date(2025, 9, 1), date(2025, 12, 1), date(2026, 6, 1)]),  # block edges
+    st.lists(CHAIN, max_size=5),
+    st.integers(-100, 100),
+    st.integers(0, 150),
+    st.sampled_from(PERIODS),
+    st.sampled_from(VIEWS),
+)
+@settings(PROPERTY, max_examples=60)
+def test_a_periods_figures_do_not_depend_on_the_range_asked(
+    edge: date, chains: list[Any], since: int, length: int, period: PeriodKind, view: View
+) -> None:
+    rows = []
+    for who, first, steps in chains:
+        day = edge + timedelta(days=first)
+        for days, gap in steps:  # gap 1: the next row starts the next day; 5: continues the spell; 6: a new one
+            rows.append((who, who[0], day.isoformat(), (day + timedelta(days=days - 1)).isoformat()))
+            day += timedelta(days=days - 1 + gap)
+    sick = absences(*rows) if rows else NO_ABSENCES
+    first_day = edge + timedelta(days=since)
+    asked = rows_of(as_read(sick, RANGE_STAFF, period, first_day, first_day + timedelta(days=length), view))
+    around = absence_view(sick, RANGE_STAFF, period, edge - timedelta(days=400), edge + timedelta(days=400), view)
+    pd.testing.assert_frame_equal(asked, rows_of(around).loc[asked.index])
+
+
 # ----- properties -----------------------------------------------------------------------------------
 
+Key = tuple[str, pd.Timestamp, pd.Timestamp]
 
-def piece_checker(rows: pd.DataFrame) -> tuple[list[tuple[str, pd.Timestamp, pd.Timestamp]], list[float]]:
-    """The hidden team cells present in their period that follow linearly from what is published.
 
-    `rows`: week and month cells of whole blocks (period_start, period_end, team with "total", suppressed,
-    present). Unknowns: each team's figure on each piece (the days one ISO week shares with one month).
-    Equations: every published cell (a team's: its pieces; the total's: every team's pieces of the period)
-    and every cell of a team with nobody in it (its pieces are 0). A hidden cell follows iff its vector lies in
-    the row space of the equations. Returns those cells and, for the test's message, their residuals.
+def piece_starts(days: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """The first day of each day's piece (the days its ISO week shares with its month): the later of the two firsts."""
+    monday = days - pd.to_timedelta(days.day_of_week, unit="D")
+    return pd.DatetimeIndex(np.maximum(monday.to_numpy(), days.to_period("M").start_time.to_numpy()))
+
+
+def pieces_present(daily: DailyRecords) -> set[tuple[str, pd.Timestamp]]:
+    """(team, piece start) of every piece in which the team had anyone employed or short-term sick."""
+    starts = piece_starts(pd.date_range(daily.first, daily.last, freq="D"))
+    members = pd.concat([p[["team", "day"]] for p in (daily.employed, daily.sick, daily.spells)])
+    return {(daily.teams[t], starts[d]) for t, d in set(zip(members["team"], members["day"], strict=True))}
+
+
+def piece_checker(rows: pd.DataFrame, present: set[tuple[str, pd.Timestamp]]) -> tuple[list[Key], list[float]]:
+    """The hidden team figures that follow linearly from what is published, down to single pieces.
+
+    `rows`: week and month cells of whole blocks (period_start, period_end, team with "total", suppressed).
+    `present`: (team, piece start) wherever a team had anyone; the observer is assumed to know it.
+    Unknowns: each team's figure on each piece (the days one ISO week shares with one month). Equations:
+    every published cell (a team's: its pieces; the total's: every team's pieces of the period) and every
+    piece where a team had nobody (it is 0). Targets: each hidden team's figure on each piece where it had
+    anyone, and each hidden week or month with such a piece. A target follows iff its vector lies in the row
+    space of the equations. Returns those targets (team, first day, last day) and, for messages, their residuals.
     """
     teams = sorted(set(rows["team"]) - {TOTAL})
     days = pd.date_range(rows["period_start"].min(), rows["period_end"].max(), freq="D")
-    pieces = pd.DataFrame({"week": days - pd.to_timedelta(days.day_of_week, unit="D"), "month": days.to_period("M")})
-    pieces = pieces.drop_duplicates().reset_index(drop=True)
-    piece_week = pieces["week"].to_numpy()
-    piece_month = pieces["month"].dt.start_time.to_numpy()
+    by_day = pd.DataFrame(
+        {
+            "piece": piece_starts(days),
+            "week": days - pd.to_timedelta(days.day_of_week, unit="D"),
+            "month": days.to_period("M").start_time,
+            "day": days,
+        }
+    )
+    pieces = by_day.groupby("piece").agg(end=("day", "max"), week=("week", "first"), month=("month", "first"))
+    piece_week, piece_month = pieces["week"].to_numpy(), pieces["month"].to_numpy()
     n_pieces = len(pieces)
     n = len(teams) * n_pieces
     slot = {name: t for t, name in enumerate(teams)}
+    is_week = (rows["period_end"] - rows["period_start"]).dt.days.eq(6) & rows["period_start"].dt.day_of_week.eq(0)
+    hidden_cell = {
+        (r.team, r.period_start, bool(w)): bool(r.suppressed) for r, w in zip(rows.itertuples(), is_week, strict=True)
+    }
 
-    def vector(team_name: str, start: pd.Timestamp, end: pd.Timestamp) -> np.ndarray:
-        inside = (piece_week if (end - start).days == 6 else piece_month) == start.to_datetime64()
+    def vector(team_name: str, start: pd.Timestamp, week: bool) -> np.ndarray:
+        inside = (piece_week if week else piece_month) == start.to_datetime64()
         grid = np.zeros((len(teams), n_pieces))
         if team_name == TOTAL:
             grid[:, inside] = 1.0
@@ -326,34 +487,49 @@ def piece_checker(rows: pd.DataFrame) -> tuple[list[tuple[str, pd.Timestamp, pd.
             grid[slot[team_name], inside] = 1.0
         return grid.ravel()
 
-    equations, hidden = [], []
-    for r in rows.itertuples():
-        v = vector(r.team, r.period_start, r.period_end)
+    equations: list[np.ndarray] = []
+    targets: list[tuple[Key, np.ndarray]] = []
+    there = np.array([[(name, start) in present for start in pieces.index] for name in teams], dtype=bool)
+    r: Any
+    for r, week in zip(rows.itertuples(), is_week, strict=True):
+        v = vector(r.team, r.period_start, bool(week))
         if not r.suppressed:
             equations.append(v)
-        elif r.team != TOTAL and not r.present:
-            equations.extend(np.eye(n)[np.flatnonzero(v)])  # nobody there: known to be 0
-        if r.suppressed and r.team != TOTAL and r.present:
-            hidden.append(((r.team, r.period_start, r.period_end), v))
-    if not hidden:
+        elif r.team != TOTAL and (v.reshape(there.shape)[there] > 0).any():
+            targets.append(((r.team, r.period_start, r.period_end), v))
+    for t, name in enumerate(teams):
+        start: Any
+        for p, (start, piece) in enumerate(pieces.iterrows()):
+            unit = np.zeros(n)
+            unit[t * n_pieces + p] = 1.0
+            if not there[t, p]:
+                equations.append(unit)  # nobody there: known to be 0
+            elif hidden_cell.get((name, piece["week"], True), False) and hidden_cell.get(
+                (name, piece["month"], False), False
+            ):
+                targets.append(((name, start, piece["end"]), unit))
+    if not targets:
         return [], []
     a = np.array(equations) if equations else np.zeros((1, n))
     _, s, vt = np.linalg.svd(a, full_matrices=False)
     basis = vt[s > 1e-9 * max(s.max(), 1.0)]
-    targets = np.array([v for _, v in hidden])
-    residual = np.linalg.norm(targets - targets @ basis.T @ basis, axis=1)
-    found = [(key, float(res)) for (key, _), res in zip(hidden, residual, strict=True) if res < 1e-6]
+    vectors = np.array([v for _, v in targets])
+    residual = np.linalg.norm(vectors - vectors @ basis.T @ basis, axis=1)
+    found = [(key, float(res)) for (key, _), res in zip(targets, residual, strict=True) if res < 1e-6]
     return [k for k, _ in found], [r for _, r in found]
 
 
-def assert_safe(week: pd.DataFrame, month: pd.DataFrame) -> None:
-    """Within each period and between the weekly and monthly view, no hidden team cell can be worked out."""
+def assert_safe(week: pd.DataFrame, month: pd.DataFrame, present: set[tuple[str, pd.Timestamp]]) -> None:
+    """Within each period and piece and between the weekly and monthly view, no hidden team figure can be worked out."""
     for rows in (week, month):
         for _, period in rows.groupby("period_start"):
             total = period[period["team"] == TOTAL]
             if total["suppressed"].all():
                 continue
-            hidden_present = period[(period["team"] != TOTAL) & period["suppressed"] & period["present"]]
+            hidden = period[(period["team"] != TOTAL) & period["suppressed"]]
+            end = period["period_end"].iloc[0]
+            starts = set(piece_starts(pd.date_range(period["period_start"].iloc[0], end, freq="D")))
+            hidden_present = {t for t in hidden["team"] if any((t, s) in present for s in starts)}
             assert len(hidden_present) != 1, period  # total − shown would be that one team's figure
     for t, team_months in month[month["team"] != TOTAL].groupby("team"):
         team_weeks = week[week["team"] == t]
@@ -362,26 +538,46 @@ def assert_safe(week: pd.DataFrame, month: pd.DataFrame) -> None:
                 (team_weeks["period_end"] >= m.period_start) & (team_weeks["period_start"] <= m.period_end)
             ]
             assert not overlapping["suppressed"].any(), (t, m.period_start)  # month − shown weeks = a hidden week
-    derivable, _ = piece_checker(pd.concat([week, month], ignore_index=True))
+    # The literal rule on pieces: where the total is shown, never exactly one hidden team with anyone in a piece.
+    w: Any
+    for w in week[(week["team"] == TOTAL) & ~week["suppressed"]].itertuples():
+        hidden_teams = set(week.loc[(week["period_start"] == w.period_start) & week["suppressed"], "team"]) - {TOTAL}
+        for start in set(piece_starts(pd.date_range(w.period_start, w.period_end, freq="D"))):
+            alone = {t for t in hidden_teams if (t, start) in present}
+            assert len(alone) != 1, (start, alone)  # total − shown teams over the piece would be that team's
+    derivable, _ = piece_checker(pd.concat([week, month], ignore_index=True), present)
     assert derivable == []
 
 
 # The pure decision, on cells built from daily headcounts and strictly positive daily values.
 
+MONTH_EDGES = [(date(y, m, 1) - BLOCK[0]).days for y, m in ((2026, 1), (2026, 2), (2026, 3), (2026, 4), (2026, 5))]
+EDGE_DAY = st.builds(lambda edge, k: max(0, edge + k), st.sampled_from(MONTH_EDGES), st.integers(-4, 4))
+BLOCK_PIECES = pd.Series(piece_starts(pd.date_range(*BLOCK, freq="D")))
+N_PIECES = BLOCK_PIECES.nunique()
+# The pieces of a week across two months (the days such a week has in one of them), e.g. 29–31 December.
+SPLIT_PIECES = [k for k, days in enumerate(BLOCK_PIECES.value_counts().sort_index()) if days < 7]
 TEAM_PLAN = st.tuples(
     st.integers(0, 9),  # usual size
     st.lists(
-        st.tuples(st.integers(0, 181), st.integers(1, 90), st.integers(0, 9)), max_size=2
-    ),  # dips: from, days, size
+        st.tuples(st.one_of(st.integers(0, 181), EDGE_DAY), st.integers(1, 90), st.integers(0, 9)), max_size=2
+    ),  # dips: from (often next to a month's first), days, size
+    st.lists(st.one_of(st.integers(0, N_PIECES - 1), st.sampled_from(SPLIT_PIECES)), max_size=6),  # with nobody
 )
 
 
-def cells_from_daily(heads: dict[str, np.ndarray], values: dict[str, np.ndarray]) -> pd.DataFrame:
-    """Week and month cells of BLOCK (teams and total) from per-day headcounts and values."""
+def cells_from_daily(heads: dict[str, np.ndarray], values: dict[str, np.ndarray]) -> dict[str, pd.DataFrame]:
+    """Week, month and piece cells of BLOCK (teams and total) from per-day headcounts and values."""
     days = pd.date_range(*BLOCK, freq="D")
     total_heads, total_values = sum(heads.values()), sum(values.values())
-    rows = []
-    for starts in (days - pd.to_timedelta(days.day_of_week, unit="D"), days.to_period("M").start_time):
+    groupings = {
+        "week": days - pd.to_timedelta(days.day_of_week, unit="D"),
+        "month": days.to_period("M").start_time,
+        "piece": piece_starts(days),
+    }
+    cells = {}
+    for kind, starts in groupings.items():
+        rows = []
         for start in starts.unique():
             index = np.asarray(starts == start)
             end = days[index][-1]
@@ -399,35 +595,44 @@ def cells_from_daily(heads: dict[str, np.ndarray], values: dict[str, np.ndarray]
                         "value": int(v[index].sum()),
                     }
                 )
-    return pd.DataFrame(rows)
+        cells[kind] = pd.DataFrame(rows)
+    return cells
 
 
 @given(st.lists(TEAM_PLAN, min_size=1, max_size=6), st.integers(0, 2**32 - 1))
+@example(plans=[(6, [], []), (3, [], []), (3, [], [4])], seed=1)  # nobody of team-3 on 29–31 December only
 @settings(PROPERTY)
 def test_no_hidden_cell_follows_from_the_published_ones(plans: list[Any], seed: int) -> None:
     rng = np.random.default_rng(seed)
     n_days = (BLOCK[1] - BLOCK[0]).days + 1
     heads, values = {}, {}
-    for k, (size, dips) in enumerate(plans):
+    piece_of_day = BLOCK_PIECES.rank(method="dense").to_numpy(dtype=np.int64) - 1
+    for k, (size, dips, empty) in enumerate(plans):
         h = np.full(n_days, size)
         for start, length, dip in dips:
             h[start : start + length] = dip
+        h[np.isin(piece_of_day, empty)] = 0
         heads[f"team-{k + 1}"] = h
         values[f"team-{k + 1}"] = np.where(h > 0, rng.integers(1, 4, n_days), 0)  # sick leave wherever someone is
-    cells = cells_from_daily(heads, values)
-    decision = decide_suppression(cells)
-    reason = [decision.reason(s.date(), t) for s, t in zip(cells["period_start"], cells["team"], strict=True)]
-    cells = cells.assign(suppressed=[r is not None for r in reason])
+    by_kind = cells_from_daily(heads, values)
+    decision = decide_suppression(by_kind["piece"])
+    pieces = by_kind["piece"]
+    present = set(
+        zip(pieces.loc[pieces["present"], "team"], pieces.loc[pieces["present"], "period_start"], strict=True)
+    )
 
-    for _, period in cells.groupby(["period_start", "period_end"]):
+    def decided(cells: pd.DataFrame) -> pd.DataFrame:
+        reason = [decision.reason(s.date(), t) for s, t in zip(cells["period_start"], cells["team"], strict=True)]
+        return cells.assign(suppressed=[r is not None for r in reason])
+
+    weeks, months, pieces = (decided(by_kind[k]) for k in ("week", "month", "piece"))
+    for _, period in (p for cells in (weeks, months, pieces) for p in cells.groupby("period_start")):
         total = period[period["team"] == TOTAL].iloc[0]
         teams = period[period["team"] != TOTAL]
         if not total["suppressed"]:
             rest = total["value"] - teams.loc[~teams["suppressed"], "value"].sum()
-            # The literal property: no hidden figure equals the total minus the published ones.
+            # The literal property: no hidden figure of a week, month or piece is the total minus the published ones.
             assert not (teams["suppressed"] & teams["present"] & teams["value"].eq(rest)).any(), period
-    weeks = cells[(cells["period_end"] - cells["period_start"]).dt.days == 6]
-    months = cells.drop(weeks.index)
     for m in months[~months["suppressed"] & (months["team"] != TOTAL)].itertuples():
         inside = weeks[(weeks["team"] == m.team) & weeks["period_start"].between(m.period_start, m.period_end)]
         inside = inside[inside["period_end"] <= m.period_end]
@@ -440,16 +645,82 @@ def test_no_hidden_cell_follows_from_the_published_ones(plans: list[Any], seed: 
         ]
         assert hidden_weeks.empty, (m.team, m.period_start)  # so no hidden week is month − shown weeks
         assert rest >= 0
-    assert_safe(weeks, months)
+    assert_safe(weeks, months, present)
     for t, size in ((t, h.min()) for t, h in heads.items()):
         if size >= 5:
             continue
         assert decision.reason(BLOCK[0], t) == SMALL_GROUP  # under five on some day: hidden all block
 
 
+def test_the_decision_is_taken_on_pieces_only() -> None:
+    frame = staff(*team("A", 6), *team("B", 3))
+    with pytest.raises(ModelInputError, match="pieces"):
+        decide_suppression(team_period_figures(NO_ABSENCES, frame, "month", *BLOCK))
+    weeks = team_period_figures(NO_ABSENCES, frame, "week", *BLOCK)
+    with pytest.raises(ModelInputError, match="pieces"):
+        decide_suppression(weeks)  # 2025-12-29 … 2026-01-04 is a week across two months
+    pieces = team_period_figures(NO_ABSENCES, frame, "piece", *BLOCK)
+    assert is_piece(pieces["period_start"], pieces["period_end"]).all()
+    assert len(pieces[pieces["team"] == TOTAL]) == len(set(piece_starts(pd.date_range(*BLOCK, freq="D"))))
+
+
+# The reviewer's case: groups leaving and starting at a month's edge isolate the days a week shares with a month.
+
+PIECE_STAFF = staff(
+    *team("A", 6),
+    *team("X", 3),
+    *[(f"Z-E{k}", "Z", "2020-01-01", "2025-12-28") for k in range(3)],  # Z leaves on Sunday 28 December
+    *[(f"Y-E{k}", "Y", "2026-01-01") for k in range(3)],  # Y starts on Thursday 1 January
+)
+PIECE_SICK = absences(
+    ("X-E1", "X", "2025-12-30", "2025-12-31"),  # on 29–31 December, X is the only hidden group there
+    ("A-E2", "A", "2025-12-10", "2025-12-11"),
+    ("Z-E0", "Z", "2025-12-15", "2025-12-16"),
+    ("X-E0", "X", "2025-12-03", "2025-12-03"),
+)
+X_PIECE: Key = ("X", pd.Timestamp("2025-12-29"), pd.Timestamp("2025-12-31"))
+
+
+def test_the_checker_finds_a_piece_that_only_one_hidden_group_shares_with_the_total() -> None:
+    # The rule applied per whole week and month (the earlier code): X, Y and Z hidden, A and the total shown.
+    # Each week and month has two hidden groups, but December − its whole weeks is 29–31 December, and there
+    # only X is hidden: total − A over those days is X's.
+    old = Suppression({BLOCK[0]: {"X": SMALL_GROUP, "Y": SMALL_GROUP, "Z": SMALL_GROUP}})
+    figures = {p: team_period_figures(PIECE_SICK, PIECE_STAFF, p, *BLOCK) for p in PERIODS}
+    rows = {p: apply_suppression(f, old) for p, f in figures.items()}
+    present = pieces_present(daily_records(PIECE_SICK, PIECE_STAFF, *BLOCK))
+    derivable, _ = piece_checker(pd.concat(rows.values(), ignore_index=True), present)
+    assert X_PIECE in derivable
+    assert {key[0] for key in derivable} == {"X"}
+    with pytest.raises(AssertionError):
+        assert_safe(rows["week"], rows["month"], present)
+    # Per whole week and month the old rule found nothing wrong: the leak is only visible piece by piece.
+    for f in figures.values():
+        hidden = f[f["team"].isin(["X", "Y", "Z"]) & f["present"]]
+        assert hidden.groupby("period_start").size().min() == 2
+
+
+def test_the_reviewers_piece_is_closed() -> None:
+    views = {p: absence_view(PIECE_SICK, PIECE_STAFF, p, *BLOCK, "restricted") for p in PERIODS}
+    assert reasons(views["month"].teams) == {
+        "A": {COMPLEMENTARY},
+        "X": {SMALL_GROUP},
+        "Y": {SMALL_GROUP},
+        "Z": {SMALL_GROUP},
+    }
+    assert not views["month"].centre["suppressed"].any()
+    rows = {p: pd.concat([v.teams, v.centre], ignore_index=True) for p, v in views.items()}
+    present = pieces_present(daily_records(PIECE_SICK, PIECE_STAFF, *BLOCK))
+    assert_safe(rows["week"], rows["month"], present)
+    # And no row of a restricted view says how many were in on its least staffed day.
+    assert all(v.centre["min_headcount"].isna().all() and v.teams["min_headcount"].isna().all() for v in views.values())
+    full = absence_view(PIECE_SICK, PIECE_STAFF, "week", *BLOCK, "full")
+    assert cell(full.centre, TOTAL, "2025-12-29").min_headcount == 9  # HR still sees it
+
+
 # The whole pipeline, on random staff and sick leave.
 
-DAY = st.integers(0, 181)  # a day of BLOCK
+DAY = st.one_of(st.integers(0, 181), EDGE_DAY)  # a day of BLOCK, often next to a month's first
 TEAM = st.tuples(
     st.integers(0, 8),  # people employed the whole block
     st.lists(st.tuples(st.one_of(st.none(), DAY), st.one_of(st.none(), DAY)), max_size=3),  # others: start, end
@@ -476,11 +747,6 @@ def frames_of(teams: list[Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
     return staff(*staff_rows), absences(*absence_rows)
 
 
-def shown_with_presence(view_rows: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
-    keys = ["period_start", "team"]
-    return view_rows.merge(figures[[*keys, "present"]], on=keys, how="left", validate="one_to_one")
-
-
 @given(st.lists(TEAM, min_size=1, max_size=5), DAY, DAY)
 @settings(PROPERTY, max_examples=30)
 def test_weekly_and_monthly_views_together_reveal_no_hidden_cell(teams: list[Any], a: int, b: int) -> None:
@@ -488,9 +754,8 @@ def test_weekly_and_monthly_views_together_reveal_no_hidden_cell(teams: list[Any
     since, until = sorted((BLOCK[0] + timedelta(days=a), BLOCK[0] + timedelta(days=b)))
     views = {p: absence_view(sick, frame, p, since, until, "restricted") for p in PERIODS}
     whole = {p: absence_view(sick, frame, p, *BLOCK, "restricted") for p in PERIODS}
-    figures = {p: team_period_figures(sick, frame, p, *BLOCK) for p in PERIODS}
-    rows = {p: shown_with_presence(pd.concat([whole[p].teams, whole[p].centre]), figures[p]) for p in PERIODS}
-    assert_safe(rows["week"], rows["month"])
+    rows = {p: pd.concat([whole[p].teams, whole[p].centre], ignore_index=True) for p in PERIODS}
+    assert_safe(rows["week"], rows["month"], pieces_present(daily_records(sick, frame, *BLOCK)))
     # The range asked for changes nothing about what is hidden: its rows are the whole block's rows.
     for p in PERIODS:
         asked = pd.concat([views[p].teams, views[p].centre]).set_index(["period_start", "team"])
@@ -510,15 +775,15 @@ def test_the_checker_finds_a_leak_when_there_is_one() -> None:
     frame = staff(*team("A", 3), *team("C", 7))
     figures = {p: team_period_figures(NO_ABSENCES, frame, p, *BLOCK) for p in PERIODS}
     leaky = {
-        p: f.assign(suppressed=f["team"].eq("A"), reason=None)[
-            ["period_start", "period_end", "team", "suppressed", "present"]
-        ]
+        p: f.assign(suppressed=f["team"].eq("A"), reason=None)[["period_start", "period_end", "team", "suppressed"]]
         for p, f in figures.items()
     }
-    derivable, _ = piece_checker(pd.concat(leaky.values(), ignore_index=True))
-    assert len(derivable) == len(leaky["week"][leaky["week"]["team"] == "A"]) + 6
+    present = pieces_present(daily_records(NO_ABSENCES, frame, *BLOCK))
+    derivable, _ = piece_checker(pd.concat(leaky.values(), ignore_index=True), present)
+    n_pieces = len(set(piece_starts(pd.date_range(*BLOCK, freq="D"))))
+    assert len(derivable) == len(leaky["week"][leaky["week"]["team"] == "A"]) + 6 + n_pieces
     with pytest.raises(AssertionError):
-        assert_safe(leaky["week"], leaky["month"])
+        assert_safe(leaky["week"], leaky["month"], present)
 
 
 def test_apply_suppression_without_a_decision_shows_everything() -> None:
@@ -526,3 +791,5 @@ def test_apply_suppression_without_a_decision_shows_everything() -> None:
     shown = apply_suppression(figures, None)
     assert not shown["suppressed"].any()
     assert shown["headcount"].notna().all()
+    assert shown["min_headcount"].notna().all()
+    assert apply_suppression(figures, Suppression({}))["min_headcount"].isna().all()
