@@ -56,6 +56,8 @@ ROUTES: Mapping[tuple[str, str], Door] = MappingProxyType(
         ("GET", "/goals/tertial/{year}"): Door(Area.GOALS),
         # Citizen feedback per tertial, department and category: counts, no citizen's name, contact or text.
         ("GET", "/feedback"): Door(Area.REPORTS),
+        # The tertial period report: the centre's sick leave (never a group's) and the forecast are in it, so audited.
+        ("GET", "/reports/tertial/{period}"): Door(Area.REPORTS, audited=True),
         # Computed from the absence file: audited.
         ("GET", "/evidence/associations"): Door(Area.EVIDENCE, audited=True),
         ("GET", "/evidence/exposure"): Door(Area.EVIDENCE),

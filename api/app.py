@@ -33,6 +33,7 @@ from api.routes import (
     gateway,
     goals,
     imports,
+    reports,
     retention,
 )
 from api.schemas import HealthPublic
@@ -101,6 +102,7 @@ def create_app(services: Services, *, cors_origins: Sequence[str] = ()) -> FastA
     v1.include_router(devices.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
     v1.include_router(goals.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
     v1.include_router(feedback.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
+    v1.include_router(reports.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
     v1.include_router(evidence.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
     v1.include_router(board.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
     v1.include_router(forecast.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})

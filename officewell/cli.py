@@ -6,7 +6,7 @@ import os
 
 import typer
 
-from officewell.commands import analyze, demo, forecast, gateway, imports, records, serve, simulate, users
+from officewell.commands import analyze, demo, forecast, gateway, imports, records, report, serve, simulate, users
 from officewell.commands.options import TYPER_APP
 
 app = typer.Typer(
@@ -26,6 +26,7 @@ def _private_files() -> None:
 app.command()(demo.demo)
 app.command()(analyze.analyze)
 app.command()(forecast.forecast)
+app.command()(report.report)
 app.command()(gateway.gateway)
 app.command()(serve.serve)
 app.command()(simulate.simulate)

@@ -18,6 +18,7 @@ PATH_VALUES = {
     "item_id": "999999",
     "alert_id": "999999",
     "kind": "absences",
+    "period": "2026-T3",
 }
 CASES = [(method, path, role) for (method, path) in sorted(ROUTES) for role in Role]
 
