@@ -225,9 +225,11 @@ class DeadLetterPublic(BaseModel):
 
 
 class DeadLettersPublic(BaseModel):
-    """A page of dead letters, newest first."""
+    """A page of dead letters, newest first: like every list of the API, `items` with `total`, `limit` and `offset`."""
 
     total: int
+    limit: int
+    offset: int
     items: list[DeadLetterPublic]
 
 

@@ -97,7 +97,7 @@ def dead_letters(
     log = services.dead_letters
     total = log.count()
     if offset >= total:  # past the last page: an empty page, without asking the log (whose offsets are 64-bit)
-        return DeadLettersPublic(total=total, items=[])
+        return DeadLettersPublic(total=total, limit=limit, offset=offset, items=[])
     items = [
         DeadLetterPublic(
             id=s.id,
@@ -110,4 +110,4 @@ def dead_letters(
         )
         for s in log.recent(limit, offset)
     ]
-    return DeadLettersPublic(total=total, items=items)
+    return DeadLettersPublic(total=total, limit=limit, offset=offset, items=items)

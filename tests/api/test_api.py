@@ -186,6 +186,7 @@ def test_bad_queries_say_what_is_wrong(client, params, status, detail):
 def test_dead_letters_for_facilities_and_admin_only(client):
     body = client.get("/api/v1/dead-letters", headers=login(client, Role.FACILITIES)).json()
     assert body["total"] == 1
+    assert (body["limit"], body["offset"]) == (100, 0)  # every list pages alike
     assert body["items"][0]["reason"].startswith("not valid JSON")
     assert body["items"][0]["payload"] == "{oops"
     assert client.get("/api/v1/dead-letters", headers=login(client, Role.ADMIN)).status_code == 200
