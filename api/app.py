@@ -17,6 +17,7 @@ from api.access import PREFIX, check_routes
 from api.background import start_all, stop_all
 from api.deps import Services, authorize
 from api.limits import BodyLimitMiddleware
+from api.pages import add_pages
 from api.problems import Problem
 from api.routes import (
     absence,
@@ -40,6 +41,7 @@ from api.schemas import HealthPublic
 from api.uploads import add_upload_handlers
 from api.warmup import warm_in_background
 from dashboards import STATIC_DIR
+from dashboards.i18n import DEFAULT_LANGUAGE, Language
 
 HTTP_METHODS = frozenset({"get", "put", "post", "delete", "patch", "head", "options", "trace"})
 METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -58,8 +60,13 @@ INPUT_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def create_app(services: Services, *, cors_origins: Sequence[str] = ()) -> FastAPI:
-    """Build the app around already-opened services; pages of `cors_origins` may call the API (none by default)."""
+def create_app(
+    services: Services, *, cors_origins: Sequence[str] = (), language: Language = DEFAULT_LANGUAGE
+) -> FastAPI:
+    """Build the app around already-opened services; pages of `cors_origins` may call the API (none by default).
+
+    `language` is the pages' language for a visitor who has not chosen one (the switch on every page).
+    """
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -177,6 +184,8 @@ def create_app(services: Services, *, cors_origins: Sequence[str] = ()) -> FastA
     def goals_page() -> FileResponse:
         return FileResponse(STATIC_DIR / "goals.html")
 
+    # The pages still served as files until they move onto the shared templates.
+    add_pages(app, language, skip=frozenset({"facilities", "goals"}))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Every route under /api/v1 has a row in the role matrix, and every row a route: else the app does not start.
     schema = get_openapi(title=app.title, version=app.version, routes=app.routes)

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     state_dir: Path | None = Field(None, description="the gateway's durable state; default: data_dir/state")
     outbox_max_mb: int = Field(1024, ge=1, le=1_048_576, description="disk quota of the gateway's outbox")
     metrics_port: int | None = Field(None, ge=0, le=65535, description="where `gateway` serves /metrics")
+    language: Literal["sv", "en"] = Field(
+        "sv", description="the pages' language for a visitor who has not chosen one (sv: Swedish, en: English)"
+    )
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=0, le=65535)
     # NoDecode: the variables take a JSON list or plain commas (`_listed`), not only JSON as pydantic-settings would.

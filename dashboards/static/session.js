@@ -14,7 +14,74 @@
 
   const API = "/api/v1";
   const SVG_NS = "http://www.w3.org/2000/svg";
-  const ROLE_LABELS = { facilities: "Facilities", hr: "HR", manager: "Manager", admin: "Administrator" };
+
+  // ---------------------------------------------------------------- language
+
+  // The page's catalog, as the server rendered it into <script id="messages" type="application/json">
+  // (dashboards/i18n): the same words on the server and here. `LANG` is the page's language, `LOCALE`
+  // the locale numbers and dates are written in ("sv-SE": 94,1 %, 1 dec. 2026).
+  const catalogNode = document.getElementById("messages");
+  const MESSAGES = catalogNode ? JSON.parse(catalogNode.textContent || "{}") : {};
+  const LANG = document.documentElement.lang || "en";
+  const LOCALE = catalogNode?.dataset.locale || (LANG === "sv" ? "sv-SE" : "en-GB");
+
+  /** The message `key` ("common.login.title") with its {placeholders} filled from `params`; the key itself if unknown. */
+  function t(key, params = {}) {
+    const text = MESSAGES[key];
+    if (text == null) return key;
+    return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
+  }
+
+  const numberFormats = new Map();
+  function numberFormat(options) {
+    const key = JSON.stringify(options);
+    if (!numberFormats.has(key)) numberFormats.set(key, new Intl.NumberFormat(LOCALE, options));
+    return numberFormats.get(key);
+  }
+
+  /** Numbers, shares, weeks and dates written the way the page's language writes them. */
+  const fmt = {
+    /** 1 234,5 — `digits` decimals exactly; "–" for null. */
+    number(value, digits = 0) {
+      if (value == null || Number.isNaN(value)) return "–";
+      return numberFormat({ minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+    },
+    /** A share 0–1 as 94,1 % (sv) or 94.1% (en). */
+    percent(share, digits = 1) {
+      if (share == null || Number.isNaN(share)) return "–";
+      return numberFormat({ style: "percent", minimumFractionDigits: digits, maximumFractionDigits: digits }).format(share);
+    },
+    /** "v. 48" / "week 48"; with `year`, "v. 48 2026". */
+    week(week, year) {
+      return year == null ? t("common.week", { week }) : t("common.week_year", { week, year });
+    },
+    /** "T3 2026". */
+    tertial(year, tertial) {
+      return t("common.tertial", { year, tertial });
+    },
+    /** A date ("2026-11-30" or a Date) as "30 nov. 2026" / "30 Nov 2026". */
+    date(value, options = { day: "numeric", month: "short", year: "numeric" }) {
+      if (value == null) return "–";
+      const date = typeof value === "string" && value.length === 10 ? new Date(`${value}T12:00:00Z`) : new Date(value);
+      const zone = typeof value === "string" && value.length === 10 ? { timeZone: "UTC" } : {};
+      return new Intl.DateTimeFormat(LOCALE, { ...options, ...zone }).format(date);
+    },
+    /** A month ("2026-11" or "2026-11-01") as "nov. 2026" / "Nov 2026". */
+    month(value) {
+      return fmt.date(`${String(value).slice(0, 7)}-15`, { month: "short", year: "numeric" });
+    },
+    /** An instant as a date and time in the browser's zone, or `timeZone`. */
+    dateTime(value, timeZone) {
+      if (value == null) return "–";
+      const options = { dateStyle: "medium", timeStyle: "short", ...(timeZone ? { timeZone } : {}) };
+      return new Intl.DateTimeFormat(LOCALE, options).format(new Date(value));
+    },
+  };
+
+  const ROLE_LABELS = {
+    facilities: t("common.role.facilities"), hr: t("common.role.hr"),
+    manager: t("common.role.manager"), admin: t("common.role.admin"),
+  };
   const STORAGE = {
     token: "officewell.token", user: "officewell.username", role: "officewell.role", areas: "officewell.areas",
   };
@@ -118,6 +185,107 @@
     document.title = name ? `${page} · ${name} · officewell` : `${page} · officewell`;
   }
 
+  // ---------------------------------------------------------------- tables and Chart.js charts
+
+  /**
+   * A table: `columns` [{key, label, num?, format?(value, row)}], `rows` objects; `caption` for screen readers.
+   * Cells are text (or a Node a format returns), never HTML.
+   */
+  function table(columns, rows, { caption, className = "data-table" } = {}) {
+    const head = el("tr", {}, ...columns.map((c) => el("th", { scope: "col", class: c.num ? "num" : null }, c.label)));
+    const body = rows.map((row) =>
+      el("tr", {}, ...columns.map((c, i) => {
+        const value = c.format ? c.format(row[c.key], row) : row[c.key];
+        const cell = value instanceof Node ? value : String(value ?? "–");
+        return el(i === 0 ? "th" : "td", { scope: i === 0 ? "row" : null, class: c.num ? "num" : null }, cell);
+      })),
+    );
+    return el("div", { class: "table-wrap" },
+      el("table", { class: className }, caption ? el("caption", { class: "sr-only" }, caption) : null,
+        el("thead", {}, head), el("tbody", {}, ...body)));
+  }
+
+  /**
+   * Draw a Chart.js chart (dashboards/static/vendor/chartjs) on the canvas `id`, replacing one drawn before:
+   * no animation, the page's locale, sized by its box. `data` {columns, rows} also fills the chart's table
+   * (`#<id>-table`, from the `chart` macro) so the figures can be read without seeing the chart.
+   */
+  function chart(id, config, data) {
+    const canvas = document.getElementById(id);
+    if (!canvas || typeof window.Chart === "undefined") return null;
+    window.Chart.getChart(canvas)?.destroy();
+    const options = config.options || {};
+    const drawn = new window.Chart(canvas, {
+      ...config,
+      options: { responsive: true, maintainAspectRatio: false, animation: false, locale: LOCALE, ...options },
+    });
+    const holder = document.getElementById(`${id}-table`);
+    if (holder && data) holder.replaceChildren(table(data.columns, data.rows, { caption: canvas.getAttribute("aria-label") }));
+    return drawn;
+  }
+
+  // ---------------------------------------------------------------- a page's start
+
+  /**
+   * The life of a simple page: the login (shared), the site in the header, then `load(ctx)` — and again
+   * every `refreshS` seconds if given. A role that may not enter the page's area (body[data-area]) sees the
+   * role message instead. `ctx`: {api, login, site, current()} — `current()` is false once the user
+   * logged out or another load began, so a late answer is dropped.
+   */
+  function startPage({ load, refreshS, onEnd }) {
+    const area = document.body.dataset.area;
+    const title = document.title.split(" · ")[0];
+    const state = { token: null, username: null, role: null, generation: 0 };
+    let timer = null;
+    const views = ["#app-view", "#footer", "#role-view"];
+    const session = create({
+      state,
+      views,
+      onStart: async (login) => {
+        state.generation += 1;
+        const generation = state.generation;
+        Object.assign(state, { token: login.token, username: login.username, role: login.role });
+        $("#login-view").hidden = true;
+        session.showUser(login.username, login.role);
+        const site = await session.api("/site").catch(() => null);
+        if (generation !== state.generation) return;
+        if (site) showSite(site, title);
+        if (!(login.areas || []).includes(area)) {
+          $("#role-view").hidden = false;
+          return;
+        }
+        $("#app-view").hidden = false;
+        $("#footer").hidden = false;
+        const ctx = { api: session.api, login, site, current: () => generation === state.generation };
+        const run = async () => {
+          try {
+            await load(ctx);
+          } catch (err) {
+            if (err instanceof AuthError || !ctx.current()) return;
+            banner(t("common.error.load", { what: title, detail: err.message }));
+          }
+        };
+        await run();
+        if (refreshS && ctx.current()) timer = window.setInterval(run, refreshS * 1000);
+      },
+      onEnd: () => {
+        window.clearInterval(timer);
+        timer = null;
+        if (onEnd) onEnd();
+      },
+    });
+    session.start();
+    return session;
+  }
+
+  /** Show `message` in the page's warning banner; null hides it. */
+  function banner(message) {
+    const node = $("#connection-banner");
+    if (!node) return;
+    node.hidden = !message;
+    node.textContent = message || "";
+  }
+
   // ---------------------------------------------------------------- charts
 
   /** A number rounded to tenths, for SVG coordinates. */
@@ -205,25 +373,36 @@
    * `onForbidden(path)` may handle a 403 of the current session (true: handled, the call fails as AuthError).
    */
   function create({ state, views, onStart, onEnd, onForbidden }) {
-    async function api(path) {
+    /**
+     * Call the API as the logged-in user. GET by default; `method` and a JSON `body` for writes
+     * (POST, PUT, PATCH); `raw: true` answers the Response itself (a PDF to download) instead of its JSON;
+     * `headers` adds headers (If-Match). A 204 answers null.
+     */
+    async function api(path, { method = "GET", body, raw = false, headers = {} } = {}) {
       const generation = state.generation;
+      const sent = { Authorization: `Bearer ${state.token}`, Accept: raw ? "*/*" : "application/json", ...headers };
+      if (body !== undefined) sent["Content-Type"] = "application/json";
       let res;
       try {
         res = await fetch(API + path, {
-          headers: { Authorization: `Bearer ${state.token}`, Accept: "application/json" },
+          method,
+          headers: sent,
+          body: body === undefined ? undefined : JSON.stringify(body),
           cache: "no-store",
         });
       } catch (_) {
-        throw new HttpError(0, "Cannot reach the server");
+        throw new HttpError(0, t("common.error.unreachable"));
       }
       if (res.status === 401) {
         if (generation === state.generation) sessionExpired();
-        throw new AuthError("Not logged in");
+        throw new AuthError(t("common.error.not_logged_in"));
       }
       if (res.status === 403 && onForbidden && generation === state.generation && onForbidden(path)) {
-        throw new AuthError("Not allowed");
+        throw new AuthError(t("common.error.forbidden"));
       }
       if (!res.ok) throw new HttpError(res.status, await detailOf(res));
+      if (raw) return res;
+      if (res.status === 204) return null;
       return res.json();
     }
 
@@ -255,13 +434,13 @@
       const password = $("#password").value;
       $("#login-error").hidden = true;
       if (!username || !password) {
-        showLoginError("Enter your username and password.");
+        showLoginError(t("common.login.empty"));
         (username ? $("#password") : $("#username")).focus();
         return;
       }
       const button = $("#login-submit");
       button.disabled = true;
-      button.textContent = "Logging in…";
+      button.textContent = t("common.login.busy");
       try {
         const res = await fetch(`${API}/auth/token`, {
           method: "POST",
@@ -269,23 +448,23 @@
           headers: { Accept: "application/json" },
         });
         if (res.status === 401) {
-          showLoginError(`${await detailOf(res)}. Check them and try again.`);
+          showLoginError(t("common.login.rejected", { detail: await detailOf(res) }));
           $("#password").select();
           $("#password").focus();
           return;
         }
         if (!res.ok) {
-          showLoginError(`Could not log in: ${await detailOf(res)}`);
+          showLoginError(t("common.login.failed", { detail: await detailOf(res) }));
           return;
         }
         const body = await res.json();
         $("#password").value = "";
         begin({ token: body.access_token, username: body.username, role: body.role, areas: body.areas });
       } catch (_) {
-        showLoginError("Cannot reach the server. Check the network connection and try again.");
+        showLoginError(t("common.login.unreachable"));
       } finally {
         button.disabled = false;
-        button.textContent = "Log in";
+        button.textContent = t("common.login.submit");
       }
     }
 
@@ -320,12 +499,12 @@
 
     function logout() {
       endSession();
-      showLogin("You are logged out.");
+      showLogin(t("common.login.logged_out"));
     }
 
     function sessionExpired() {
       endSession();
-      showLogin("Your session has ended. Please log in again.");
+      showLogin(t("common.login.expired"));
     }
 
     /** The session bar: who is logged in, as what. */
@@ -349,7 +528,7 @@
         const me = await api("/me");
         begin({ token, username: me.username, role: me.role, areas: me.areas });
       } catch (err) {
-        if (!(err instanceof AuthError)) showLogin(`Could not resume the session: ${err.message}`);
+        if (!(err instanceof AuthError)) showLogin(t("common.login.resume_failed", { detail: err.message }));
       }
     }
 
@@ -367,7 +546,8 @@
   }
 
   window.officewellSession = {
-    API, STORAGE, ROLE_LABELS, BROWSER_TZ,
+    API, STORAGE, ROLE_LABELS, BROWSER_TZ, LANG, LOCALE, MESSAGES, t, fmt,
+    table, chart, startPage, banner,
     $, el, svg, setAttrs, whenReady,
     resolveTimeZone, timeIn, zoneLabel, renderSiteTz, showSite, showNav,
     round1, niceStep, hoverReadout, onWidthChange,

@@ -36,7 +36,7 @@ def serve(
     except known_errors() as exc:
         fail(str(exc))
     uvicorn.run(
-        create_app(services, cors_origins=settings.cors_origins),
+        create_app(services, cors_origins=settings.cors_origins, language=settings.language),
         host=settings.host,
         port=settings.port,
         log_level="info",

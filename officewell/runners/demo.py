@@ -172,7 +172,8 @@ def run_demo(
     )
     publisher.start()
 
-    server = uvicorn.Server(uvicorn.Config(create_app(services), host=options.host, port=port, log_level="warning"))
+    app = create_app(services, language=settings.language)
+    server = uvicorn.Server(uvicorn.Config(app, host=options.host, port=port, log_level="warning"))
     url = f"http://{options.host}:{port}"
     info: dict[str, object] = {
         "url": url,
