@@ -31,6 +31,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.errors import InvalidRequestError, StoreUnavailableError
 from models.errors import ModelInputError
+from records.errors import StoreError as RecordsStoreError
 
 logger = logging.getLogger(__name__)
 
@@ -169,6 +170,18 @@ def install(app: FastAPI) -> None:
         return problem_response(
             503,
             f"The reading store is unavailable: {exc}",
+            request.url.path,
+            kind=STORE_UNAVAILABLE,
+            headers={"Retry-After": str(STORE_RETRY_AFTER_S)},
+        )
+
+    @app.exception_handler(RecordsStoreError)
+    def records_unavailable(request: Request, exc: RecordsStoreError) -> JSONResponse:
+        """The records database failing (board, alerts, imports): 503; the cause (URL, SQL) goes to the log only."""
+        logger.warning("%s: the records store failed: %s", request.url.path, exc)
+        return problem_response(
+            503,
+            "The records store is unavailable; try again shortly",
             request.url.path,
             kind=STORE_UNAVAILABLE,
             headers={"Retry-After": str(STORE_RETRY_AFTER_S)},

@@ -17,7 +17,7 @@ from api.deps import Authorized, NowDep, ServicesDep, SiteDep
 from api.problems import Problem
 from api.schemas_alerts import AlertAck, AlertPublic, AlertsPublic
 from records.alerts import Alert, AlertStore
-from records.errors import AlreadyAcknowledgedError, StoreError, UnknownAlertError
+from records.errors import AlreadyAcknowledgedError, UnknownAlertError
 from sensors.quantities import QUANTITIES
 from sensors.site import Site
 
@@ -42,17 +42,13 @@ AlertsDep = Annotated[AlertStore, Depends(alerts_of)]
 
 @contextmanager
 def _answering() -> Iterator[None]:
-    """The store's errors as answers: unknown 404, acknowledged already 409, store down 503."""
+    """The store's errors as answers: unknown 404, acknowledged already 409 (store down: 503 by the app)."""
     try:
         yield
     except UnknownAlertError as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
     except AlreadyAcknowledgedError as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
-    except StoreError as exc:
-        raise HTTPException(
-            status.HTTP_503_SERVICE_UNAVAILABLE, "The alert store is unavailable", {"Retry-After": "10"}
-        ) from exc
 
 
 def _public(alert: Alert, site: Site) -> AlertPublic:

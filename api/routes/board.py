@@ -9,7 +9,6 @@ version, and an edit sent with If-Match is refused with 412 when the item change
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -37,7 +36,6 @@ from records.errors import RecordsError, StaleItemError, StoreError, UnknownItem
 from records.store import RecordsStore
 
 router = APIRouter(prefix="/board", tags=["board"])
-log = logging.getLogger(__name__)
 
 MEETING_WEEK = timedelta(days=7)  # the meeting's default: what happened since a week ago
 NOT_CACHED = "private, no-cache"
@@ -48,21 +46,15 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no item has 
 
 @contextmanager
 def _answering() -> Iterator[None]:
-    """The records' errors as answers: no such item 404, changed meanwhile 412, store down 503, else 422 why."""
+    """The records' errors as answers: no such item 404, changed meanwhile 412, else 422 (store down: 503, app-wide)."""
     try:
         yield
     except UnknownItemError as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
     except StaleItemError as exc:
         raise HTTPException(status.HTTP_412_PRECONDITION_FAILED, str(exc)) from exc
-    except StoreError as exc:
-        # The cause (URL, SQL) goes to the log, not to every role's screen.
-        log.warning("board: the records store failed: %s", exc)
-        raise HTTPException(
-            status.HTTP_503_SERVICE_UNAVAILABLE,
-            "The records store is unavailable; try again shortly",
-            {"Retry-After": "10"},
-        ) from exc
+    except StoreError:
+        raise  # the app's handler answers 503 (api/problems.py)
     except RecordsError as exc:  # an unknown zone or status, a done_on in the future, …
         raise bounds.refuse(str(exc)) from exc
 

@@ -307,3 +307,19 @@ def test_the_board_is_in_the_openapi_schema(field_api):
     assert set(paths["/api/v1/board/items/{item_id}"]) == {"get", "patch"}
     assert "412" in paths["/api/v1/board/items/{item_id}"]["patch"]["responses"]
     assert "/api/v1/board/meeting" in paths
+
+
+def test_a_failing_records_store_is_a_503_that_shows_no_sql(field_api, monkeypatch):
+    from records import board
+    from records.errors import StoreError
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise StoreError("(psycopg.OperationalError) connection to 10.0.0.5 refused; SELECT * FROM improvements")
+
+    monkeypatch.setattr(board, "page_items", broken)
+    answer = field_api.client.get(ITEMS, headers=field_api.headers[Role.HR])
+    assert answer.status_code == 503
+    assert answer.headers["retry-after"] == "10"
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert answer.json()["detail"] == "The records store is unavailable; try again shortly"
+    assert "SELECT" not in answer.text
