@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 
 from tests.conftest import ROOT
+from tests.dashboards.stack import demo_stack  # noqa: F401 - a fixture for every page's tests
 
 ARTIFACTS = ROOT / "test-artifacts"
 # Pages are awaited by condition, never by a fixed sleep; on a loaded 2-core machine a re-render can take
