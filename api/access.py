@@ -44,6 +44,9 @@ ROUTES: Mapping[tuple[str, str], Door] = MappingProxyType(
         ("GET", "/latest"): Door(Area.ENVIRONMENT),
         ("GET", "/zones/{zone_id}/latest"): Door(Area.ENVIRONMENT),
         ("GET", "/readings"): Door(Area.ENVIRONMENT),
+        # The floor plan: every zone drawn where it is; admin places them.
+        ("GET", "/site/plan"): Door(Area.ENVIRONMENT),
+        ("PUT", "/site/plan"): Door(Area.ADMIN),
         # Environment alerts are room data: everyone reads them; facilities (and admin) acknowledge them.
         ("GET", "/alerts"): Door(Area.ENVIRONMENT),
         ("POST", "/alerts/{alert_id}/ack"): Door(Area.ALERTS_ACK),

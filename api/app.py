@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from api import etag, headers, problems
@@ -34,6 +34,7 @@ from api.routes import (
     gateway,
     goals,
     imports,
+    plan,
     reports,
     retention,
 )
@@ -105,6 +106,7 @@ def create_app(
     v1.include_router(retention.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
     v1.include_router(environment.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
     v1.include_router(alerts.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
+    v1.include_router(plan.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
     v1.include_router(gateway.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
     v1.include_router(devices.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
     v1.include_router(goals.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
@@ -176,16 +178,7 @@ def create_app(
     def root() -> RedirectResponse:
         return RedirectResponse("/facilities")
 
-    @app.get("/facilities", include_in_schema=False)
-    def facilities() -> FileResponse:
-        return FileResponse(STATIC_DIR / "facilities.html")
-
-    @app.get("/goals", include_in_schema=False)
-    def goals_page() -> FileResponse:
-        return FileResponse(STATIC_DIR / "goals.html")
-
-    # The pages still served as files until they move onto the shared templates.
-    add_pages(app, language, skip=frozenset({"facilities", "goals"}))
+    add_pages(app, language)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Every route under /api/v1 has a row in the role matrix, and every row a route: else the app does not start.
     schema = get_openapi(title=app.title, version=app.version, routes=app.routes)

@@ -315,6 +315,26 @@ Index(
 )
 
 
+class ZoneLayout(Base):
+    """Where an admin placed a zone on the site's floor plan (room data): a rectangle in plan units, who and when.
+
+    A save replaces every row of its site (records/layout_store.py); a zone without a row is drawn where the
+    site file puts it.
+    """
+
+    __tablename__ = "zone_layouts"
+    __table_args__ = (CheckConstraint("x >= 0 AND y >= 0 AND w > 0 AND h > 0", name="rect"),)
+
+    site_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    zone_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    x: Mapped[float] = mapped_column(Float)
+    y: Mapped[float] = mapped_column(Float)
+    w: Mapped[float] = mapped_column(Float)
+    h: Mapped[float] = mapped_column(Float)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_by: Mapped[str] = mapped_column(String(100))
+
+
 def table_of(model: type[Base]) -> Table:
     """A model's Table (typed as such, for Core statements)."""
     table = model.__table__

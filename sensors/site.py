@@ -1,4 +1,4 @@
-"""The site file (`site.toml`, contracts §4): zones, devices and the site's working hours."""
+"""The site file (`site.toml`, contracts §4): zones, devices, the site's working hours and its floor plan."""
 
 from __future__ import annotations
 
@@ -45,6 +45,35 @@ class WorkingHours(_Strict):
         return self
 
 
+PLAN_MAX = 1000.0  # the largest coordinate of the floor plan, in plan units
+
+
+class PlanSize(_Strict):
+    """The floor plan's size in plan units (`[site] plan = { width = 1000, height = 600 }`); x runs right, y down."""
+
+    width: float = Field(default=1000.0, gt=0, le=PLAN_MAX, allow_inf_nan=False)
+    height: float = Field(default=600.0, gt=0, le=PLAN_MAX, allow_inf_nan=False)
+
+
+class ZonePlan(_Strict):
+    """Where a zone is drawn on the floor plan: a rectangle in plan units, its top left corner at (x, y)."""
+
+    x: float = Field(ge=0, le=PLAN_MAX, allow_inf_nan=False)
+    y: float = Field(ge=0, le=PLAN_MAX, allow_inf_nan=False)
+    w: float = Field(gt=0, le=PLAN_MAX, allow_inf_nan=False)
+    h: float = Field(gt=0, le=PLAN_MAX, allow_inf_nan=False)
+
+    def fits_in(self, size: PlanSize) -> bool:
+        """Whether the rectangle lies inside a plan of this size."""
+        return fits(self.x, self.y, self.w, self.h, size)
+
+
+def fits(x: float, y: float, w: float, h: float, size: PlanSize) -> bool:
+    """Whether the rectangle (x, y, w, h) lies inside a plan of this size (a rounding error's slack allowed)."""
+    slack = 1e-9 * PLAN_MAX
+    return x >= 0 and y >= 0 and w > 0 and h > 0 and x + w <= size.width + slack and y + h <= size.height + slack
+
+
 class SiteInfo(_Strict):
     """The [site] table."""
 
@@ -54,6 +83,7 @@ class SiteInfo(_Strict):
     working_hours: WorkingHours = WorkingHours()
     latitude: float = Field(59.33, ge=-90, le=90)
     longitude: float = Field(18.07, ge=-180, le=180)
+    plan: PlanSize = PlanSize()
 
     @field_validator("timezone")
     @classmethod
@@ -91,6 +121,7 @@ class Zone(_Strict):
         45.0, gt=0, le=100_000, description="outdoor air supplied during working hours, litres per second"
     )
     window: Orientation | None = None
+    plan: ZonePlan | None = Field(None, description="where the zone is drawn on the site's floor plan")
 
     @property
     def volume_m3(self) -> float:
@@ -178,6 +209,14 @@ class Site(_Strict):
         dupes = sorted({z for z in zone_ids if zone_ids.count(z) > 1})
         if dupes:
             raise ValueError(f"zone ids must be unique; repeated: {', '.join(dupes)}")
+        size = self.site.plan
+        for zone in self.zones:
+            if zone.plan is not None and not zone.plan.fits_in(size):
+                p = zone.plan
+                raise ValueError(
+                    f"zone {zone.id!r}: its plan rectangle (x {p.x:g}, y {p.y:g}, w {p.w:g}, h {p.h:g}) reaches "
+                    f"beyond the floor plan, {size.width:g} wide and {size.height:g} high ([site] plan)"
+                )
         seen: set[tuple[str, str]] = set()
         for i, device in enumerate(self.devices):
             if device.zone not in zone_ids:

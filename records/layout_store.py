@@ -1,0 +1,196 @@
+"""Zone layouts: where an admin placed the zones on the site's floor plan — the LayoutStore port, its fake and SQL.
+
+A layout is one rectangle per zone in plan units (sensors.site.ZonePlan's: x, y from the plan's top left
+corner, w, h), kept per site with who saved it and when. A save replaces the site's whole layout in one
+transaction: a reader sees the old layout or the new one, never a mix, and a zone the save leaves out is
+drawn where the site file puts it again. Layouts are room data, not personal data; the store checks the
+rectangles' form only (the API checks them against the site's zones and plan size, models.floor_plan
+draws them). The SQL adapter keeps them in table `zone_layouts` (migration 0006) on the records database.
+Contract: tests/records/test_layout_store.py, on the fake, SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from sqlalchemy import Connection, Engine, delete, insert, select, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from records.database import WRITE, make_engine, upgrade
+from records.errors import StoreError
+from records.models import ZoneLayout, table_of
+
+LAYOUTS = table_of(ZoneLayout)
+ID_MAX = 64  # characters of a site or zone id (sensors.site.SEGMENT)
+BY_MAX = 100  # characters of who saved a layout, as the other tables keep a user's name
+# PostgreSQL: saves of one site take this advisory lock (with the site's hash), so two at once follow each other.
+_PG_LAYOUT_LOCK = 0x0FF1CF
+
+
+@dataclass(frozen=True)
+class ZoneRect:
+    """A zone's rectangle on the floor plan, in plan units: top left corner (x, y), width w and height h."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+    def __post_init__(self) -> None:
+        """Refuse what is not a rectangle: a coordinate not finite or negative, a width or height not above 0."""
+        values = (self.x, self.y, self.w, self.h)
+        if not all(isinstance(v, int | float) and math.isfinite(v) for v in values):
+            raise ValueError(f"a zone rectangle takes finite numbers, got {values}")
+        if self.x < 0 or self.y < 0 or self.w <= 0 or self.h <= 0:
+            raise ValueError(f"a zone rectangle has x, y ≥ 0 and w, h > 0, got {values}")
+
+
+@dataclass(frozen=True)
+class StoredLayout:
+    """A site's kept layout: the rectangle per zone id, and who saved it when (None while nothing is kept)."""
+
+    rects: Mapping[str, ZoneRect] = field(default_factory=dict)
+    updated_at: datetime | None = None
+    updated_by: str | None = None
+
+
+class LayoutStore(Protocol):
+    """Where zone layouts are kept (contract: tests/records/test_layout_store.py)."""
+
+    def layout(self, site_id: str) -> dict[str, ZoneRect]:
+        """The site's kept rectangles by zone id (empty when none are kept)."""
+        ...
+
+    def stored(self, site_id: str) -> StoredLayout:
+        """The site's kept rectangles with who saved them and when, read together."""
+        ...
+
+    def save_layout(self, site_id: str, rects: Mapping[str, ZoneRect], by: str, at: datetime) -> None:
+        """Replace the site's whole layout with `rects` (empty: keep none), saved by `by` at `at` (timezone-aware)."""
+        ...
+
+
+def _checked(site_id: str, rects: Mapping[str, ZoneRect], at: datetime) -> None:
+    if not 1 <= len(site_id) <= ID_MAX:
+        raise ValueError(f"a site id has 1–{ID_MAX} characters, got {site_id!r}")
+    for zone_id, rect in rects.items():
+        if not 1 <= len(zone_id) <= ID_MAX:
+            raise ValueError(f"a zone id has 1–{ID_MAX} characters, got {zone_id!r}")
+        if not isinstance(rect, ZoneRect):
+            raise TypeError(f"zone {zone_id!r}: a ZoneRect, got {type(rect).__name__}")
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise ValueError("naive datetime: a layout is saved at a timezone-aware instant")
+
+
+class MemoryLayoutStore:
+    """Layouts in a dict: the port's fake, with the same rules as the SQL store."""
+
+    def __init__(self) -> None:
+        """Start empty."""
+        self._sites: dict[str, StoredLayout] = {}
+        self._lock = threading.Lock()
+
+    def layout(self, site_id: str) -> dict[str, ZoneRect]:
+        """The site's kept rectangles by zone id (empty when none are kept)."""
+        return dict(self.stored(site_id).rects)
+
+    def stored(self, site_id: str) -> StoredLayout:
+        """The site's kept rectangles with who saved them and when, read together."""
+        with self._lock:
+            return self._sites.get(site_id, StoredLayout())
+
+    def save_layout(self, site_id: str, rects: Mapping[str, ZoneRect], by: str, at: datetime) -> None:
+        """Replace the site's whole layout with `rects` (empty: keep none), saved by `by` at `at` (timezone-aware)."""
+        _checked(site_id, rects, at)
+        kept = StoredLayout(dict(sorted(rects.items())), at, by[:BY_MAX]) if rects else StoredLayout()
+        with self._lock:
+            self._sites[site_id] = kept
+
+
+class SqlLayoutStore:
+    """Layouts in the records database (table zone_layouts), through an engine (the records store's, or its own)."""
+
+    def __init__(self, engine: Engine, *, owns_engine: bool = False) -> None:
+        """Use a migrated engine; close() disposes of it only if `owns_engine`."""
+        self.engine = engine
+        self._owns = owns_engine
+
+    @classmethod
+    def open(cls, url: str) -> SqlLayoutStore:
+        """Open the records database at `url` and migrate it (no pseudonymisation key needed for room data)."""
+        engine = make_engine(url)
+        upgrade(engine)
+        return cls(engine, owns_engine=True)
+
+    def close(self) -> None:
+        """Release the engine's connections if this store opened it."""
+        if self._owns:
+            self.engine.dispose()
+
+    def layout(self, site_id: str) -> dict[str, ZoneRect]:
+        """The site's kept rectangles by zone id (empty when none are kept)."""
+        return dict(self.stored(site_id).rects)
+
+    def stored(self, site_id: str) -> StoredLayout:
+        """The site's kept rectangles with who saved them and when, read together (one transaction)."""
+        query = select(LAYOUTS).where(LAYOUTS.c.site_id == site_id).order_by(LAYOUTS.c.zone_id)
+        with self._reading() as conn:
+            rows = conn.execute(query).mappings().all()
+        if not rows:
+            return StoredLayout()
+        newest = max(rows, key=lambda r: r["updated_at"])
+        rects = {r["zone_id"]: ZoneRect(r["x"], r["y"], r["w"], r["h"]) for r in rows}
+        return StoredLayout(rects, newest["updated_at"], newest["updated_by"])
+
+    def save_layout(
+        self,
+        site_id: str,
+        rects: Mapping[str, ZoneRect],
+        by: str,
+        at: datetime,
+        *,
+        also: Callable[[Connection], None] | None = None,
+    ) -> None:
+        """Replace the site's whole layout with `rects` (empty: keep none), by `by` at `at`, in one transaction.
+
+        `also` runs in that transaction after the rows are written (the audit entry of the change, say):
+        if it raises, nothing is saved.
+        """
+        _checked(site_id, rects, at)
+        values = [
+            {"site_id": site_id, "zone_id": zone_id, "x": r.x, "y": r.y, "w": r.w, "h": r.h,
+             "updated_at": at, "updated_by": by[:BY_MAX]}
+            for zone_id, r in sorted(rects.items())
+        ]  # fmt: skip
+        with self._writing() as conn:
+            if conn.dialect.name == "postgresql":
+                # Two saves at once would each delete the rows they saw and insert theirs: one after the other.
+                lock = text("SELECT pg_advisory_xact_lock(:space, hashtext(:site))")
+                conn.execute(lock, {"space": _PG_LAYOUT_LOCK, "site": site_id})
+            conn.execute(delete(LAYOUTS).where(LAYOUTS.c.site_id == site_id))
+            if values:
+                conn.execute(insert(LAYOUTS), values)
+            if also is not None:
+                also(conn)
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        try:
+            with self.engine.connect() as conn, conn.begin():
+                yield conn
+        except SQLAlchemyError as exc:
+            raise StoreError(f"zone layouts: read failed: {exc.__class__.__name__}") from exc
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        try:
+            with self.engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
+                yield conn
+        except SQLAlchemyError as exc:
+            raise StoreError(f"zone layouts: write failed: {exc.__class__.__name__}") from exc
