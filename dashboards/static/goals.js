@@ -1,39 +1,37 @@
-/* officewell · goal follow-up page (/goals), for managers and HR.
+/* officewell · goal follow-up page (/goals), for managers, HR and administrators.
  *
- * Plain ES2020, no build step and no libraries, like the facilities page: the same login and the same
- * bearer token in sessionStorage (so a tab moving between /facilities and /goals stays logged in).
- * It reads /api/v1/goals/* once per visit (the figures are imported daily) and draws:
- *   - the centre's weekly answer rate (tillgänglighet) over 13/26/52 weeks against 95 %, as SVG,
+ * Plain ES2020, no build step and no chart library: the shared shell (templates/base.html, session.js) does
+ * the login, the header, the navigation and the role message; this script reads /api/v1/goals/* once per
+ * visit (the figures are imported daily) and draws:
+ *   - the centre's weekly answer rate (svarsfrekvens) over 13/26/52 weeks against its target, as SVG, with
+ *     the same figures as a table,
  *   - a heat-map table of the answer groups' last 13 weeks,
  *   - NKI per question area for the centre's latest period against its targets, with a sparkline,
  *   - the tertial report (T1 Jan–Apr, T2 May–Aug, T3 Sep–Dec) for a chosen year.
  * Weeks are ISO weeks of the site's local time; "today", the current ISO week and the targets are the
  * API's (/api/v1/site, /goals/*): the page computes no week, target or verdict itself.
- * All data is inserted with textContent / setAttribute, never as HTML.
+ * Every word comes from the catalog (dashboards/i18n/sv/goals.json, en/goals.json) through shared.t, every number and date
+ * is written in the page's locale (94,1 %, v. 48 in Swedish). Data go in with textContent, never as HTML.
  */
 (() => {
   "use strict";
 
-  const shared = window.officewellSession; // session.js: login, API, DOM helpers
-  const { $, el, svg, setAttrs, AuthError, ROLE_LABELS, round1: r1, niceStep } = shared;
+  const shared = window.officewellSession; // session.js: login, API, DOM helpers, words and formats
+  const { $, el, svg, setAttrs, t, fmt, AuthError, HttpError, LOCALE, round1: r1, niceStep } = shared;
   const SPANS = [13, 26, 52];
   const DEFAULT_SPAN = 52;
   const HEAT_WEEKS = 13;
   const MAX_SPARK_PERIODS = 36;
   const TOTAL = "total";
   const DIMENSIONS = [
-    { key: "treatment", label: "Treatment", sv: "bemötande" },
-    { key: "knowledge", label: "Knowledge", sv: "kunskap" },
-    { key: "accessibility", label: "Accessibility", sv: "tillgänglighet" },
-    { key: "overall", label: "Overall", sv: "helhet" },
+    { key: "treatment", label: t("goals.dimension.treatment"), gloss: t("goals.gloss.treatment") },
+    { key: "knowledge", label: t("goals.dimension.knowledge"), gloss: t("goals.gloss.knowledge") },
+    { key: "accessibility", label: t("goals.dimension.accessibility"), gloss: t("goals.gloss.accessibility") },
+    { key: "overall", label: t("goals.dimension.overall"), gloss: t("goals.gloss.overall") },
   ];
 
   const state = {
-    token: null,
-    username: null,
-    role: null,
-    generation: 0, // bumped at every login/logout so that late answers are dropped
-    site: null,
+    ctx: null, // the load's context (session.js startPage): api, login, site, current()
     timeZone: undefined,
     today: null, // the site's date (API), "2026-11-23"
     currentWeek: null, // the site's ISO week (API): {week: "2026-W48", start, end}
@@ -46,17 +44,50 @@
     tertials: new Map(), // year -> report (or { error })
     year: null,
     years: [],
+    forbidden: false, // the API refused the goals to this login (a role changed since it logged in)
   };
+
+  // ---------------------------------------------------------------- words
+
+  /** The catalog's `key` as a list of text and nodes: each {name} of `params` replaced by its value (a Node or text). */
+  function phrase(key, params) {
+    const text = shared.MESSAGES[key] ?? key;
+    return text.split(/\{(\w+)\}/).map((part, i) => (i % 2 === 0 ? part : params[part] ?? `{${part}}`));
+  }
+
+  /** "12 responses" / "12 svar": the `one` or `other` form of a count. */
+  function plural(one, other, n) {
+    return t(n === 1 ? one : other, { n: fmt.number(n) });
+  }
+
+  /** A failed request in the page's words: the API's own sentences are English, so only their status is shown. */
+  function problem(err) {
+    if (err instanceof HttpError && err.status > 0) return t("goals.error.http", { status: err.status });
+    if (err instanceof HttpError || err instanceof AuthError) return err.message; // session.js's words
+    return t("goals.error.other");
+  }
+
+  /** Whether the API refused the goals to this login (403): the role message is shown instead. */
+  function refused(err) {
+    if (err instanceof HttpError && err.status === 403) state.forbidden = true;
+    return state.forbidden;
+  }
 
   // ---------------------------------------------------------------- numbers
 
-  /** "94.9 %": a share (0–1) as a percentage with one decimal. */
-  function pct(share) {
-    return share == null || !Number.isFinite(share) ? "–" : `${(share * 100).toFixed(1)} %`;
+  /** "94,1 %" / "94.1%": a value in percent (0–100) with `digits` decimals. */
+  function percentText(value, digits = 1) {
+    if (value == null || !Number.isFinite(value)) return "–";
+    return t("goals.percent", { value: fmt.number(value, digits) });
   }
 
-  // A figure against its target is never rounded across it: 31 099 of 32 737 answered is 94.996 %, not a
-  // red "95.0 %" with "+0.0 pp". The API's verdict (`met`) says which side of the target the figure lies
+  /** A share (0–1) as a percentage with one decimal. */
+  function pct(share) {
+    return share == null || !Number.isFinite(share) ? "–" : percentText(share * 100, 1);
+  }
+
+  // A figure against its target is never rounded across it: 31 099 of 32 737 answered is 94,996 %, not a
+  // red "95,0 %" with "+0,0 p.e.". The API's verdict (`met`) says which side of the target the figure lies
   // on; the page shows as many more decimals as it takes to agree (at most EXTRA_DIGITS), and the gap
   // with that sign and at least one significant digit.
   const EXTRA_DIGITS = 4;
@@ -70,40 +101,41 @@
     return digits + EXTRA_DIGITS;
   }
 
-  /** "−0.004", "+1.4": a gap with its true sign (`met` decides where given) and a digit that is not zero. */
+  /** "−0,004", "+1,4": a gap with its true sign (`met` decides where given) and a digit that is not zero. */
   function signedGap(gap, met, digits) {
     if (gap == null || !Number.isFinite(gap)) return "";
     const below = met == null ? gap < 0 : !met;
     let d = digits;
     while (below && Number(Math.abs(gap).toFixed(d)) === 0 && d < digits + EXTRA_DIGITS) d += 1;
-    return `${below ? "−" : "+"}${Math.abs(gap).toFixed(d)}`;
+    return `${below ? "−" : "+"}${fmt.number(Math.abs(gap), d)}`;
   }
 
-  /** A row's answer rate against the target: "94.996 %", at the precision its verdict needs. */
+  /** A row's answer rate against the target: "94,996 %", at the precision its verdict needs. */
   function rateOf(row) {
     const share = row?.answer_rate;
     if (share == null || !Number.isFinite(share)) return "–";
-    return `${(share * 100).toFixed(rateDigits(row))} %`;
+    return percentText(share * 100, rateDigits(row));
   }
 
   /** The same without the unit, for the heat map's cells. */
   function rateShortOf(row) {
-    return rateOf(row).replace(" %", "");
+    const share = row?.answer_rate;
+    return share == null || !Number.isFinite(share) ? "–" : fmt.number(share * 100, rateDigits(row));
   }
 
-  /** A row's gap to the answer-rate target: "−0.004 pp" / "+1.4 pp". */
+  /** A row's gap to the answer-rate target: "−0,004 p.e." / "+1.4 pp". */
   function rateGapOf(row) {
     const gap = signedGap(row?.gap_pp, metOf(row), rateDigits(row));
-    return gap && `${gap} pp`;
+    return gap && t("goals.pp", { gap });
   }
 
   function rateDigits(row) {
     return digitsFor((row?.answer_rate ?? NaN) * 100, (state.target ?? NaN) * 100, metOf(row), 1);
   }
 
-  /** An NKI row's score against its target: "4.296" rather than a red "4.30". */
+  /** An NKI row's score against its target: "4,296" rather than a red "4,30". */
   function scoreOf(row) {
-    return row?.score == null || !Number.isFinite(row.score) ? "–" : row.score.toFixed(scoreDigits(row));
+    return row?.score == null || !Number.isFinite(row.score) ? "–" : fmt.number(row.score, scoreDigits(row));
   }
 
   function scoreGapOf(row) {
@@ -114,27 +146,41 @@
     return digitsFor(row?.score ?? NaN, row?.target ?? NaN, metOf(row), 2);
   }
 
+  /** An NKI target: "4,3". */
   function targetText(value, digits = 1) {
-    return Number.isFinite(value) ? value.toFixed(digits) : "–";
+    return Number.isFinite(value) ? fmt.number(value, digits) : "–";
   }
 
-  const counts = new Intl.NumberFormat("en-GB");
+  /** "95 %" / "92,5 %": a target share as the page shows it; "–" before the API said. */
+  function targetPct(share) {
+    if (share == null || !Number.isFinite(share)) return "–";
+    const value = share * 100;
+    return percentText(value, Number.isInteger(Math.round(value * 10) / 10) ? 0 : 1);
+  }
 
-  // ---------------------------------------------------------------- dates and time zone
+  /** Whether a row met its target, as the API judged it; null without calls (or without a row). */
+  function metOf(row) {
+    return row?.met ?? null;
+  }
 
-  const fmt = {};
-  // Calendar dates (week starts, periods) are kept as UTC midnights and formatted in UTC.
+  function verdictOf(met) {
+    return met ? t("goals.verdict.met") : t("goals.verdict.miss");
+  }
+
+  // ---------------------------------------------------------------- dates, weeks and time zone
+
+  // Calendar dates (week starts, periods) are kept as UTC midnights and formatted in UTC, in the page's locale.
   const cal = {
-    day: new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "short" }),
-    dayYear: new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "short", year: "numeric" }),
-    month: new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", month: "short" }),
-    monthYear: new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", month: "short", year: "numeric" }),
+    day: new Intl.DateTimeFormat(LOCALE, { timeZone: "UTC", day: "numeric", month: "short" }),
+    dayYear: new Intl.DateTimeFormat(LOCALE, { timeZone: "UTC", day: "numeric", month: "short", year: "numeric" }),
+    month: new Intl.DateTimeFormat(LOCALE, { timeZone: "UTC", month: "short" }),
+    monthYear: new Intl.DateTimeFormat(LOCALE, { timeZone: "UTC", month: "short", year: "numeric" }),
   };
+  let clock = null; // hours and minutes in the site's zone
 
   function setTimeZone(zone) {
-    const here = shared.timeIn(zone);
-    state.timeZone = here.timeZone;
-    fmt.time = here.format({ hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    state.timeZone = shared.resolveTimeZone(zone);
+    clock = new Intl.DateTimeFormat(LOCALE, { timeZone: state.timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
   }
 
   /** An ISO date of the API ("2026-11-23") → that calendar day as a UTC midnight, for formatting. */
@@ -143,20 +189,44 @@
     return m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
   }
 
-  /** "95 %" / "92.5 %": a target share as the page shows it; "–" before the API said. */
-  function targetPct(share) {
-    return pct(share).replace(".0 %", " %");
+  /** A UTC-midnight date (as parseDay makes) as the ISO date the API takes. */
+  function isoDay(day) {
+    return day.toISOString().slice(0, 10);
   }
 
-  const weekNumber = (key) => `W${key.slice(-2)}`;
+  /** "2026-W48" → { year: 2026, week: 48 }. */
+  function weekParts(key) {
+    return { year: Number(key.slice(0, 4)), week: Number(key.slice(-2)) };
+  }
 
+  /** "v. 48" / "W48": a week's number where space is short (axis, heat-map head). */
+  function weekShort(key) {
+    return t("goals.week_short", { week: weekParts(key).week });
+  }
+
+  /** "v. 48 2026" / "week 48 2026". */
+  function weekFull(key) {
+    const { year, week } = weekParts(key);
+    return fmt.week(week, year);
+  }
+
+  /** "16–22 mars 2026" style: a week's days. */
+  function weekDates(wk, withYear = true) {
+    return `${cal.day.format(wk.start)}–${(withYear ? cal.dayYear : cal.day).format(wk.end)}`;
+  }
+
+  /** Say in the header, and answer for the hint, which zone the weeks are counted in. */
   function renderTimeZone() {
-    const phrase = shared.renderSiteTz(
-      state.timeZone, "Weeks and dates", "Weeks, dates and times on this page are the site's");
-    for (const node of document.querySelectorAll(".tz-text")) node.textContent = phrase;
+    const differs = Boolean(state.timeZone) && state.timeZone !== shared.BROWSER_TZ;
+    const zone = shared.zoneLabel(state.timeZone);
+    const note = $("#site-tz");
+    note.hidden = !differs;
+    note.textContent = differs ? t("goals.zone.note", { zone }) : "";
+    note.title = differs ? t("goals.zone.note_title", { browser: shared.BROWSER_TZ || "–" }) : "";
+    return differs ? t("goals.zone.site", { zone }) : t("goals.zone.local");
   }
 
-  /** "Oct 2026" for a whole month, else "1 Sep – 31 Oct 2026". */
+  /** "okt. 2026" for a whole month, else "1 sep. – 31 okt. 2026". */
   function periodLabel(startText, endText) {
     const start = parseDay(startText);
     const end = parseDay(endText);
@@ -168,122 +238,112 @@
   }
 
   function teamName(team) {
-    if (team === TOTAL) return "Centre (total)";
+    if (team === TOTAL) return t("goals.team.total");
     return state.teamNames.get(team) || team;
   }
 
   /** "team-2" before "team-10". */
   function teamOrder(a, b) {
-    return a.localeCompare(b, "en", { numeric: true });
+    return a.localeCompare(b, LOCALE, { numeric: true });
   }
 
   setTimeZone(null);
 
-  // ---------------------------------------------------------------- API and login (session.js)
+  // ---------------------------------------------------------------- the page's life (session.js startPage)
 
-  const session = shared.create({
-    state,
-    views: ["#role-view", "#app-view", "#footer"],
-    onStart: startSession,
-    onForbidden(path) {
-      if (!path.startsWith("/goals")) return false;
-      showRoleMessage(state.role);
-      return true;
-    },
-  });
-  const { api } = session;
-
-  function hideAll() {
-    $("#login-view").hidden = true;
-    $("#role-view").hidden = true;
+  /** The role message of the shell instead of the figures: the API refused them to this login. */
+  function showRoleView() {
     $("#app-view").hidden = true;
     $("#footer").hidden = true;
-  }
-
-  function showRoleMessage(role) {
-    state.generation += 1; // drop whatever is still on its way
-    hideAll();
-    $("#role-name").textContent = ROLE_LABELS[role] || role || "an unknown role";
     $("#role-view").hidden = false;
-    $("#role-logout").focus();
   }
 
-  // ---------------------------------------------------------------- session start
-
-  async function startSession({ token, username, role, areas }) {
-    state.generation += 1;
-    state.token = token;
-    state.username = username;
-    state.role = role;
-    state.weekly = null;
-    state.nki = null;
-    state.tertials = new Map();
-    const generation = state.generation;
-
-    hideAll();
-    session.showUser(username, role);
-
-    const site = await api("/site").catch((err) => (err instanceof AuthError ? undefined : null));
-    if (site === undefined || generation !== state.generation) return;
-    applySite(site);
-    if (!areas.includes("goals")) {
-      showRoleMessage(role);
-      return;
-    }
-    $("#app-view").hidden = false;
-    $("#footer").hidden = false;
+  async function load(ctx) {
+    Object.assign(state, {
+      ctx, weekly: null, nki: null, tertials: new Map(), teamNames: new Map(), forbidden: false,
+      target: null, nkiTargets: {},
+    });
+    delete document.body.dataset.ready;
+    applySite(ctx.site);
+    renderHints();
     renderWeeklyLoading();
 
-    const zones = api("/zones").catch(() => []);
-    const weekly = loadWeekly(generation);
-    const nki = loadNki(generation);
+    const zones = ctx.api("/zones").catch(() => []);
+    const weekly = loadWeekly(ctx);
+    const nki = loadNki(ctx);
     if (!state.today) await weekly; // a server without the site's calendar: the weekly answer says today
-    if (generation !== state.generation) return;
+    if (!ctx.current()) return;
     state.year = Number((state.today || "").slice(0, 4)) || new Date().getFullYear();
-    const tertial = loadTertial(state.year, generation);
+    const tertial = loadTertial(ctx, state.year);
     const teamZones = await zones;
-    if (generation !== state.generation) return;
+    if (!ctx.current()) return;
     for (const zone of teamZones || []) {
       if (zone.teams?.length === 1 && zone.kind === "answer_group") state.teamNames.set(zone.teams[0], zone.name || zone.id);
     }
     await Promise.all([weekly, nki]);
-    if (generation !== state.generation) return;
+    if (!ctx.current()) return;
+    if (state.forbidden) {
+      showRoleView();
+      return;
+    }
     renderWeekly();
     renderNki();
     buildYears();
     await tertial;
-    if (generation !== state.generation) return;
+    if (!ctx.current()) return;
     // Default: the current year, unless it has no data yet (early January): then the latest with data.
     const fallback = state.years.find((y) => y < state.year);
     if (!hasData(state.tertials.get(state.year)) && fallback) {
-      await selectYear(fallback, generation);
+      await selectYear(fallback);
     } else {
       renderTertials();
     }
-    $("#loaded-at").textContent = `${fmt.time.format(new Date())}`;
+    if (!ctx.current()) return;
+    if (state.forbidden) {
+      showRoleView();
+      return;
+    }
+    $("#goals-footer").textContent = t("goals.footer", { time: clock.format(new Date()) });
     document.body.dataset.ready = "true";
   }
 
   function applySite(site) {
-    state.site = site;
     state.today = site?.today || null;
     state.currentWeek = site?.current_week || null;
     setTimeZone(site?.timezone);
-    shared.showSite(site, "Goals");
-    renderTimeZone();
+  }
+
+  /** The hints that name the zone and the targets; the targets' spans are refreshed by renderTargets. */
+  function renderHints() {
+    const zone = renderTimeZone();
+    const span = (cls, attrs = {}) => el("strong", { class: cls, ...attrs }, "–");
+    $("#weekly-hint").replaceChildren(...phrase("goals.weekly.hint", { zone, target: span("target-text") }));
+    $("#heat-key-met").replaceChildren(...phrase("goals.heat.key_met", { target: el("span", { class: "target-text" }, "–") }));
+    $("#nki-hint").replaceChildren(...phrase("goals.nki.hint", {
+      treatment: span("nki-target-text", { "data-target-of": "treatment" }),
+      knowledge: span("nki-target-text", { "data-target-of": "knowledge" }),
+    }));
+    renderTargets();
+  }
+
+  function renderTargets() {
+    for (const node of document.querySelectorAll(".target-text")) node.textContent = targetPct(state.target);
+    for (const node of document.querySelectorAll(".nki-target-text")) {
+      node.textContent = targetText(state.nkiTargets[node.dataset.targetOf]);
+    }
   }
 
   // ---------------------------------------------------------------- weekly answer rate
 
-  async function loadWeekly(generation) {
+  async function loadWeekly(ctx) {
     // The centre's 53 weeks up to today (site time): the window may end at last week when this week has no
     // calls yet. Then the answer groups for the 13 weeks the heat map shows, up to the newest with calls:
     // the page asks for the rows it shows, not for every group's year.
     const query = new URLSearchParams({ weeks: DEFAULT_SPAN + 1, team: TOTAL });
     if (state.today) query.set("end", state.today);
     try {
-      const body = await api(`/goals/answer-rate/weekly?${query}`);
-      if (generation !== state.generation) return;
+      const body = await ctx.api(`/goals/answer-rate/weekly?${query}`);
+      if (!ctx.current()) return;
       state.target = body.target;
       if (!state.today) {
         state.today = body.end;
@@ -292,22 +352,17 @@
       const weekly = buildWeekly(body);
       const heat = weekly.windowWeeks.slice(-HEAT_WEEKS);
       if (heat.length) {
-        const teams = await api(`/goals/answer-rate/weekly?${new URLSearchParams({
+        const teams = await ctx.api(`/goals/answer-rate/weekly?${new URLSearchParams({
           start: isoDay(heat[0].start), end: isoDay(heat[heat.length - 1].end),
         })}`);
-        if (generation !== state.generation) return;
+        if (!ctx.current()) return;
         addTeams(weekly, teams);
       }
       state.weekly = weekly;
     } catch (err) {
-      if (err instanceof AuthError || generation !== state.generation) return;
-      state.weekly = { error: err.message };
+      if (err instanceof AuthError || !ctx.current() || refused(err)) return;
+      state.weekly = { error: problem(err) };
     }
-  }
-
-  /** A UTC-midnight date (as parseDay makes) as the ISO date the API takes. */
-  function isoDay(day) {
-    return day.toISOString().slice(0, 10);
   }
 
   /** Add the answer groups' rows of a second answer to the weekly figures. */
@@ -317,7 +372,7 @@
       if (!weekly.rows.has(row.team)) weekly.rows.set(row.team, new Map());
       weekly.rows.get(row.team).set(row.week, row);
     }
-    weekly.teams = [...weekly.rows.keys()].filter((t) => t !== TOTAL).sort(teamOrder);
+    weekly.teams = [...weekly.rows.keys()].filter((team) => team !== TOTAL).sort(teamOrder);
   }
 
   /** The API's weeks by team, and the chart's window: the calendar's weeks up to the newest with calls. */
@@ -337,7 +392,7 @@
     calendar.forEach((wk, i) => {
       if (wk.total?.offered > 0) latest = i;
     });
-    const teams = [...byTeam.keys()].filter((t) => t !== TOTAL).sort(teamOrder);
+    const teams = [...byTeam.keys()].filter((team) => team !== TOTAL).sort(teamOrder);
     if (latest < 0) return { windowWeeks: [], rows: byTeam, teams: [], latest: null, behind: 0, calendar };
     const now = calendar.findIndex((wk) => wk.partial);
     return {
@@ -351,20 +406,10 @@
   }
 
   function renderWeeklyLoading() {
-    $("#weekly-summary").replaceChildren(el("span", { text: "Loading…" }));
+    $("#weekly-summary").replaceChildren(el("span", { text: t("common.loading") }));
     $("#weekly-chart svg").replaceChildren();
-  }
-
-  /** Whether a row met its target, as the API judged it; null without calls (or without a row). */
-  function metOf(row) {
-    return row?.met ?? null;
-  }
-
-  function renderTargets() {
-    for (const node of document.querySelectorAll(".target-text")) node.textContent = targetPct(state.target);
-    for (const node of document.querySelectorAll(".nki-target-text")) {
-      node.textContent = targetText(state.nkiTargets[node.dataset.targetOf]);
-    }
+    $("#weekly-chart-table").replaceChildren();
+    $("#stale-banner").hidden = true;
   }
 
   function renderWeekly() {
@@ -374,22 +419,21 @@
     const banner = $("#stale-banner");
     banner.hidden = true;
     if (!data || data.error) {
-      const message = data?.error ? `Could not load the weekly answer rate: ${data.error}` : "No data.";
+      const message = data?.error ? t("goals.weekly.error", { detail: data.error }) : t("goals.weekly.no_data");
       summary.replaceChildren(el("span", { class: "sum sum-act", text: message }));
       drawWeeklyChart();
       renderHeatTable();
       return;
     }
     if (!data.latest) {
-      summary.replaceChildren(el("span", { text: "No calls in the last 52 weeks." }));
+      summary.replaceChildren(el("span", { text: t("goals.weekly.no_calls") }));
       drawWeeklyChart();
       renderHeatTable();
       return;
     }
     if (data.behind > 1) {
       banner.hidden = false;
-      banner.textContent = `The newest calls are from week ${data.latest.key} (${data.behind} weeks ago): `
-        + "newer calls have not been imported yet.";
+      banner.textContent = t("goals.weekly.stale", { week: weekFull(data.latest.key), n: data.behind });
     }
     const shown = data.windowWeeks.slice(-state.span);
     const complete = shown.filter((w) => !w.partial && metOf(w.total) != null);
@@ -404,19 +448,34 @@
     const lastFull = complete[complete.length - 1];
     if (lastFull) {
       const met = metOf(lastFull.total);
-      parts.push(el("span", { class: `sum ${met ? "sum-good" : "sum-act"}` },
-        `Week ${weekNumber(lastFull.key)}: ${rateOf(lastFull.total)} `,
-        `(${met ? "met" : "below target"}, ${rateGapOf(lastFull.total)})`));
+      parts.push(el("span", {
+        class: `sum ${met ? "sum-good" : "sum-act"}`,
+        text: t("goals.weekly.summary_week", {
+          n: weekParts(lastFull.key).week, rate: rateOf(lastFull.total), verdict: verdictOf(met),
+          gap: rateGapOf(lastFull.total),
+        }),
+      }));
     }
-    parts.push(el("span", { class: "sum sum-plain", text: `Target met in ${metCount} of ${complete.length} full weeks` }));
+    parts.push(el("span", {
+      class: "sum sum-plain", text: t("goals.weekly.summary_met", { met: metCount, n: complete.length }),
+    }));
     if (offered > 0) {
-      parts.push(el("span", { class: "sum sum-plain", text: `${state.span} weeks together: ${pct(answered / offered)}` }));
+      parts.push(el("span", {
+        class: "sum sum-plain", text: t("goals.weekly.summary_together", { n: state.span, rate: pct(answered / offered) }),
+      }));
     }
     const partial = shown.find((w) => w.partial && w.total);
-    if (partial) parts.push(el("span", { class: "sum sum-plain", text: `This week so far: ${rateOf(partial.total)}` }));
+    if (partial) {
+      parts.push(el("span", { class: "sum sum-plain", text: t("goals.weekly.summary_partial", { rate: rateOf(partial.total) }) }));
+    }
     summary.replaceChildren(...parts);
     drawWeeklyChart();
     renderHeatTable();
+  }
+
+  /** Decimals for the y axis's ticks of `step` percent: 0 for whole points, else as many as the step has. */
+  function tickDigits(step) {
+    return step >= 1 ? 0 : step >= 0.1 ? 1 : 2;
   }
 
   function drawWeeklyChart() {
@@ -427,7 +486,7 @@
     const width = Math.max(300, Math.round($(".chart-body", figure).clientWidth || 800));
     const narrow = width < 560;
     const height = narrow ? 220 : 270;
-    const m = { top: 14, right: narrow ? 14 : 72, bottom: 44, left: 46 };
+    const m = { top: 14, right: narrow ? 14 : 72, bottom: 44, left: 50 };
     const w = width - m.left - m.right;
     const h = height - m.top - m.bottom;
     setAttrs(root, { width, height, viewBox: `0 0 ${width} ${height}` });
@@ -437,6 +496,8 @@
     const weeks = data?.windowWeeks?.slice(-state.span) || [];
     const target = state.target;
     const points = weeks.filter((wk) => metOf(wk.total) != null);
+    const empty = data?.error ? t("goals.chart.error") : data ? t("goals.chart.empty") : t("common.loading");
+    renderWeeklyTable(weeks, empty);
 
     // y domain in percent: the data and the target, padded, on whole-point ticks.
     const hasTarget = Number.isFinite(target); // unknown when the API could not be asked
@@ -462,11 +523,12 @@
       root.append(svg("rect", { class: "below-zone", x: m.left, y: yTarget, width: w, height: r1(m.top + h - yTarget) }));
     }
     const grid = svg("g", { class: "grid" });
-    for (let v = lo; v <= hi + step / 2; v += step) {
+    const scaled = hasTarget || points.length > 0; // nothing to scale the axis to: no ticks
+    for (let v = lo; scaled && v <= hi + step / 2; v += step) {
       const yy = r1(y(v));
       grid.append(svg("line", { x1: m.left, x2: m.left + w, y1: yy, y2: yy }));
       grid.append(svg("text", { x: m.left - 6, y: yy + 3.5, class: "tick tick-y", "text-anchor": "end" },
-        `${Number(v.toFixed(2))} %`));
+        percentText(Number(v.toFixed(2)), tickDigits(step))));
     }
     root.append(grid);
 
@@ -481,7 +543,7 @@
       if (fromEnd % every === 0 && (!narrow || fromEnd % (every * 2) === 0)) {
         ticks.append(svg("line", { class: "xtick", x1: xx, x2: xx, y1: m.top + h, y2: m.top + h + 4 }));
         ticks.append(svg("text", { x: xx, y: m.top + h + 16, class: "tick tick-x", "text-anchor": "middle" },
-          weekNumber(wk.key)));
+          weekShort(wk.key)));
       }
       // The week that holds the 1st of a month (or the first week shown) names the month.
       const sunday = wk.end;
@@ -505,14 +567,14 @@
     // The target line.
     if (hasTarget) root.append(svg("line", { class: "target-line", x1: m.left, x2: m.left + w, y1: yTarget, y2: yTarget }));
     if (hasTarget && !narrow) {
-      root.append(svg("text", { class: "target-label", x: m.left + w + 6, y: yTarget - 2 }, "Target"));
+      root.append(svg("text", { class: "target-label", x: m.left + w + 6, y: yTarget - 2 }, t("goals.weekly.target_label")));
       root.append(svg("text", { class: "target-label strong", x: m.left + w + 6, y: yTarget + 11 }, targetPct(target)));
     }
 
     if (!points.length) {
-      root.append(svg("text", { class: "chart-empty", x: m.left + w / 2, y: m.top + h / 2, "text-anchor": "middle" },
-        data?.error ? "Could not load the answer rate" : data ? "No calls in these weeks" : "Loading…"));
+      root.append(svg("text", { class: "chart-empty", x: m.left + w / 2, y: m.top + h / 2, "text-anchor": "middle" }, empty));
       root.setAttribute("data-points", "0");
+      $("#weekly-chart-caption").textContent = `${t("goals.weekly.chart_label")}: ${empty}`;
       return;
     }
 
@@ -555,9 +617,10 @@
     const first = weeks[0];
     const last = weeks[weeks.length - 1];
     const metCount = points.filter((wk) => metOf(wk.total)).length;
-    $("#weekly-chart-caption").textContent = `The centre's answer rate per week from ${first.key} to ${last.key}: `
-      + `${metCount} of ${points.length} weeks at or above the target of ${pct(target)}; latest week `
-      + `${rateOf(points[points.length - 1].total)}.`;
+    $("#weekly-chart-caption").textContent = t("goals.weekly.chart_caption", {
+      first: weekFull(first.key), last: weekFull(last.key), met: metCount, n: points.length,
+      target: targetPct(target), rate: rateOf(points[points.length - 1].total),
+    });
 
     // Hover read-out.
     const cursor = svg("line", { class: "cursor-line", y1: m.top, y2: m.top + h, visibility: "hidden" });
@@ -565,7 +628,7 @@
     const hit = svg("rect", { class: "hit", x: m.left, y: m.top, width: w, height: h });
     root.append(hit);
     shared.hoverReadout({
-      root, hit, tip, cursor, width, height, margin: 110, above: 72,
+      root, hit, tip, cursor, width, height, margin: 120, above: 72,
       read(px) {
         const i = Math.min(n - 1, Math.max(0, Math.floor((px - m.left) / band)));
         const wk = weeks[i];
@@ -573,38 +636,71 @@
         cursor.setAttribute("x1", xx);
         cursor.setAttribute("x2", xx);
         const met = metOf(wk.total);
+        const calls = met == null ? "" : t("goals.chart.tip_calls", {
+          answered: fmt.number(wk.total.answered), offered: fmt.number(wk.total.offered),
+        });
         tip.replaceChildren(
-          el("strong", { text: `${wk.key}` }),
-          el("span", { class: "muted", text: ` ${cal.day.format(wk.start)}–${cal.dayYear.format(wk.end)}` }),
+          el("strong", { text: weekFull(wk.key) }),
+          el("span", { class: "muted", text: ` ${weekDates(wk)}` }),
           el("br"),
           met == null
-            ? el("span", { text: "No calls" })
+            ? el("span", { text: t("goals.chart.no_calls") })
             : el("span", {},
-              `${rateOf(wk.total)} · ${met ? "✓ met" : "▼ below target"} (${rateGapOf(wk.total)})`,
+              t("goals.chart.tip_rate", { rate: rateOf(wk.total), verdict: `${met ? "✓" : "▼"} ${verdictOf(met)}`, gap: rateGapOf(wk.total) }),
               el("br"),
-              el("span", { class: "muted", text: `${counts.format(wk.total.answered)} of ${counts.format(wk.total.offered)} calls answered${wk.partial ? " · week in progress" : ""}` })));
+              el("span", { class: "muted", text: wk.partial ? `${calls} · ${t("goals.chart.in_progress")}` : calls })));
         return { x: xx, y: met == null ? m.top + h / 2 : y(wk.total.answer_rate * 100) };
       },
     });
+  }
+
+  /** The chart's weeks as a table, for those who cannot see the chart or hover over it. */
+  function renderWeeklyTable(weeks, empty) {
+    const rows = weeks.map((wk) => {
+      const met = metOf(wk.total);
+      const verdict = met == null ? t("goals.chart.no_calls") : `${verdictOf(met)} (${rateGapOf(wk.total)})`;
+      return {
+        week: weekFull(wk.key),
+        dates: weekDates(wk),
+        rate: met == null ? "–" : rateOf(wk.total),
+        verdict: wk.partial ? t("goals.table.in_progress", { verdict }) : verdict,
+        answered: wk.total ? fmt.number(wk.total.answered) : "–",
+        offered: wk.total ? fmt.number(wk.total.offered) : "–",
+      };
+    });
+    const columns = [
+      { key: "week", label: t("goals.table.week") },
+      { key: "dates", label: t("goals.table.dates") },
+      { key: "rate", label: t("goals.table.rate"), num: true },
+      { key: "verdict", label: t("goals.table.verdict") },
+      { key: "answered", label: t("goals.table.answered"), num: true },
+      { key: "offered", label: t("goals.table.offered"), num: true },
+    ];
+    $("#weekly-chart-table").replaceChildren(rows.length
+      ? shared.table(columns, rows, { caption: t("goals.weekly.chart_label") })
+      : el("p", { class: "placeholder", text: empty }));
   }
 
   function heatCell(team, wk) {
     const row = state.weekly.rows.get(team)?.get(wk.key) || null;
     const met = metOf(row);
     const status = met == null ? "none" : met ? "met" : "miss";
-    const label = met == null ? "no calls" : met ? "at or above target" : "below target";
-    const td = el("td", {
+    let reading = met == null ? t("goals.heat.no_calls") : t("goals.heat.reading", {
+      rate: rateOf(row), verdict: verdictOf(met), gap: rateGapOf(row),
+      answered: fmt.number(row.answered), offered: fmt.number(row.offered),
+    });
+    if (wk.partial) reading = t("goals.heat.reading_partial", { reading });
+    return el("td", {
       class: `heat-cell heat-${status}${wk.partial ? " partial" : ""}`,
       "data-team": team, "data-week": wk.key, "data-met": met == null ? "" : String(met),
-      title: `${teamName(team)}, ${wk.key} (${cal.day.format(wk.start)}–${cal.day.format(wk.end)}): `
-        + (met == null ? "no calls" : `${rateOf(row)}, ${label} (${rateGapOf(row)}); `
-          + `${counts.format(row.answered)} of ${counts.format(row.offered)} calls answered`)
-        + (wk.partial ? "; week in progress" : ""),
+      title: t("goals.heat.cell_title", { team: teamName(team), week: weekFull(wk.key), dates: weekDates(wk, false), reading }),
     },
     el("span", { class: "heat-sym", "aria-hidden": "true", text: met == null ? "–" : met ? "✓" : "▼" }),
-    met == null ? null : el("span", { class: "heat-value", text: rateShortOf(row) }),
-    el("span", { class: "sr-only", text: met == null ? "no calls" : ` %, ${label}` }));
-    return td;
+    met == null ? null : el("span", { class: "heat-value", "aria-hidden": "true", text: rateShortOf(row) }),
+    el("span", {
+      class: "sr-only",
+      text: met == null ? t("goals.heat.no_calls") : t("goals.heat.sr_reading", { rate: rateOf(row), verdict: verdictOf(met) }),
+    }));
   }
 
   function renderHeatTable() {
@@ -613,22 +709,23 @@
     const head = $("thead tr", table);
     const body = $("tbody", table);
     if (!data || data.error || !data.latest) {
-      head.replaceChildren(el("th", { scope: "col", text: "Answer group" }));
+      head.replaceChildren(el("th", { scope: "col", text: t("goals.heat.corner") }));
       body.replaceChildren(el("tr", {}, el("td", {
-        class: "placeholder", text: data?.error ? `Could not load: ${data.error}` : "No calls in the last 13 weeks.",
+        class: "placeholder", text: data?.error ? t("goals.heat.error", { detail: data.error }) : t("goals.heat.empty"),
       })));
       return;
     }
     const weeks = data.windowWeeks.slice(-HEAT_WEEKS);
     head.replaceChildren(
-      el("th", { scope: "col", class: "heat-corner" }, "Answer group ", el("span", { class: "muted", text: "· week" })),
+      el("th", { scope: "col", class: "heat-corner" }, `${t("goals.heat.corner")} `,
+        el("span", { class: "muted", text: t("goals.heat.corner_week") })),
       ...weeks.map((wk) => el("th", {
         scope: "col", class: `heat-week${wk.partial ? " partial" : ""}`, "data-week": wk.key,
-        title: `${wk.key}: ${cal.day.format(wk.start)}–${cal.dayYear.format(wk.end)}${wk.partial ? " (in progress)" : ""}`,
+        title: t(wk.partial ? "goals.heat.week_title_partial" : "goals.heat.week_title", { week: weekFull(wk.key), dates: weekDates(wk) }),
       },
-      el("span", { class: "wk", text: weekNumber(wk.key) }),
-      el("span", { class: "wk-date", text: wk.partial ? "so far" : cal.day.format(wk.start) }))),
-      el("th", { scope: "col", class: "heat-count", title: `Weeks at or above the target among the full weeks shown` }, "Weeks met"));
+      el("span", { class: "wk", text: weekShort(wk.key) }),
+      el("span", { class: "wk-date", text: wk.partial ? t("goals.heat.so_far") : cal.day.format(wk.start) }))),
+      el("th", { scope: "col", class: "heat-count", title: t("goals.heat.weeks_met_title") }, t("goals.heat.weeks_met")));
     const rows = [TOTAL, ...data.teams].map((team) => {
       const full = weeks.filter((wk) => !wk.partial);
       const known = full.map((wk) => metOf(data.rows.get(team)?.get(wk.key))).filter((met) => met != null);
@@ -645,35 +742,36 @@
 
   // ---------------------------------------------------------------- NKI
 
-  async function loadNki(generation) {
+  async function loadNki(ctx) {
     try {
-      const body = await api(`/goals/nki?team=${TOTAL}`); // the page shows the centre's NKI only
-      if (generation !== state.generation) return;
+      const body = await ctx.api(`/goals/nki?team=${TOTAL}`); // the page shows the centre's NKI only
+      if (!ctx.current()) return;
       state.nki = body.results || [];
       state.nkiTargets = { ...body.targets };
     } catch (err) {
-      if (err instanceof AuthError || generation !== state.generation) return;
-      state.nki = { error: err.message };
+      if (err instanceof AuthError || !ctx.current() || refused(err)) return;
+      state.nki = { error: problem(err) };
     }
   }
 
   function renderNki() {
+    renderTargets();
     const box = $("#nki-cards");
     const summary = $("#nki-summary");
     if (!Array.isArray(state.nki)) {
-      box.replaceChildren(el("p", { class: "placeholder", text: `Could not load NKI: ${state.nki?.error || "no answer"}` }));
+      box.replaceChildren(el("p", { class: "placeholder", text: t("goals.nki.error", { detail: state.nki?.error || t("goals.error.other") }) }));
       summary.replaceChildren();
       return;
     }
     const centre = state.nki.filter((row) => row.team === TOTAL && row.score != null);
     if (!centre.length) {
-      box.replaceChildren(el("p", { class: "placeholder", text: "No NKI results have been imported yet." }));
+      box.replaceChildren(el("p", { class: "placeholder", text: t("goals.nki.empty") }));
       summary.replaceChildren();
       return;
     }
     const known = new Set(DIMENSIONS.map((d) => d.key));
     const dims = [...DIMENSIONS, ...[...new Set(centre.map((r) => r.dimension))].filter((k) => !known.has(k))
-      .map((k) => ({ key: k, label: k.charAt(0).toUpperCase() + k.slice(1), sv: null }))];
+      .map((k) => ({ key: k, label: k, gloss: "" }))]; // a question area the catalog does not know: its own name
     const cards = [];
     const verdicts = [];
     for (const dim of dims) {
@@ -689,29 +787,31 @@
       const chip = hasTarget
         ? el("span", { class: `chip band-${status} nki-status` },
           el("span", { class: "sym", "aria-hidden": "true", text: met ? "✓" : "▼" }),
-          ` ${met ? "Met" : "Below target"} `, el("span", { class: "gap", text: scoreGapOf(latest) }))
-        : el("span", { class: "chip band-none nki-status", text: "No target" });
+          ` ${met ? t("goals.nki.met") : t("goals.nki.miss")} `, el("span", { class: "gap", text: scoreGapOf(latest) }))
+        : el("span", { class: "chip band-none nki-status", text: t("goals.nki.no_target") });
       cards.push(el("article", {
         class: `nki-card nki-${status}`, "data-dimension": dim.key, "data-met": met == null ? "" : String(met),
         "aria-labelledby": titleId,
       },
       el("header", { class: "nki-head" },
-        el("h3", { id: titleId }, dim.label, dim.sv ? el("span", { class: "title-sv", lang: "sv", text: `(${dim.sv})` }) : null),
+        el("h3", { id: titleId }, dim.label, dim.gloss ? el("span", { class: "title-sv", lang: "sv", text: `(${dim.gloss})` }) : null),
         chip),
       el("div", { class: "nki-figures" },
         el("span", { class: "nki-score", "data-score": latest.score, text: scoreOf(latest) }),
         el("span", { class: "nki-target", "data-target": hasTarget ? target : "" },
-          hasTarget ? `target ≥ ${targetText(target)}` : "shown without a target")),
+          hasTarget ? t("goals.nki.target", { target: targetText(target) }) : t("goals.nki.without_target"))),
       el("p", { class: "nki-period" }, `${periodLabel(latest.period_start, latest.period_end)} · `,
-        `${counts.format(latest.responses || 0)} responses`),
+        plural("goals.nki.responses_one", "goals.nki.responses_other", latest.responses || 0)),
       sparkline(rows.slice(-MAX_SPARK_PERIODS), target, dim)));
     }
     box.replaceChildren(...cards);
     const parts = verdicts.map(({ dim, met }) => el("span", {
-      class: `sum ${met ? "sum-good" : "sum-act"}`, text: `${dim.label} ${met ? "met" : "below target"}`,
+      class: `sum ${met ? "sum-good" : "sum-act"}`, text: t("goals.nki.summary_dim", { dimension: dim.label, verdict: verdictOf(met) }),
     }));
     const latestEnd = centre.map((r) => r.period_end || r.period_start).sort().pop();
-    if (latestEnd) parts.push(el("span", { class: "sum sum-plain", text: `Latest period ends ${cal.dayYear.format(parseDay(latestEnd))}` }));
+    if (latestEnd) {
+      parts.push(el("span", { class: "sum sum-plain", text: t("goals.nki.latest_end", { date: cal.dayYear.format(parseDay(latestEnd)) }) }));
+    }
     summary.replaceChildren(...parts);
   }
 
@@ -719,12 +819,15 @@
     const width = 260;
     const height = 56;
     const m = { top: 6, right: 6, bottom: 6, left: 6 };
+    const first = rows[0];
+    const last = rows[rows.length - 1];
     const root = svg("svg", {
       class: "spark", viewBox: `0 0 ${width} ${height}`, preserveAspectRatio: "none", role: "img",
       "data-periods": rows.length,
-      "aria-label": `${dim.label} per period, ${periodLabel(rows[0].period_start, rows[0].period_end)} to `
-        + `${periodLabel(rows[rows.length - 1].period_start, rows[rows.length - 1].period_end)}: `
-        + rows.map((r) => scoreOf(r)).join(", "),
+      "aria-label": t("goals.nki.spark_label", {
+        dimension: dim.label, first: periodLabel(first.period_start, first.period_end),
+        last: periodLabel(last.period_start, last.period_end), values: rows.map((r) => scoreOf(r)).join(t("goals.list_separator")),
+      }),
     });
     const values = rows.map((r) => r.score);
     let lo = Math.min(...values, Number.isFinite(target) ? target : Infinity);
@@ -747,16 +850,19 @@
         class: `spark-dot${miss ? " miss" : ""}${i === n - 1 ? " last" : ""}`, cx: r1(x(i)), cy: r1(y(r.score)),
         r: i === n - 1 ? 3.2 : miss ? 2.4 : 1.6,
       });
-      dot.append(svg("title", {}, `${periodLabel(r.period_start, r.period_end)}: ${scoreOf(r)}`
-        + `${Number.isFinite(target) ? (miss ? " (below target)" : " (met)") : ""} · ${r.responses} responses`));
+      const words = {
+        period: periodLabel(r.period_start, r.period_end), score: scoreOf(r),
+        responses: plural("goals.nki.responses_one", "goals.nki.responses_other", r.responses || 0),
+      };
+      dot.append(svg("title", {}, Number.isFinite(target)
+        ? t("goals.nki.dot_verdict", { ...words, verdict: verdictOf(!miss) })
+        : t("goals.nki.dot", words)));
       root.append(dot);
     });
-    const first = rows[0];
-    const last = rows[rows.length - 1];
     return el("figure", { class: "spark-box" }, root,
-      el("figcaption", { class: "spark-range" },
+      el("figcaption", { class: "spark-range", "aria-hidden": "true" },
         el("span", { text: cal.monthYear.format(parseDay(first.period_start)) }),
-        el("span", { text: `${n} ${n === 1 ? "period" : "periods"}` }),
+        el("span", { text: plural("goals.nki.periods_one", "goals.nki.periods_other", n) }),
         el("span", { text: cal.monthYear.format(parseDay(last.period_start)) })));
   }
 
@@ -777,25 +883,31 @@
     select.value = String(state.year);
   }
 
-  async function loadTertial(year, generation) {
+  async function loadTertial(ctx, year) {
     if (state.tertials.has(year)) return;
     try {
-      const body = await api(`/goals/tertial/${year}?with_weeks=false`); // the page shows no week rows
-      if (generation !== state.generation) return;
+      const body = await ctx.api(`/goals/tertial/${year}?with_weeks=false`); // the page shows no week rows
+      if (!ctx.current()) return;
       state.tertials.set(year, body);
     } catch (err) {
-      if (err instanceof AuthError || generation !== state.generation) return;
-      state.tertials.set(year, { error: err.message });
+      if (err instanceof AuthError || !ctx.current() || refused(err)) return;
+      state.tertials.set(year, { error: problem(err) });
     }
   }
 
-  async function selectYear(year, generation = state.generation) {
+  async function selectYear(year) {
+    const ctx = state.ctx;
+    if (!ctx || !ctx.current()) return;
     state.year = year;
     $("#tertial-year").value = String(year);
     if (!state.tertials.has(year)) {
-      $("#tertial-rows").replaceChildren(el("tr", {}, el("td", { colspan: 6, class: "placeholder", text: "Loading…" })));
-      await loadTertial(year, generation);
-      if (generation !== state.generation || state.year !== year) return;
+      $("#tertial-rows").replaceChildren(el("tr", {}, el("td", { colspan: 6, class: "placeholder", text: t("common.loading") })));
+      await loadTertial(ctx, year);
+      if (!ctx.current() || state.year !== year) return;
+      if (state.forbidden) {
+        showRoleView();
+        return;
+      }
     }
     renderTertials();
   }
@@ -820,24 +932,32 @@
     return state.today <= `${year}-12-31` ? "current" : "done";
   }
 
-  function verdictChip(met, gapText) {
-    if (met == null) return el("span", { class: "chip band-none", text: "No data" });
-    return el("span", { class: `chip band-${met ? "good" : "act"}` },
-      el("span", { class: "sym", "aria-hidden": "true", text: met ? "✓" : "▼" }),
-      ` ${met ? "Met" : "Not met"}`, gapText ? el("span", { class: "gap", text: ` ${gapText}` }) : null);
+  /** "2026-T1" → "T1 2026" in the catalog's words. */
+  function tertialName(label) {
+    return fmt.tertial(Number(label.slice(0, 4)), Number(label.slice(-1)));
   }
 
-  function nkiCell(nkiRows, tertial, dimension) {
+  function verdictChip(met, gapText) {
+    if (met == null) return el("span", { class: "chip band-none", text: t("goals.tertial.no_data") });
+    return el("span", { class: `chip band-${met ? "good" : "act"}` },
+      el("span", { class: "sym", "aria-hidden": "true", text: met ? "✓" : "▼" }),
+      ` ${met ? t("goals.tertial.met") : t("goals.tertial.miss")}`, gapText ? el("span", { class: "gap", text: ` ${gapText}` }) : null);
+  }
+
+  function nkiCell(nkiRows, tertial, dimension, label) {
     const row = nkiRows.find((r) => r.tertial === tertial && r.team === TOTAL && r.dimension === dimension);
-    const label = `NKI ${dimension}`;
     if (!row || row.score == null) {
-      return el("td", { "data-col": dimension, "data-label": label, "data-met": "" }, el("span", { class: "muted", text: "No survey results" }));
+      return el("td", { "data-col": dimension, "data-label": label, "data-met": "" },
+        el("span", { class: "muted", text: t("goals.tertial.no_survey") }));
     }
     const met = metOf(row);
-    return el("td", { "data-col": dimension, "data-label": label, "data-met": met == null ? "" : String(met), class: `verdict-cell ${met === false ? "is-miss" : ""}` },
-      el("span", { class: "value", text: scoreOf(row) }),
-      verdictChip(met, scoreGapOf(row)),
-      el("span", { class: "cell-note", text: `${counts.format(row.responses || 0)} responses` }));
+    return el("td", {
+      "data-col": dimension, "data-label": label, "data-met": met == null ? "" : String(met),
+      class: `verdict-cell ${met === false ? "is-miss" : ""}`,
+    },
+    el("span", { class: "value", text: scoreOf(row) }),
+    verdictChip(met, scoreGapOf(row)),
+    el("span", { class: "cell-note", text: plural("goals.nki.responses_one", "goals.nki.responses_other", row.responses || 0) }));
   }
 
   function renderTertials() {
@@ -848,7 +968,7 @@
     notes.hidden = true;
     if (!report || report.error) {
       body.replaceChildren(el("tr", {}, el("td", {
-        colspan: 6, class: "placeholder", text: `Could not load the tertial report: ${report?.error || "no answer"}`,
+        colspan: 6, class: "placeholder", text: t("goals.tertial.error", { detail: report?.error || t("goals.error.other") }),
       })));
       summary.replaceChildren();
       $("#tertial-teams").replaceChildren();
@@ -857,43 +977,51 @@
     state.target = report.target_answer_rate;
     state.nkiTargets = { ...report.nki_targets };
     renderTargets();
-    $("#tertial-caption").textContent = `The centre's tertials of ${report.year} against the goals`;
+    $("#tertial-caption").textContent = t("goals.tertial.caption", { year: report.year });
     const nkiRows = report.nki || [];
+    const today = parseDay(state.today);
     const rows = (report.centre || []).map((row) => {
       const phase = tertialPhase(row);
       const hasCalls = row.offered > 0 && row.answer_rate != null;
       const met = hasCalls ? metOf(row) : null;
-      const number = row.tertial.slice(-2);
       const start = parseDay(row.start);
       const end = parseDay(row.end);
       const phaseTag = phase === "current"
         ? el("span", {
-          class: "phase phase-current", text: "In progress, figures so far",
-          title: `The tertial runs until ${end ? cal.dayYear.format(end) : "its end"}; today is ${cal.dayYear.format(parseDay(state.today))}.`,
+          class: "phase phase-current", text: t("goals.tertial.current"),
+          title: t("goals.tertial.current_title", { end: end ? cal.dayYear.format(end) : "–", today: today ? cal.dayYear.format(today) : "–" }),
         })
-        : phase === "future" ? el("span", { class: "phase phase-future", text: "Not started" }) : null;
+        : phase === "future" ? el("span", { class: "phase phase-future", text: t("goals.tertial.future") }) : null;
       const share = row.weeks > 0 ? row.weeks_met / row.weeks : null;
       return el("tr", { "data-tertial": row.tertial, "data-phase": phase, class: `tertial-row tertial-${phase}` },
         el("th", { scope: "row" },
-          el("span", { class: "tertial-name", text: number }),
+          el("span", { class: "tertial-name", text: row.tertial.slice(-2) }),
           el("span", { class: "tertial-dates", text: start && end ? `${cal.day.format(start)} – ${cal.dayYear.format(end)}` : "" }),
           phaseTag),
-        el("td", { "data-col": "answer-rate", "data-label": "Answer rate", "data-met": met == null ? "" : String(met), class: `verdict-cell ${met === false ? "is-miss" : ""}` },
-          hasCalls ? el("span", { class: "value", text: rateOf(row) }) : el("span", { class: "muted", text: phase === "future" ? "–" : "No calls" }),
-          hasCalls ? verdictChip(met, rateGapOf(row)) : null),
-        el("td", { "data-col": "weeks", "data-label": "Weeks at target" },
+        el("td", {
+          "data-col": "answer-rate", "data-label": t("goals.tertial.col_rate"), "data-met": met == null ? "" : String(met),
+          class: `verdict-cell ${met === false ? "is-miss" : ""}`,
+        },
+        hasCalls
+          ? el("span", { class: "value", text: rateOf(row) })
+          : el("span", { class: "muted", text: phase === "future" ? "–" : t("goals.tertial.no_calls") }),
+        hasCalls ? verdictChip(met, rateGapOf(row)) : null),
+        el("td", { "data-col": "weeks", "data-label": t("goals.tertial.col_weeks") },
           row.weeks > 0
             ? el("span", { class: "weeks-met" },
-              el("span", { class: "value", text: `${row.weeks_met} of ${row.weeks}` }),
-              el("span", { class: "meter", "aria-hidden": "true" }, el("span", { class: "meter-fill", style: `width: ${Math.round(share * 100)}%` })),
-              el("span", { class: "cell-note", text: `${Math.round(share * 100)} % of the weeks` }))
+              el("span", { class: "value", text: t("goals.tertial.weeks_of", { met: row.weeks_met, n: row.weeks }) }),
+              el("span", { class: "meter", "aria-hidden": "true" },
+                el("span", { class: "meter-fill", style: `width: ${Math.round(share * 100)}%` })),
+              el("span", { class: "cell-note", text: t("goals.tertial.weeks_share", { share: percentText(share * 100, 0) }) }))
             : el("span", { class: "muted", text: "–" })),
-        el("td", { class: "num", "data-col": "calls", "data-label": "Calls answered / offered" },
-          hasCalls ? `${counts.format(row.answered)} / ${counts.format(row.offered)}` : el("span", { class: "muted", text: "–" })),
-        nkiCell(nkiRows, row.tertial, "treatment"),
-        nkiCell(nkiRows, row.tertial, "knowledge"));
+        el("td", { class: "num", "data-col": "calls", "data-label": t("goals.tertial.col_calls") },
+          hasCalls ? `${fmt.number(row.answered)} / ${fmt.number(row.offered)}` : el("span", { class: "muted", text: "–" })),
+        nkiCell(nkiRows, row.tertial, "treatment", t("goals.tertial.col_treatment")),
+        nkiCell(nkiRows, row.tertial, "knowledge", t("goals.tertial.col_knowledge")));
     });
-    body.replaceChildren(...(rows.length ? rows : [el("tr", {}, el("td", { colspan: 6, class: "placeholder", text: "No tertials." }))]));
+    body.replaceChildren(...(rows.length
+      ? rows
+      : [el("tr", {}, el("td", { colspan: 6, class: "placeholder", text: t("goals.tertial.empty") }))]));
 
     const withCalls = (report.centre || []).filter((row) => row.offered > 0 && row.answer_rate != null);
     const year = report.year_total;
@@ -901,16 +1029,25 @@
     if (year?.offered > 0 && year.answer_rate != null) {
       const met = metOf(year);
       // A year that has ended is the whole year; only the current one is "so far" (the site's today, API).
-      const label = yearPhase(report.year) === "current" ? `${report.year} so far` : `The whole of ${report.year}`;
-      parts.push(el("span", { class: `sum ${met ? "sum-good" : "sum-act"}`, text: `${label}: ${rateOf(year)} (${met ? "met" : "below target"})` }));
+      const key = yearPhase(report.year) === "current" ? "goals.tertial.year_so_far" : "goals.tertial.year_whole";
+      parts.push(el("span", {
+        class: `sum ${met ? "sum-good" : "sum-act"}`, text: t(key, { year: report.year, rate: rateOf(year), verdict: verdictOf(met) }),
+      }));
       const tertialsMet = withCalls.filter((row) => row.met).length;
-      parts.push(el("span", { class: "sum sum-plain", text: `${tertialsMet} of ${withCalls.length} tertials at or above ${targetPct(state.target)}` }));
+      parts.push(el("span", {
+        class: "sum sum-plain",
+        text: t("goals.tertial.tertials_met", { met: tertialsMet, n: withCalls.length, target: targetPct(state.target) }),
+      }));
     } else {
-      parts.push(el("span", { class: "sum sum-plain", text: `No calls in ${report.year}` }));
+      parts.push(el("span", { class: "sum sum-plain", text: t("goals.tertial.no_calls_year", { year: report.year }) }));
     }
     summary.replaceChildren(...parts);
-    if (report.notes?.length) {
-      notes.replaceChildren(...report.notes.map((note) => el("li", { text: `Note: ${note}` })));
+    // The API's notes are English sentences: the page says the same from the figures, in its own words.
+    // A tertial that has not begun needs no note: its row says "not started".
+    const silent = (report.centre || []).filter((row) => !(row.offered > 0) && tertialPhase(row) !== "future");
+    if (silent.length) {
+      const names = silent.map((row) => tertialName(row.tertial)).join(t("goals.list_separator"));
+      notes.replaceChildren(el("li", { text: t("goals.tertial.note_no_calls", { tertials: names }) }));
       notes.hidden = false;
     }
     renderTertialTeams(report);
@@ -921,31 +1058,30 @@
     const labels = (report.centre || []).map((row) => row.tertial);
     const teams = [...new Set((report.teams || []).map((row) => row.team))].sort(teamOrder);
     if (!teams.length) {
-      table.replaceChildren(el("tbody", {}, el("tr", {}, el("td", { class: "placeholder", text: "No answer groups in this year." }))));
+      table.replaceChildren(el("tbody", {}, el("tr", {}, el("td", { class: "placeholder", text: t("goals.tertial.teams_empty") }))));
       return;
     }
     const find = (team, tertial) => report.teams.find((row) => row.team === team && row.tertial === tertial);
     table.replaceChildren(
-      el("caption", { class: "sr-only", text: `Answer groups per tertial of ${report.year}` }),
-      el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "Answer group" }),
-        ...labels.map((t) => el("th", { scope: "col", text: `${t.slice(-2)} answer rate · weeks at target` })))),
+      el("caption", { class: "sr-only", text: t("goals.tertial.teams_caption", { year: report.year }) }),
+      el("thead", {}, el("tr", {}, el("th", { scope: "col", text: t("goals.heat.corner") }),
+        ...labels.map((label) => el("th", { scope: "col", text: t("goals.tertial.teams_col", { tertial: label.slice(-2) }) })))),
       el("tbody", {}, ...teams.map((team) => el("tr", { "data-team": team },
         el("th", { scope: "row" }, el("span", { class: "team-name", text: teamName(team) }), el("span", { class: "team-id", text: team })),
-        ...labels.map((t) => {
-          const row = find(team, t);
+        ...labels.map((label) => {
+          const row = find(team, label);
           if (!row || !(row.offered > 0) || row.answer_rate == null) return el("td", { class: "muted", text: "–" });
           const met = metOf(row);
           return el("td", { class: `team-rate ${met ? "is-met" : "is-miss"}`, "data-met": String(met) },
             el("span", { class: "sym", "aria-hidden": "true", text: met ? "✓" : "▼" }),
-            ` ${rateOf(row)}`, el("span", { class: "sr-only", text: met ? " (met)" : " (below target)" }),
-            el("span", { class: "muted", text: ` · ${row.weeks_met}/${row.weeks} weeks` }));
+            ` ${rateOf(row)}`, el("span", { class: "sr-only", text: ` ${met ? t("goals.sr.met") : t("goals.sr.miss")}` }),
+            el("span", { class: "muted", text: ` · ${t("goals.tertial.teams_weeks", { met: row.weeks_met, n: row.weeks })}` }));
         })))));
   }
 
   // ---------------------------------------------------------------- wiring
 
   function init() {
-    $("#role-logout").addEventListener("click", session.logout);
     for (const input of document.querySelectorAll('#weekly-span input[name="span"]')) {
       input.addEventListener("change", () => {
         const span = Number(input.value);
@@ -958,7 +1094,13 @@
     shared.onWidthChange($("#weekly-chart .chart-body"), () => {
       if (state.weekly) drawWeeklyChart();
     });
-    session.start();
+    shared.startPage({
+      load,
+      onEnd() {
+        state.ctx = null;
+        delete document.body.dataset.ready;
+      },
+    });
   }
 
   shared.whenReady(init);

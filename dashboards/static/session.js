@@ -160,21 +160,10 @@
 
   /** "Europe/Stockholm (CET)": the zone and its current abbreviation. */
   function zoneLabel(timeZone) {
-    const zoneName = new Intl.DateTimeFormat("en-GB", { timeZone, timeZoneName: "short" });
+    const zoneName = new Intl.DateTimeFormat(LOCALE, { timeZone, timeZoneName: "short" });
     const short = zoneName.formatToParts(new Date()).find((p) => p.type === "timeZoneName")?.value;
-    const name = timeZone || "local time";
+    const name = timeZone || t("common.tz.local");
     return short && short !== name ? `${name} (${short})` : name;
-  }
-
-  /** Fill #site-tz ("<what> in Europe/Stockholm (CET)") when the site's zone is not the browser's;
-   * returns the phrase for the page's own notes ("local time" or "the site's local time, …"). */
-  function renderSiteTz(timeZone, what, title) {
-    const differs = Boolean(timeZone) && timeZone !== BROWSER_TZ;
-    const note = $("#site-tz");
-    note.hidden = !differs;
-    note.textContent = differs ? `${what} in ${zoneLabel(timeZone)}` : "";
-    note.title = differs ? `${title}; your computer is set to ${BROWSER_TZ || "another time zone"}.` : "";
-    return differs ? `the site's local time, ${zoneLabel(timeZone)}` : "local time";
   }
 
   /** The site's name in the header and the document title ("<page> · <site> · officewell"). */
@@ -549,7 +538,7 @@
     API, STORAGE, ROLE_LABELS, BROWSER_TZ, LANG, LOCALE, MESSAGES, t, fmt,
     table, chart, startPage, banner,
     $, el, svg, setAttrs, whenReady,
-    resolveTimeZone, timeIn, zoneLabel, renderSiteTz, showSite, showNav,
+    resolveTimeZone, timeIn, zoneLabel, showSite, showNav,
     round1, niceStep, hoverReadout, onWidthChange,
     AuthError, HttpError, detailOf,
     create,

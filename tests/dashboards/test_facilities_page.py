@@ -170,7 +170,7 @@ def test_facilities_page_live(stack: Stack, browser: Browser) -> None:
     errors = watch(page, ignore=token_refused)
     try:
         # 2. Log in: a wrong password is refused with a visible message, the right one shows every zone.
-        page.goto(f"{stack.url}/facilities?refresh=1")
+        page.goto(f"{stack.url}/facilities?refresh=1&lang=en")
         loaded_at: Any = page.evaluate("window.__loadedAt")
         assert isinstance(loaded_at, int | float)
         expect(page.locator("#login-form")).to_be_visible()
@@ -292,6 +292,30 @@ def test_facilities_page_live(stack: Stack, browser: Browser) -> None:
         assert height >= 800
         assert shot.stat().st_size > 30_000
         assert errors == []
+
+        # The same page in Swedish, the default language (the login is kept): the API's English sentences
+        # (sensor problems) are written again in Swedish, numbers and times in Swedish.
+        page.goto(f"{stack.url}/facilities?refresh=1&lang=sv")
+        expect(page.locator("html")).to_have_attribute("lang", "sv")
+        expect(page.locator("#overview-title")).to_have_text("Inomhusmiljö")
+        expect(page.locator("#summary")).to_contain_text("14 zoner")
+        expect(co2).to_have_text("1234")
+        expect(page.locator("#site-tz")).to_contain_text("Tider i Europe/Stockholm")
+        expect(health.locator(f'.device-row[data-device="{NEVER_HEARD}"]')).to_contain_text("aldrig hörd av")
+        expect(health.locator(f'.device-row[data-device="{NEVER_HEARD}"] .status')).to_have_text("▲Fel")
+        expect(meeting_sensor).to_contain_text("tyst i")
+        expect(low_battery).to_contain_text("batteri 14 %")
+        expect(page.locator("#health-summary")).to_contain_text("2 fel")
+        expect(page.locator("#dead-title")).to_have_text("Avvisade meddelanden")
+        expect(dead.locator(".dl-reason").first).to_have_attribute("lang", "en")  # the gateway's own words
+        temperature = page.locator('.zone-card[data-zone="z7"] .value[data-quantity="temperature_c"]')
+        expect(temperature).to_have_text(re.compile(r"^\d+,\d$"))  # a decimal comma
+        assert "medarbetarnas eget tal" in (z1.locator('.metric[data-metric="sound_dba"]').get_attribute("title") or "")
+        for word in ("never heard", "stale", "Fault", "Dead letters", "Sensor health"):
+            expect(page.locator("#app-view")).not_to_contain_text(word)
+        assert errors == []
+        page.goto(f"{stack.url}/facilities?refresh=1&lang=en")
+        expect(page.locator("#overview-title")).to_have_text("Indoor environment")
 
         # A token the server no longer accepts (here: a new signing secret) sends the page back to the login.
         stack.services.tokens = TokenSigner("y" * 40)

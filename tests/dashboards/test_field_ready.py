@@ -23,6 +23,8 @@ from api.deps import Services
 from api.security import ACCESS, Area, Role
 from api.tokens import TokenSigner
 from api.users import MemoryUserDirectory
+from dashboards.i18n import Language, translate
+from dashboards.pages import PAGES
 from gateway.deadletter_log import MemoryDeadLetterLog
 from gateway.stores import MemoryReadingStore
 from records.importers import import_file
@@ -35,7 +37,6 @@ PASSWORD = "field-ready-2027"
 TODAY = date(2027, 1, 15)  # a Friday: 2026 is over, 2027 has no calls yet
 T3_OFFERED, T3_ANSWERED = 32_737, 31_099  # 94.996 %: "95.0 %" in red with "+0.0 pp" before
 TEAMS = ("team-1", "team-2")
-PAGES = {Area.ENVIRONMENT: ("Environment", "/facilities"), Area.GOALS: ("Goals", "/goals")}
 
 
 @dataclass
@@ -106,7 +107,8 @@ def open_page(browser: Browser, stack: Stack) -> tuple[Page, list[str]]:
 
 
 def log_in(page: Page, url: str, role: Role) -> None:
-    page.goto(url)
+    """Open `url` (in English unless it names a language: the figures are compared as English writes them)."""
+    page.goto(url if "lang=" in url else url + ("&" if "?" in url else "?") + "lang=en")
     page.fill("#username", role.value)
     page.fill("#password", PASSWORD)
     page.click("#login-form button[type=submit]")
@@ -124,7 +126,7 @@ def test_a_near_miss_is_never_rounded_into_the_target(stack: Stack, browser: Bro
         t3 = page.locator('#tertials tr[data-tertial="2026-T3"]')
         rate = t3.locator('td[data-col="answer-rate"]')
         expect(rate).to_have_attribute("data-met", "false")
-        expect(rate.locator(".value")).to_have_text("94.996 %")  # 31 099 / 32 737 = 0.949965
+        expect(rate.locator(".value")).to_have_text("94.996%")  # 31 099 / 32 737 = 0.949965
         expect(rate.locator(".chip")).to_have_text("▼ Not met −0.004 pp")
         expect(t3.locator('td[data-col="calls"]')).to_have_text("31,099 / 32,737")
         treatment = t3.locator('td[data-col="treatment"]')
@@ -133,7 +135,7 @@ def test_a_near_miss_is_never_rounded_into_the_target(stack: Stack, browser: Bro
         expect(treatment.locator(".chip")).to_have_text("▼ Not met −0.004")
         # Clear hits and misses keep one decimal (two for NKI).
         t1 = page.locator('#tertials tr[data-tertial="2026-T1"] td[data-col="answer-rate"]')
-        expect(t1.locator(".value")).to_have_text("95.7 %")  # 957 of 1 000 a week
+        expect(t1.locator(".value")).to_have_text("95.7%")  # 957 of 1 000 a week
         expect(t1.locator(".chip")).to_have_text("✓ Met +0.7 pp")
         expect(page.locator('#tertials tr[data-tertial="2026-T1"] td[data-col="treatment"] .value')).to_have_text(
             "4.40"
@@ -166,7 +168,7 @@ def test_a_finished_year_is_the_whole_year_and_the_current_one_so_far(stack: Sta
         summary = page.locator("#tertial-summary")
         # 35 Mondays before September, 1 000 calls offered and 957 answered on each; then T3.
         share = (35 * 957 + T3_ANSWERED) / (35 * 1000 + T3_OFFERED)
-        expect(summary).to_contain_text(f"The whole of 2026: {100 * share:.1f} % (met)")
+        expect(summary).to_contain_text(f"The whole of 2026: {100 * share:.1f}% (met)")
         expect(summary).not_to_contain_text("so far")
         expect(page.locator('#tertials tr[data-tertial="2026-T3"]')).to_have_attribute("data-phase", "done")
         # The current year: asked first, empty, "so far" would be its word, and it says it has no calls.
@@ -174,40 +176,56 @@ def test_a_finished_year_is_the_whole_year_and_the_current_one_so_far(stack: Sta
         expect(page.locator('#tertials tr[data-tertial="2027-T1"]')).to_have_attribute("data-phase", "current")
         expect(page.locator('#tertials tr[data-tertial="2027-T1"] td[data-col="answer-rate"]')).to_have_text("No calls")
         expect(summary).to_have_text("No calls in 2027")
-        expect(page.locator("#tertial-notes")).to_have_text("Note: no calls offered in 2027-T1, 2027-T2, 2027-T3")
+        # Only the tertial under way: those not begun yet are not "without calls".
+        expect(page.locator("#tertial-notes")).to_have_text("No calls offered in T1 2027.")
         assert errors == []
     finally:
         page.context.close()
+
+
+def nav_names(role: Role, language: Language) -> list[str]:
+    """The navigation a role is shown: every page in the navigation whose area the role may see, in order."""
+    return [
+        translate(language, p.title_key)
+        for p in PAGES
+        if p.nav and (role is Role.ADMIN or role in ACCESS[Area(p.area)])
+    ]
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("role", list(Role))
 def test_each_role_is_shown_its_pages_only(stack: Stack, browser: Browser, role: Role) -> None:
     page, errors = open_page(browser, stack)
-    expected = [name for area, (name, _) in PAGES.items() if role is Role.ADMIN or role in ACCESS[area]]
+    expected = nav_names(role, "en")
     nav = page.locator("nav.topnav a:visible")
+    environment, goals = translate("en", "common.page.facilities"), translate("en", "common.page.goals")
     try:
-        page.goto(f"{stack.url}/facilities")
+        page.goto(f"{stack.url}/facilities?lang=en")
         expect(page.locator("#login-form")).to_be_visible()
         expect(nav).to_have_count(0)  # nothing to go to before a login
-        log_in(page, f"{stack.url}/facilities", role)
+        log_in(page, f"{stack.url}/facilities?lang=en", role)
         expect(page.locator("#user-role")).not_to_be_empty()
         expect(nav).to_have_text(expected)
-        if "Goals" in expected:
-            nav.get_by_text("Goals").click()
+        if goals in expected:
+            nav.get_by_text(goals, exact=True).click()
             expect(page).to_have_url(f"{stack.url}/goals")
             expect(page.locator("body")).to_have_attribute("data-ready", "true")
             expect(page.locator("#app-view")).to_be_visible()
             expect(page.locator("#role-view")).to_be_hidden()
             expect(page.locator("nav.topnav a:visible")).to_have_text(expected)
-            nav.get_by_text("Environment").click()
+            nav.get_by_text(environment, exact=True).click()
             expect(page).to_have_url(f"{stack.url}/facilities")
             expect(page.locator("#zones .zone-card").first).to_be_visible()
         else:
             # Typed by hand, the page still explains; its navigation offers only what the role may see.
             page.goto(f"{stack.url}/goals")
-            expect(page.locator("#role-message")).to_be_visible()
+            expect(page.locator("#role-view")).to_be_visible()
             expect(nav).to_have_text(expected)
+        # The same navigation in Swedish, the default language.
+        page.goto(f"{stack.url}/facilities?lang=sv")
+        expect(page.locator("#zones .zone-card").first).to_be_visible()
+        expect(nav).to_have_text(nav_names(role, "sv"))
+        expect(nav.first).to_have_text("Inomhusmiljö")
         assert errors == []
     finally:
         page.context.close()

@@ -2,7 +2,7 @@
 
 At 20:03 on a Tuesday every zone was red ("14 need action"): empty rooms read 0–3 lx and the heating
 is set back. The same readings at 10:03 on the next working day do need action; on Christmas Day
-(a Friday) they do not. The API's clock and the browser's are pinned to each moment.
+(a Friday) they do not. The API's clock and the browser's are pinned to each moment. In English, then Swedish.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def test_values_outside_working_hours_are_unoccupied_not_faults(
     page.clock.set_fixed_time(now)
     errors = watch(page)
     try:
-        page.goto(f"{url}/facilities")
+        page.goto(f"{url}/facilities?lang=en")
         page.fill("#username", "facilities")
         page.fill("#password", PASSWORD)
         page.click("#login-form button[type=submit]")
@@ -109,6 +109,19 @@ def test_values_outside_working_hours_are_unoccupied_not_faults(
         expect(chart.locator("circle.last-dot")).to_have_class(re.compile(r"dot-act" if occupied else "dot-unoccupied"))
         assert chart.locator("rect.unoccupied-area").count() >= 1  # the 24 hours always hold a night
         expect(page.locator(".legend .chip.band-unoccupied")).to_have_text("○ Unoccupied")
+        # The same in Swedish, the default language (the login is kept).
+        page.goto(f"{url}/facilities?lang=sv")
+        expect(light.locator(".value")).to_have_text("2")
+        if occupied:
+            expect(summary).to_contain_text(f"{zones} behöver åtgärdas")
+            expect(note).to_be_hidden()
+        else:
+            expect(summary).to_contain_text(f"{zones} utanför arbetstid")
+            expect(note).to_contain_text("Utanför arbetstid (mån–fre 08:00–17:00, inte på helgdagar)")
+            expect(note).to_contain_text("inte som fel")
+            expect(light.locator(".sr-only")).to_have_text("(Obemannat)")
+            assert "Under arbetstid skulle detta vara: Åtgärda" in (light.get_attribute("title") or "")
+        expect(page.locator(".legend .chip.band-unoccupied")).to_have_text("○ Obemannat")
         assert errors == []
     finally:
         context.close()
