@@ -70,7 +70,7 @@ def test_every_role_lists_the_open_alerts_with_names_and_units(api: AlertsApi):
         assert (body["total"], body["limit"], body["offset"]) == (1, 100, 0)
         [item] = body["items"]
         assert item["id"] == alert_id
-        assert item["zone_name"] == "Answer group 3"
+        assert item["zone_name"] == "Svarsgrupp 3"
         assert (item["label"], item["unit"], item["side"]) == ("CO₂", "ppm", "high")
         assert item["open"] is True
         assert item["cleared_at"] is None

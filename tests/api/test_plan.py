@@ -104,7 +104,7 @@ def test_every_role_reads_the_site_files_plan(plan_api: PlanApi, example_site: S
     assert (plan["updated_at"], plan["updated_by"]) == (None, None)
     assert [z["zone"] for z in plan["zones"]] == [z.id for z in example_site.zones]
     assert zone_of(plan, "z3") == {
-        "zone": "z3", "name": "Answer group 3", "kind": "answer_group",
+        "zone": "z3", "name": "Svarsgrupp 3", "kind": "answer_group",
         "x": 800.0, "y": 0.0, "w": 200.0, "h": 200.0, "source": "site",
     }  # fmt: skip
     assert {z["source"] for z in plan["zones"]} == {"site"}
@@ -124,7 +124,7 @@ def test_admin_saves_a_layout_and_everyone_sees_it_stored(plan_api: PlanApi):
         plan = plan_api.get(role)
         assert plan == saved.json()
         assert zone_of(plan, "z1") == {
-            "zone": "z1", "name": "Answer group 1", "kind": "answer_group",
+            "zone": "z1", "name": "Svarsgrupp 1", "kind": "answer_group",
             "x": 10.0, "y": 20.0, "w": 30.5, "h": 40.0, "source": "stored",
         }  # fmt: skip
         assert zone_of(plan, "break")["source"] == "stored"

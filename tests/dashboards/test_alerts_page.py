@@ -135,7 +135,7 @@ def test_facilities_acknowledges_the_open_alert_and_it_moves_with_their_name(ale
     card.get_by_role("button", name="Kvittera larmet").click()
 
     expect(page.locator("#alerts-status")).to_have_text(
-        "Larmet är kvitterat: Koldioxid (CO₂) för högt – Answer group 3."
+        "Larmet är kvitterat: Koldioxid (CO₂) för högt – Svarsgrupp 3."
     )
     expect(page.locator(f'#alerts-open [data-alert="{alert.id}"]')).to_have_count(0)
     row = page.locator(f'#alerts-recent tr[data-alert="{alert.id}"]')

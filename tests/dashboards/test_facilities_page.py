@@ -245,7 +245,7 @@ def test_facilities_page_live(stack: Stack, browser: Browser) -> None:
         assert at.astimezone(ZoneInfo("Europe/Stockholm")).strftime("%H:%M") in received.inner_text()
 
         # 5. The 24-hour charts of the selected zone (z1 by default) are drawn from the history.
-        expect(page.locator("#chart-zone-name")).to_have_text("Answer group 1")
+        expect(page.locator("#chart-zone-name")).to_have_text("Svarsgrupp 1")
         for quantity in CHARTED:
             series = page.locator(f'#charts svg[data-quantity="{quantity}"] path.series')
             expect(series).to_have_attribute("data-points", MANY_POINTS, timeout=10_000)
@@ -262,13 +262,13 @@ def test_facilities_page_live(stack: Stack, browser: Browser) -> None:
 
         # Clicking a card selects it for the charts.
         page.locator('.zone-card[data-zone="z3"]').click()
-        expect(page.locator("#chart-zone-name")).to_have_text("Answer group 3")
+        expect(page.locator("#chart-zone-name")).to_have_text("Svarsgrupp 3")
         expect(page.locator('.zone-card[data-zone="z3"]')).to_have_class(re.compile(r"\bselected\b"))
         expect(page.locator('#charts svg[data-quantity="co2_ppm"] path.series')).to_have_attribute(
             "data-points", MANY_POINTS
         )
         page.locator('.zone-card[data-zone="z1"]').click()
-        expect(page.locator("#chart-zone-name")).to_have_text("Answer group 1")
+        expect(page.locator("#chart-zone-name")).to_have_text("Svarsgrupp 1")
         for quantity in CHARTED:
             series = page.locator(f'#charts svg[data-quantity="{quantity}"] path.series')
             expect(series).to_have_attribute("data-points", MANY_POINTS)

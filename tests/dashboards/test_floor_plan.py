@@ -286,7 +286,7 @@ def test_a_refused_save_is_explained_and_an_edit_cancelled_in_english(pages: Pag
     try:
         page.click("#plan-save")
         errors = page.locator("#plan-errors")
-        expect(errors).to_contain_text("The server did not accept the position or size of Answer group 1.")
+        expect(errors).to_contain_text("The server did not accept the position or size of Svarsgrupp 1.")
         expect(errors.locator('[lang="en"]')).to_have_text(refusal["detail"])
         expect(page.locator("#plan-x-z1")).to_have_attribute("aria-invalid", "true")
     finally:

@@ -33,7 +33,7 @@ def test_the_example_site_is_drawn_from_its_file_without_overlaps(example_site: 
     assert all(inside(z, plan) for z in plan.zones)
     z3 = plan.zone("z3")
     assert z3 is not None
-    assert (z3.name, z3.kind, z3.x, z3.y, z3.w, z3.h) == ("Answer group 3", "answer_group", 800, 0, 200, 200)
+    assert (z3.name, z3.kind, z3.x, z3.y, z3.w, z3.h) == ("Svarsgrupp 3", "answer_group", 800, 0, 200, 200)
     assert plan.zone("nowhere") is None
 
 

@@ -119,8 +119,8 @@ def test_a_stuffy_room_raises_once_clears_once_and_both_are_kept_and_sent(exampl
     assert alert.peak == 1300  # the peak went on rising while open
     [raised] = rig.notifier.sent
     assert raised.event == "raised"
-    assert raised.zone_name == "Answer group 3"
-    assert "CO₂ too high in Answer group 3 (z3): 1200 ppm (limit 1000)" in raised.subject()
+    assert raised.zone_name == "Svarsgrupp 3"
+    assert "CO₂ too high in Svarsgrupp 3 (z3): 1200 ppm (limit 1000)" in raised.subject()
 
     events = rig.minutes([900] * 5 + [800] * 12)
     assert changes(events) == ["Cleared"]
