@@ -134,9 +134,7 @@ def test_facilities_acknowledges_the_open_alert_and_it_moves_with_their_name(ale
     assert_accessible(page)  # the form open
     card.get_by_role("button", name="Kvittera larmet").click()
 
-    expect(page.locator("#alerts-status")).to_have_text(
-        "Larmet är kvitterat: Koldioxid (CO₂) för högt – Svarsgrupp 3."
-    )
+    expect(page.locator("#alerts-status")).to_have_text("Larmet är kvitterat: Koldioxid (CO₂) för högt – Svarsgrupp 3.")
     expect(page.locator(f'#alerts-open [data-alert="{alert.id}"]')).to_have_count(0)
     row = page.locator(f'#alerts-recent tr[data-alert="{alert.id}"]')
     expect(row).to_be_visible()
