@@ -14,36 +14,19 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Select, func, insert, select, update
+from sqlalchemy import Connection, Select, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from records.alerts import Alert, AlertKey, AlertPage, AlertState, NewAlert, already, unknown
-from records.database import WRITE, make_engine, upgrade
+from records.database import WRITE, EngineStore
 from records.errors import StoreError
 from records.models import EnvironmentAlert, table_of
 
 ALERTS = table_of(EnvironmentAlert)
 
 
-class SqlAlertStore:
+class SqlAlertStore(EngineStore):
     """Alerts in the records database, through an engine (the records store's, or one of its own)."""
-
-    def __init__(self, engine: Engine, *, owns_engine: bool = False) -> None:
-        """Use a migrated engine; close() disposes of it only if `owns_engine`."""
-        self.engine = engine
-        self._owns = owns_engine
-
-    @classmethod
-    def open(cls, url: str) -> SqlAlertStore:
-        """Open the records database at `url` and migrate it (no pseudonymisation key needed for room data)."""
-        engine = make_engine(url)
-        upgrade(engine)
-        return cls(engine, owns_engine=True)
-
-    def close(self) -> None:
-        """Release the engine's connections if this store opened it."""
-        if self._owns:
-            self.engine.dispose()
 
     def raise_alert(self, new: NewAlert) -> Alert:
         """Keep a new open alert; if one is open for its key already, that one, unchanged."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from alembic import command
 from alembic.config import Config
@@ -131,3 +131,24 @@ def _config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
+
+
+class EngineStore:
+    """A store on the records database's engine: the records store's own, or one it opened and disposes of."""
+
+    def __init__(self, engine: Engine, *, owns_engine: bool = False) -> None:
+        """Use a migrated engine; close() disposes of it only if `owns_engine`."""
+        self.engine = engine
+        self._owns = owns_engine
+
+    @classmethod
+    def open(cls, url: str) -> Self:
+        """Open the records database at `url` and migrate it (no pseudonymisation key needed for room data)."""
+        engine = make_engine(url)
+        upgrade(engine)
+        return cls(engine, owns_engine=True)
+
+    def close(self) -> None:
+        """Release the engine's connections if this store opened it."""
+        if self._owns:
+            self.engine.dispose()

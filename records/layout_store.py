@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import Connection, Engine, delete, insert, select, text
+from sqlalchemy import Connection, delete, insert, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from records.database import WRITE, make_engine, upgrade
+from records.database import WRITE, EngineStore
 from records.errors import StoreError
 from records.models import ZoneLayout, table_of
 
@@ -113,25 +113,8 @@ class MemoryLayoutStore:
             self._sites[site_id] = kept
 
 
-class SqlLayoutStore:
+class SqlLayoutStore(EngineStore):
     """Layouts in the records database (table zone_layouts), through an engine (the records store's, or its own)."""
-
-    def __init__(self, engine: Engine, *, owns_engine: bool = False) -> None:
-        """Use a migrated engine; close() disposes of it only if `owns_engine`."""
-        self.engine = engine
-        self._owns = owns_engine
-
-    @classmethod
-    def open(cls, url: str) -> SqlLayoutStore:
-        """Open the records database at `url` and migrate it (no pseudonymisation key needed for room data)."""
-        engine = make_engine(url)
-        upgrade(engine)
-        return cls(engine, owns_engine=True)
-
-    def close(self) -> None:
-        """Release the engine's connections if this store opened it."""
-        if self._owns:
-            self.engine.dispose()
 
     def layout(self, site_id: str) -> dict[str, ZoneRect]:
         """The site's kept rectangles by zone id (empty when none are kept)."""
