@@ -9,16 +9,14 @@ Alerts are room data: the store opens without the pseudonymisation key, which on
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Select, func, insert, select, update
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError
 
 from records.alerts import Alert, AlertKey, AlertPage, AlertState, NewAlert, already, unknown
-from records.database import WRITE, EngineStore
+from records.database import EngineStore
 from records.errors import StoreError
 from records.models import EnvironmentAlert, table_of
 
@@ -27,6 +25,8 @@ ALERTS = table_of(EnvironmentAlert)
 
 class SqlAlertStore(EngineStore):
     """Alerts in the records database, through an engine (the records store's, or one of its own)."""
+
+    what = "alerts"
 
     def raise_alert(self, new: NewAlert) -> Alert:
         """Keep a new open alert; if one is open for its key already, that one, unchanged."""
@@ -106,22 +106,6 @@ class SqlAlertStore(EngineStore):
             total = conn.execute(counted).scalar_one()
             items = tuple(_alert(row) for row in conn.execute(ordered).mappings())
         return AlertPage(items, int(total))
-
-    @contextmanager
-    def _reading(self) -> Iterator[Connection]:
-        try:
-            with self.engine.connect() as conn, conn.begin():
-                yield conn
-        except SQLAlchemyError as exc:
-            raise StoreError(f"alerts: read failed: {exc.__class__.__name__}") from exc
-
-    @contextmanager
-    def _writing(self) -> Iterator[Connection]:
-        try:
-            with self.engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
-                yield conn
-        except SQLAlchemyError as exc:
-            raise StoreError(f"alerts: write failed: {exc.__class__.__name__}") from exc
 
     def _open(self, conn: Connection, key: AlertKey) -> Alert | None:
         row = conn.execute(select(ALERTS).where(*_open_of(key))).mappings().first()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Self
 
@@ -134,7 +136,13 @@ def _config() -> Config:
 
 
 class EngineStore:
-    """A store on the records database's engine: the records store's own, or one it opened and disposes of."""
+    """A store on the records database's engine: the records store's own, or one it opened and disposes of.
+
+    `_reading()` and `_writing()` give a connection in a transaction; a database error leaves them as a
+    StoreError naming the store (`what`) and the error's class, never its SQL.
+    """
+
+    what = "records"
 
     def __init__(self, engine: Engine, *, owns_engine: bool = False) -> None:
         """Use a migrated engine; close() disposes of it only if `owns_engine`."""
@@ -152,3 +160,19 @@ class EngineStore:
         """Release the engine's connections if this store opened it."""
         if self._owns:
             self.engine.dispose()
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        try:
+            with self.engine.connect() as conn, conn.begin():
+                yield conn
+        except SQLAlchemyError as exc:
+            raise StoreError(f"{self.what}: read failed: {exc.__class__.__name__}") from exc
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        try:
+            with self.engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
+                yield conn
+        except SQLAlchemyError as exc:
+            raise StoreError(f"{self.what}: write failed: {exc.__class__.__name__}") from exc

@@ -13,17 +13,14 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
 from sqlalchemy import Connection, delete, insert, select, text
-from sqlalchemy.exc import SQLAlchemyError
 
-from records.database import WRITE, EngineStore
-from records.errors import StoreError
+from records.database import EngineStore
 from records.models import ZoneLayout, table_of
 
 LAYOUTS = table_of(ZoneLayout)
@@ -116,6 +113,8 @@ class MemoryLayoutStore:
 class SqlLayoutStore(EngineStore):
     """Layouts in the records database (table zone_layouts), through an engine (the records store's, or its own)."""
 
+    what = "zone layouts"
+
     def layout(self, site_id: str) -> dict[str, ZoneRect]:
         """The site's kept rectangles by zone id (empty when none are kept)."""
         return dict(self.stored(site_id).rects)
@@ -161,19 +160,3 @@ class SqlLayoutStore(EngineStore):
                 conn.execute(insert(LAYOUTS), values)
             if also is not None:
                 also(conn)
-
-    @contextmanager
-    def _reading(self) -> Iterator[Connection]:
-        try:
-            with self.engine.connect() as conn, conn.begin():
-                yield conn
-        except SQLAlchemyError as exc:
-            raise StoreError(f"zone layouts: read failed: {exc.__class__.__name__}") from exc
-
-    @contextmanager
-    def _writing(self) -> Iterator[Connection]:
-        try:
-            with self.engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
-                yield conn
-        except SQLAlchemyError as exc:
-            raise StoreError(f"zone layouts: write failed: {exc.__class__.__name__}") from exc
