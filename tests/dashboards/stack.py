@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import time as clock
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -34,7 +34,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect
 
 from api.app import create_app
 from api.deps import Services
@@ -302,3 +302,74 @@ def login(page: Page, stack: DemoStack, role: Role, path: str, lang: str | None 
     page.fill("#password", stack.passwords[role])
     page.click("#login-submit")
     expect(page.locator("#app-view")).to_be_visible()
+
+
+def call(stack: DemoStack, role: Role, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    """Call the API (`path` under /api/v1) as `role`: the demo users are named after their roles."""
+    with httpx.Client(base_url=stack.url, timeout=300) as client:
+        headers = {"Authorization": f"Bearer {_token(client, role)}", **kwargs.pop("headers", {})}
+        return client.request(method, f"/api/v1{path}", headers=headers, **kwargs)
+
+
+def api_get(stack: DemoStack, role: Role, path: str, params: Any = None) -> Any:
+    """What the API answers `role` for GET `path` (under /api/v1), failing on an error status."""
+    answer = call(stack, role, "GET", path, params=params)
+    answer.raise_for_status()
+    return answer.json()
+
+
+@dataclass(frozen=True)
+class Session:
+    """One logged-in browser context and page, with the console errors it collected."""
+
+    context: BrowserContext
+    page: Page
+    errors: list[str]
+
+
+class Sessions:
+    """Logged-in pages kept for a test module, one per role, language and width, closed with `close()`.
+
+    Each opens `path` in a context with the page language's locale and the site's time zone, logs in
+    (`login`), and waits for `ready(page)` if given; `ignore` passes console errors the page expects.
+    """
+
+    def __init__(
+        self,
+        stack: DemoStack,
+        browser: Browser,
+        path: str,
+        *,
+        height: int = 1024,
+        ignore: Callable[[ConsoleMessage], bool] | None = None,
+        ready: Callable[[Page], None] | None = None,
+    ) -> None:
+        """Pages of `path` on `stack`, `height` pixels high."""
+        self.stack, self.browser, self.path = stack, browser, path
+        self._height, self._ignore, self._ready = height, ignore, ready
+        self.sessions: dict[str, Session] = {}
+
+    def session(self, role: Role | str, lang: str = "sv", width: int = 1440, path: str | None = None) -> Session:
+        """The logged-in page of `role` in `lang` at `width` (made on first use)."""
+        from tests.dashboards.conftest import watch  # conftest imports this module for its fixture
+
+        role = Role(role)
+        key = f"{role.value}-{lang}-{width}"
+        if key not in self.sessions:
+            context = self.browser.new_context(
+                viewport={"width": width, "height": self._height},
+                locale="sv-SE" if lang == "sv" else "en-GB",
+                timezone_id="Europe/Stockholm",
+            )
+            page = context.new_page()
+            errors = watch(page, ignore=self._ignore)
+            login(page, self.stack, role, path or self.path, lang=lang)
+            if self._ready is not None:
+                self._ready(page)
+            self.sessions[key] = Session(context, page, errors)
+        return self.sessions[key]
+
+    def close(self) -> None:
+        """Close every context opened."""
+        for session in self.sessions.values():
+            session.context.close()

@@ -14,17 +14,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from api.security import Role
 from records.alerts import Alert, MemoryAlertStore, NewAlert
 from tests.dashboards.a11y import assert_accessible
-from tests.dashboards.conftest import ARTIFACTS, png_size, watch
-from tests.dashboards.stack import DemoStack, login
+from tests.dashboards.conftest import ARTIFACTS, png_size
+from tests.dashboards.stack import DemoStack, Sessions
 
 pytestmark = pytest.mark.browser
 
@@ -33,34 +32,13 @@ REFRESH_MS = 30_000  # the page's refresh
 NOTE = "Ventilationen uppringd, ärende 4711"
 
 
-@dataclass
-class Session:
-    context: BrowserContext
-    page: Page
-    errors: list[str]
+class Alerts(Sessions):
+    """The module's logins on the alerts page, and the stack's alert store."""
 
-
-@dataclass
-class Alerts:
-    stack: DemoStack
-    browser: Browser
-    store: MemoryAlertStore
-    sessions: dict[str, Session] = field(default_factory=dict)
-
-    def session(self, role: Role, lang: str = "sv", width: int = 1440, path: str = "/alerts") -> Session:
-        """A logged-in page of `role` on the alerts page, one per role, language and width, kept for the module."""
-        key = f"{role.value}-{lang}-{width}"
-        if key not in self.sessions:
-            context = self.browser.new_context(
-                viewport={"width": width, "height": 1024},
-                locale="sv-SE" if lang == "sv" else "en-GB",
-                timezone_id="Europe/Stockholm",
-            )
-            page = context.new_page()
-            errors = watch(page)
-            login(page, self.stack, role, path, lang=lang)
-            self.sessions[key] = Session(context, page, errors)
-        return self.sessions[key]
+    def __init__(self, stack: DemoStack, browser: Browser, store: MemoryAlertStore) -> None:
+        """Pages of /alerts on `stack`, whose alerts `store` holds."""
+        super().__init__(stack, browser, "/alerts")
+        self.store = store
 
     def the_open_co2_alert(self) -> Alert:
         return next(a for a in self.store.open_alerts() if (a.zone, a.quantity) == ("z3", "co2_ppm"))
@@ -77,8 +55,7 @@ def alerts(demo_stack: DemoStack, browser: Browser) -> Iterator[Alerts]:
     try:
         yield state
     finally:
-        for session in state.sessions.values():
-            session.context.close()
+        state.close()
         with store._lock:
             store._alerts.clear()
             store._alerts.update(kept)

@@ -15,17 +15,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any
 
-import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page, expect
+from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, expect
 
 from api.security import Role
 from tests.dashboards.a11y import assert_accessible
-from tests.dashboards.conftest import ARTIFACTS, png_size, watch
-from tests.dashboards.stack import DemoStack, login
+from tests.dashboards.conftest import ARTIFACTS, png_size
+from tests.dashboards.stack import DemoStack, Sessions
+from tests.dashboards.stack import call as api
 
 pytestmark = pytest.mark.browser
 
@@ -42,45 +40,9 @@ def refused_request(msg: ConsoleMessage) -> bool:
     return "Failed to load resource" in msg.text and bool(re.search(r"\b(412|422)\b", msg.text))
 
 
-@dataclass
-class Session:
-    """One role's browser context and page on the board, with the console errors it collected."""
-
-    context: BrowserContext
-    page: Page
-    errors: list[str]
-
-
-@dataclass
-class Board:
-    stack: DemoStack
-    browser: Browser
-    sessions: dict[str, Session] = field(default_factory=dict)
-
-    def session(self, role: str, lang: str = "sv", width: int = 1440) -> Session:
-        """A logged-in page of `role` on the board, one per role, language and width, kept for the module."""
-        key = f"{role}-{lang}-{width}"
-        if key not in self.sessions:
-            context = self.browser.new_context(
-                viewport={"width": width, "height": 1000},
-                locale="sv-SE" if lang == "sv" else "en-GB",
-                timezone_id="Europe/Stockholm",
-            )
-            page = context.new_page()
-            errors = watch(page, ignore=refused_request)
-            login(page, self.stack, Role(role), "/board", lang=lang)
-            expect(page.locator("#board-columns .board-card").first).to_be_visible()
-            self.sessions[key] = Session(context, page, errors)
-        return self.sessions[key]
-
-
-def api(stack: DemoStack, role: Role, method: str, path: str, **kwargs: Any) -> httpx.Response:
-    """Call the API as `role` (the demo users are named after their roles)."""
-    with httpx.Client(base_url=stack.url, timeout=60) as client:
-        token = client.post("/api/v1/auth/token", data={"username": role.value, "password": stack.passwords[role]})
-        token.raise_for_status()
-        headers = {"Authorization": f"Bearer {token.json()['access_token']}", **kwargs.pop("headers", {})}
-        return client.request(method, f"/api/v1{path}", headers=headers, **kwargs)
+def board_shown(page: Page) -> None:
+    """The board has drawn its cards."""
+    expect(page.locator("#board-columns .board-card").first).to_be_visible()
 
 
 def item_id(stack: DemoStack, title: str) -> int:
@@ -102,17 +64,16 @@ def card(page: Page, status: str, title: str) -> Locator:
 
 
 @pytest.fixture(scope="module")
-def board(demo_stack: DemoStack, browser: Browser) -> Iterator[Board]:
+def board(demo_stack: DemoStack, browser: Browser) -> Iterator[Sessions]:
     """The logins of the module's tests on the demo stack's board, closed at the end."""
-    state = Board(demo_stack, browser)
+    state = Sessions(demo_stack, browser, "/board", height=1000, ignore=refused_request, ready=board_shown)
     try:
         yield state
     finally:
-        for session in state.sessions.values():
-            session.context.close()
+        state.close()
 
 
-def test_a_manager_proposes_an_item_and_the_api_refusal_shows_at_the_field(board: Board) -> None:
+def test_a_manager_proposes_an_item_and_the_api_refusal_shows_at_the_field(board: Sessions) -> None:
     page = board.session("manager").page
     expect(page.locator("h1#board-main-title")).to_have_text("Förbättringstavla")
     expect(page.locator("#board-readonly")).to_be_hidden()
@@ -148,7 +109,7 @@ def test_a_manager_proposes_an_item_and_the_api_refusal_shows_at_the_field(board
     assert board.sessions["manager-sv-1440"].errors == []
 
 
-def test_facilities_moves_it_to_in_progress_in_another_browser(board: Board) -> None:
+def test_facilities_moves_it_to_in_progress_in_another_browser(board: Sessions) -> None:
     page = board.session("facilities").page
     proposed = card(page, "proposed", TITLE)
     expect(proposed).to_be_visible()
@@ -165,7 +126,7 @@ def test_facilities_moves_it_to_in_progress_in_another_browser(board: Board) -> 
     assert board.sessions["facilities-sv-1440"].errors == []
 
 
-def test_the_manager_sees_the_new_status_and_both_changes_with_who(board: Board) -> None:
+def test_the_manager_sees_the_new_status_and_both_changes_with_who(board: Sessions) -> None:
     page = board.session("manager").page
     page.reload()
     moved = card(page, "in_progress", TITLE)
@@ -188,7 +149,7 @@ def test_the_manager_sees_the_new_status_and_both_changes_with_who(board: Board)
     expect(moved.locator(".card-open")).to_be_focused()  # focus goes back where it was
 
 
-def test_an_edit_of_an_item_changed_meanwhile_is_refused_and_the_item_read_again(board: Board) -> None:
+def test_an_edit_of_an_item_changed_meanwhile_is_refused_and_the_item_read_again(board: Sessions) -> None:
     page = board.session("manager").page
     card(page, "in_progress", TITLE).get_by_role("button", name="Ändra").click()
     expect(page.locator("#f-owner")).to_have_value("Anna Lind")
@@ -211,7 +172,7 @@ def test_an_edit_of_an_item_changed_meanwhile_is_refused_and_the_item_read_again
     assert board.sessions["manager-sv-1440"].errors == []
 
 
-def test_the_weekly_meeting_lists_the_new_item_as_new_and_the_overdue_one_as_overdue(board: Board) -> None:
+def test_the_weekly_meeting_lists_the_new_item_as_new_and_the_overdue_one_as_overdue(board: Sessions) -> None:
     page = board.session("manager").page
     page.get_by_role("tab", name=re.compile("Veckomötet")).click()
     expect(page.locator("#view-meeting")).to_be_visible()
@@ -230,7 +191,7 @@ def test_the_weekly_meeting_lists_the_new_item_as_new_and_the_overdue_one_as_ove
     expect(page.locator("#view-board")).to_be_visible()
 
 
-def test_a_done_item_shows_its_measured_effect_with_interval_and_words(board: Board) -> None:
+def test_a_done_item_shows_its_measured_effect_with_interval_and_words(board: Sessions) -> None:
     page = board.session("manager").page
     done = card(page, "done", DONE_TITLE)
     expect(done).to_be_visible()
@@ -256,7 +217,7 @@ def test_a_done_item_shows_its_measured_effect_with_interval_and_words(board: Bo
     shot(page, "board-manager-sv")
 
 
-def test_hr_reads_the_board_without_any_edit_control(board: Board) -> None:
+def test_hr_reads_the_board_without_any_edit_control(board: Sessions) -> None:
     session = board.session("hr")
     page = session.page
     expect(card(page, "in_progress", TITLE)).to_be_visible()
@@ -277,7 +238,7 @@ def test_hr_reads_the_board_without_any_edit_control(board: Board) -> None:
     assert session.errors == []
 
 
-def test_the_board_in_english(board: Board) -> None:
+def test_the_board_in_english(board: Sessions) -> None:
     session = board.session("manager", lang="en")
     page = session.page
     expect(page.locator("h1#board-main-title")).to_have_text("Improvement board")
@@ -300,7 +261,7 @@ def test_the_board_in_english(board: Board) -> None:
     assert hr.errors == []
 
 
-def test_on_a_tablet_the_columns_stack(board: Board) -> None:
+def test_on_a_tablet_the_columns_stack(board: Sessions) -> None:
     session = board.session("facilities", width=768)
     page = session.page
     boxes = [page.locator(f'.board-col[data-status="{s}"]').bounding_box() for s in ("proposed", "in_progress")]

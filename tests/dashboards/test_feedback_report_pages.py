@@ -13,7 +13,6 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
@@ -21,6 +20,7 @@ from api.security import Role
 from tests.dashboards.a11y import assert_accessible
 from tests.dashboards.conftest import ARTIFACTS, png_size, watch
 from tests.dashboards.stack import DemoStack, login
+from tests.dashboards.stack import api_get as api_json
 
 SHOTS = ARTIFACTS / "pages"
 pytestmark = pytest.mark.browser
@@ -34,17 +34,6 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
         yield made
     finally:
         made.close()
-
-
-def api_json(stack: DemoStack, role: Role, path: str) -> dict:
-    """What the API answers `role` for `path` (under /api/v1)."""
-    with httpx.Client(base_url=stack.url, timeout=120) as client:
-        token = client.post(
-            "/api/v1/auth/token", data={"username": role.value, "password": stack.passwords[role]}
-        ).json()["access_token"]
-        answer = client.get("/api/v1" + path, headers={"Authorization": f"Bearer {token}"})
-        answer.raise_for_status()
-        return answer.json()
 
 
 def shoot(page: Page, name: str) -> Path:

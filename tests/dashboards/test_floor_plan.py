@@ -13,18 +13,18 @@ clean, screenshots. The layout saved is put back to the site file's at the end (
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from api.security import Role
 from tests.dashboards.a11y import assert_accessible
-from tests.dashboards.conftest import ARTIFACTS, png_size, watch
-from tests.dashboards.stack import PASSWORDS, DemoStack, login
+from tests.dashboards.conftest import ARTIFACTS, png_size
+from tests.dashboards.stack import DemoStack, Sessions, api_get
+from tests.dashboards.stack import call as stack_call
 
 pytestmark = pytest.mark.browser
 
@@ -40,60 +40,26 @@ STATE_WORDS = {
 }  # fmt: skip
 
 
-@dataclass
-class Session:
-    context: BrowserContext
-    page: Page
-    errors: list[str]
-
-
-@dataclass
-class Pages:
-    stack: DemoStack
-    browser: Browser
-    sessions: dict[str, Session] = field(default_factory=dict)
-
-    def session(self, role: Role, lang: str = "sv", width: int = 1440) -> Session:
-        """A logged-in /facilities of `role`, one per role, language and width, kept for the module."""
-        key = f"{role.value}-{lang}-{width}"
-        if key not in self.sessions:
-            context = self.browser.new_context(
-                viewport={"width": width, "height": 1024},
-                locale="sv-SE" if lang == "sv" else "en-GB",
-                timezone_id="Europe/Stockholm",
-            )
-            page = context.new_page()
-            errors = watch(page)
-            login(page, self.stack, role, "/facilities", lang=lang)
-            expect(page.locator("body")).to_have_attribute("data-ready", "true")
-            expect(page.locator("#plan-svg .plan-zone")).to_have_count(len(self.stack.site.zones))
-            self.sessions[key] = Session(context, page, errors)
-        return self.sessions[key]
-
-
 def call(stack: DemoStack, role: Role, method: str, path: str, body: Any = None) -> httpx.Response:
-    """Call the API as `role` (the demo users are named after their roles)."""
-    with httpx.Client(base_url=stack.url, timeout=120) as client:
-        token = client.post("/api/v1/auth/token", data={"username": role.value, "password": PASSWORDS[role]})
-        token.raise_for_status()
-        headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
-        return client.request(method, f"/api/v1{path}", json=body, headers=headers)
+    """Call the API as `role` with `body` as JSON."""
+    return stack_call(stack, role, method, path, json=body)
 
 
 def get(stack: DemoStack, role: Role, path: str) -> Any:
-    answer = call(stack, role, "GET", path)
-    answer.raise_for_status()
-    return answer.json()
+    return api_get(stack, role, path)
 
 
 @pytest.fixture(scope="module")
-def pages(demo_stack: DemoStack, browser: Browser) -> Iterator[Pages]:
-    state = Pages(demo_stack, browser)
+def pages(demo_stack: DemoStack, browser: Browser) -> Iterator[Sessions]:
+    def ready(page: Page) -> None:  # the plan is drawn, one shape per zone
+        expect(page.locator("body")).to_have_attribute("data-ready", "true")
+        expect(page.locator("#plan-svg .plan-zone")).to_have_count(len(demo_stack.site.zones))
+
+    state = Sessions(demo_stack, browser, "/facilities", ready=ready)
     try:
         yield state
     finally:
-        for session in state.sessions.values():
-            session.context.close()
+        state.close()
         # The demo stack is shared: its layout goes back to the site file's (an empty layout).
         call(demo_stack, Role.ADMIN, "PUT", "/site/plan", {"zones": []}).raise_for_status()
 
@@ -151,7 +117,7 @@ def check_plan(page: Page, stack: DemoStack, lang: str) -> None:
     assert states["z3"] == "act"
 
 
-def test_the_plan_draws_every_zone_where_the_api_puts_it(pages: Pages) -> None:
+def test_the_plan_draws_every_zone_where_the_api_puts_it(pages: Sessions) -> None:
     session = pages.session(Role.FACILITIES)
     page = session.page
     check_plan(page, pages.stack, "sv")
@@ -165,7 +131,7 @@ def test_the_plan_draws_every_zone_where_the_api_puts_it(pages: Pages) -> None:
     assert session.errors == []
 
 
-def test_a_zone_leads_to_its_page(pages: Pages) -> None:
+def test_a_zone_leads_to_its_page(pages: Sessions) -> None:
     session = pages.session(Role.FACILITIES)
     page = session.page
     page.locator('#plan-svg .plan-zone[data-zone="z3"] a').click()
@@ -181,7 +147,7 @@ def test_a_zone_leads_to_its_page(pages: Pages) -> None:
     assert session.errors == []
 
 
-def test_the_plan_in_english_and_at_a_tablets_width(pages: Pages) -> None:
+def test_the_plan_in_english_and_at_a_tablets_width(pages: Sessions) -> None:
     session = pages.session(Role.FACILITIES, "en")
     page = session.page
     check_plan(page, pages.stack, "en")
@@ -200,7 +166,7 @@ def test_the_plan_in_english_and_at_a_tablets_width(pages: Pages) -> None:
     assert tablet.errors == []
 
 
-def test_the_admin_moves_a_zone_by_keyboard_and_facilities_sees_it_there(pages: Pages) -> None:
+def test_the_admin_moves_a_zone_by_keyboard_and_facilities_sees_it_there(pages: Sessions) -> None:
     stack = pages.stack
     original = {z["zone"]: z for z in get(stack, Role.FACILITIES, "/site/plan")["zones"]}
     before = original[MOVED]
@@ -261,7 +227,7 @@ def test_the_admin_moves_a_zone_by_keyboard_and_facilities_sees_it_there(pages: 
     assert viewer.errors == []
 
 
-def test_a_refused_save_is_explained_and_an_edit_cancelled_in_english(pages: Pages) -> None:
+def test_a_refused_save_is_explained_and_an_edit_cancelled_in_english(pages: Sessions) -> None:
     stack = pages.stack
     plan = get(stack, Role.FACILITIES, "/site/plan")
     admin = pages.session(Role.ADMIN, "en")

@@ -14,7 +14,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
@@ -22,6 +21,7 @@ from api.security import Role
 from tests.dashboards.a11y import assert_accessible
 from tests.dashboards.conftest import ARTIFACTS, png_size, watch
 from tests.dashboards.stack import DemoStack, login
+from tests.dashboards.stack import api_get as api_json
 
 pytestmark = pytest.mark.browser
 
@@ -30,17 +30,6 @@ OUTCOMES = ("short_term_sick_spells", "short_term_sick_days", "answer_rate")
 LAGS = (0, 1, 2)
 CHARTS = ("hr-chart-spells", "hr-chart-days", "hr-chart-season", "hr-chart-forest")
 FOREST = "window.Chart.getChart(document.getElementById('hr-chart-forest'))"
-
-
-def api_json(stack: DemoStack, role: Role, path: str, params: dict[str, str] | None = None) -> Any:
-    """What the API answers `role` for `path` (under /api/v1)."""
-    with httpx.Client(base_url=stack.url, timeout=300) as client:
-        token = client.post(
-            "/api/v1/auth/token", data={"username": role.value, "password": stack.passwords[role]}
-        ).json()["access_token"]
-        answer = client.get("/api/v1" + path, params=params, headers={"Authorization": f"Bearer {token}"})
-        answer.raise_for_status()
-        return answer.json()
 
 
 def months_before(day: date, back: int) -> date:

@@ -16,19 +16,18 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from api.security import Role
 from dashboards import STATIC_DIR
 from dashboards.i18n import LANGUAGES, catalog
 from tests.dashboards.a11y import assert_accessible
 from tests.dashboards.conftest import ARTIFACTS, png_size, watch
-from tests.dashboards.stack import DemoStack, login
+from tests.dashboards.stack import DemoStack, Session, Sessions, login
+from tests.dashboards.stack import api_get as api
 
 pytestmark = pytest.mark.browser
 
@@ -37,35 +36,22 @@ SCENARIO_TIMEOUT = 120_000  # ms: a scenario is a Monte Carlo run of its own on 
 PERCENT = re.compile(r"^(−|-)?(\d+)\s?%$")
 
 
-@dataclass
-class Session:
-    context: BrowserContext
-    page: Page
-    errors: list[str]
+class Risk(Sessions):
+    """The manager's page, logged in once per language and width for the module, with its heat map shown."""
+
+    def __init__(self, stack: DemoStack, browser: Browser) -> None:
+        """Pages of /risk on `stack`."""
+        super().__init__(stack, browser, "/risk", height=1000, ready=heat_map_shown)
+
+    def session(self, lang: str = "sv", width: int = 1440) -> Session:  # type: ignore[override]
+        """The manager's page in `lang` at `width`."""
+        return super().session(Role.MANAGER, lang, width)
 
 
-@dataclass
-class Risk:
-    stack: DemoStack
-    browser: Browser
-    sessions: dict[str, Session] = field(default_factory=dict)
-
-    def session(self, lang: str = "sv", width: int = 1440) -> Session:
-        """The manager's page in `lang` at `width`, logged in once for the module, with its heat map shown."""
-        key = f"{lang}-{width}"
-        if key not in self.sessions:
-            context = self.browser.new_context(
-                viewport={"width": width, "height": 1000},
-                locale="sv-SE" if lang == "sv" else "en-GB",
-                timezone_id="Europe/Stockholm",
-            )
-            page = context.new_page()
-            errors = watch(page)
-            login(page, self.stack, Role.MANAGER, "/risk", lang=lang)
-            expect(page.locator("#risk-heat-table")).to_be_visible()
-            expect(page.locator("#risk-actions-table")).to_be_visible()
-            self.sessions[key] = Session(context, page, errors)
-        return self.sessions[key]
+def heat_map_shown(page: Page) -> None:
+    """The heat map and the ranked actions are on the page."""
+    expect(page.locator("#risk-heat-table")).to_be_visible()
+    expect(page.locator("#risk-actions-table")).to_be_visible()
 
 
 @pytest.fixture(scope="module")
@@ -74,24 +60,12 @@ def risk(demo_stack: DemoStack, browser: Browser) -> Iterator[Risk]:
     try:
         yield state
     finally:
-        for session in state.sessions.values():
-            session.context.close()
+        state.close()
 
 
 @pytest.fixture(scope="module")
 def forecast(demo_stack: DemoStack) -> dict[str, Any]:
     return api(demo_stack, Role.MANAGER, "/forecast")
-
-
-def api(stack: DemoStack, role: Role, path: str, params: Any = None) -> Any:
-    with httpx.Client(base_url=stack.url, timeout=300) as client:
-        token = client.post("/api/v1/auth/token", data={"username": role.value, "password": stack.passwords[role]})
-        token.raise_for_status()
-        res = client.get(
-            f"/api/v1{path}", params=params, headers={"Authorization": f"Bearer {token.json()['access_token']}"}
-        )
-        res.raise_for_status()
-        return res.json()
 
 
 def shot(page: Page, name: str) -> None:
@@ -272,7 +246,7 @@ def test_a_stand_in_shows_the_change_beside_the_forecast_as_the_api_gives_it(
 
 def test_the_ranked_actions_follow_the_api_order_with_swedish_names(risk: Risk) -> None:
     page = risk.session().page
-    ranked = api(risk.stack, Role.MANAGER, "/evidence/actions")["actions"]
+    ranked = api(risk.stack, Role.MANAGER, "/evidence/actions", {"limit": 1000})["actions"]
     assert ranked, "the demo stack has ranked actions"
     table = page.locator("#risk-actions-table")
     shown = table.locator("tbody tr")
@@ -381,7 +355,7 @@ def test_the_english_page(risk: Risk, forecast: dict[str, Any]) -> None:
     # The English page also gives the forecast's own sentences.
     if row["drivers"]:
         expect(details.locator(".risk-words li").first).to_have_text(row["drivers"][0])
-    ranked = api(risk.stack, Role.MANAGER, "/evidence/actions")["actions"]
+    ranked = api(risk.stack, Role.MANAGER, "/evidence/actions", {"limit": 1000})["actions"]
     expect(page.locator("#risk-actions-table tbody tr").first.locator(".action-name")).to_have_text(
         ranked[0]["action_name"]
     )
@@ -422,6 +396,30 @@ def test_facilities_gets_the_role_message(demo_stack: DemoStack, browser: Browse
         expect(page.locator("nav.topnav a[href='/risk']")).to_be_hidden()
         assert_accessible(page)
         shot(page, "risk-facilities-sv")
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_after_logout_nothing_of_the_managers_figures_stays(demo_stack: DemoStack, browser: Browser) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="sv-SE")
+    try:
+        page = context.new_page()
+        errors = watch(page)
+        login(page, demo_stack, Role.MANAGER, "/risk")
+        expect(page.locator(".heat-button").first).to_be_visible()
+        expect(page.locator("#risk-actions-table tbody tr").first).to_be_visible()
+        page.click("#logout")
+        expect(page.locator("#login-form")).to_be_visible()
+        # The hidden page holds no heat map, no ranked action and no follow-up of the manager's session.
+        expect(page.locator(".heat-button")).to_have_count(0)
+        expect(page.locator("#risk-actions-table")).to_have_count(0)
+        expect(page.locator("#risk-followup-body .followup-card")).to_have_count(0)
+        page.fill("#username", Role.FACILITIES.value)
+        page.fill("#password", demo_stack.passwords[Role.FACILITIES])
+        page.click("#login-submit")
+        expect(page.locator("#role-view")).to_be_visible()
+        expect(page.locator(".heat-button")).to_have_count(0)
         assert errors == []
     finally:
         context.close()

@@ -11,18 +11,16 @@ links; an unknown zone says so. Both languages, a tablet's width, axe-core clean
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from api.security import Role
 from tests.dashboards.a11y import assert_accessible
 from tests.dashboards.conftest import ARTIFACTS, png_size, watch
-from tests.dashboards.stack import PASSWORDS, DemoStack, login
+from tests.dashboards.stack import DemoStack, Sessions, api_get, login
 
 pytestmark = pytest.mark.browser
 
@@ -33,54 +31,18 @@ WEEKS = 12  # whole weeks the page draws per quantity
 BANDED = ("co2_ppm", "temperature_c", "humidity_pct", "sound_dba", "illuminance_lux", "pm25_ugm3")
 
 
-@dataclass
-class Session:
-    context: BrowserContext
-    page: Page
-    errors: list[str]
-
-
-@dataclass
-class Pages:
-    stack: DemoStack
-    browser: Browser
-    sessions: dict[str, Session] = field(default_factory=dict)
-
-    def session(self, role: Role, lang: str = "sv", width: int = 1440) -> Session:
-        """A logged-in page of `role` on /zone?zone=z3, one per role, language and width, kept for the module."""
-        key = f"{role.value}-{lang}-{width}"
-        if key not in self.sessions:
-            context = self.browser.new_context(
-                viewport={"width": width, "height": 1024},
-                locale="sv-SE" if lang == "sv" else "en-GB",
-                timezone_id="Europe/Stockholm",
-            )
-            page = context.new_page()
-            errors = watch(page)
-            login(page, self.stack, role, f"/zone?zone={ZONE}", lang=lang)
-            self.sessions[key] = Session(context, page, errors)
-        return self.sessions[key]
-
-
 @pytest.fixture(scope="module")
-def pages(demo_stack: DemoStack, browser: Browser) -> Iterator[Pages]:
-    state = Pages(demo_stack, browser)
+def pages(demo_stack: DemoStack, browser: Browser) -> Iterator[Sessions]:
+    state = Sessions(demo_stack, browser, f"/zone?zone={ZONE}")
     try:
         yield state
     finally:
-        for session in state.sessions.values():
-            session.context.close()
+        state.close()
 
 
 def api(stack: DemoStack, role: Role, path: str, **params: Any) -> Any:
-    """GET the API as `role` (the demo users are named after their roles)."""
-    with httpx.Client(base_url=stack.url, timeout=120) as client:
-        token = client.post("/api/v1/auth/token", data={"username": role.value, "password": PASSWORDS[role]})
-        token.raise_for_status()
-        headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
-        answer = client.get(f"/api/v1{path}", params=params, headers=headers)
-        answer.raise_for_status()
-        return answer.json()
+    """GET the API as `role` with `params` as keywords."""
+    return api_get(stack, role, path, params)
 
 
 def shot(page: Page, name: str) -> None:
@@ -133,7 +95,7 @@ def check_compliance(page: Page, weeks: dict[str, list[dict[str, Any]]], lang: s
         assert drawn == {"labels": len(weeks[quantity]), "stacks": 4}, quantity
 
 
-def test_facilities_sees_the_zone_its_weekly_compliance_and_its_sensors(pages: Pages) -> None:
+def test_facilities_sees_the_zone_its_weekly_compliance_and_its_sensors(pages: Sessions) -> None:
     stack = pages.stack
     session = pages.session(Role.FACILITIES)
     page = session.page
@@ -174,7 +136,7 @@ def test_facilities_sees_the_zone_its_weekly_compliance_and_its_sensors(pages: P
     assert session.errors == []
 
 
-def test_hr_gets_the_page_without_the_sensor_health_panel(pages: Pages) -> None:
+def test_hr_gets_the_page_without_the_sensor_health_panel(pages: Sessions) -> None:
     context = pages.browser.new_context(
         viewport={"width": 1440, "height": 1024}, locale="en-GB", timezone_id="Europe/Stockholm"
     )
@@ -197,7 +159,7 @@ def test_hr_gets_the_page_without_the_sensor_health_panel(pages: Pages) -> None:
         context.close()
 
 
-def test_the_zone_select_switches_zones_and_keeps_the_address(pages: Pages) -> None:
+def test_the_zone_select_switches_zones_and_keeps_the_address(pages: Sessions) -> None:
     session = pages.session(Role.FACILITIES)
     page = session.page
     other = pages.stack.site.zone(OTHER_ZONE)
@@ -214,7 +176,7 @@ def test_the_zone_select_switches_zones_and_keeps_the_address(pages: Pages) -> N
     assert session.errors == []
 
 
-def test_an_unknown_zone_gets_a_clear_message(pages: Pages) -> None:
+def test_an_unknown_zone_gets_a_clear_message(pages: Sessions) -> None:
     session = pages.session(Role.FACILITIES)
     page = session.page
     page.goto(f"{pages.stack.url}/zone?zone=nowhere")  # the login is kept for the tab
@@ -228,7 +190,7 @@ def test_an_unknown_zone_gets_a_clear_message(pages: Pages) -> None:
     assert session.errors == []
 
 
-def test_a_tablet_shows_the_page_without_sideways_scrolling(pages: Pages) -> None:
+def test_a_tablet_shows_the_page_without_sideways_scrolling(pages: Sessions) -> None:
     session = pages.session(Role.FACILITIES, width=768)
     page = session.page
     expect(page.locator("#compliance-co2_ppm-item")).to_be_visible()

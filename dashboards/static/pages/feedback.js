@@ -76,7 +76,8 @@
   }
 
   function renderDepartments(rows) {
-    const departments = [...new Set(rows.filter((r) => r.department !== TOTAL).map((r) => r.department))].sort();
+    const departments = [...new Set(rows.filter((r) => r.department !== TOTAL).map((r) => r.department))]
+      .sort((a, b) => a.localeCompare(b, shared.LOCALE));
     const count = (dep, cat) => rows.find((r) => r.department === dep && r.category === cat)?.count ?? 0;
     shared.chart("departments-chart", {
       type: "bar",
@@ -210,13 +211,14 @@
   // ---------------------------------------------------------------- loading
 
   async function show() {
-    const { year, tertial } = chosen;
+    const asked = chosen;
+    const { year, tertial } = asked;
     const report = await ctx.api(`/feedback?year=${year}&tertial=${tertial}`);
-    if (!ctx.current()) return;
+    if (!ctx.current() || asked !== chosen) return; // a later choice has its own answer on the way
     const code = `${year}-T${tertial}`;
     const period = report.periods.find((p) => p.tertial === code);
     const rows = report.summary.filter((r) => r.tertial === code);
-    const today = new Date().toISOString().slice(0, 10);
+    const today = ctx.site?.today || new Date().toISOString().slice(0, 10);
     renderKpis(report, period);
     renderNotes(period, today);
     renderDepartments(rows);
@@ -234,7 +236,7 @@
       const years = $("#year");
       years.replaceChildren(...[0, 1, 2].map((back) => el("option", { value: all.year - back }, String(all.year - back))));
       if (!chosen) { // the user may have picked a tertial while the first answer was on its way
-        const today = new Date().toISOString().slice(0, 10);
+        const today = ctx.site?.today || new Date().toISOString().slice(0, 10);
         const begun = all.periods.filter((p) => p.start <= today);
         const latest = begun.length ? begun[begun.length - 1].tertial : all.periods[0]?.tertial || `${all.year}-T1`;
         chosen = { year: all.year, tertial: Number(latest.slice(-1)) };
@@ -246,6 +248,7 @@
   }
 
   function onChange() {
+    if (!$("#year").options.length) return; // the first answer, which fills the years, is still on its way
     chosen = { year: Number($("#year").value), tertial: Number($("#tertial").value) };
     if (ctx) show().catch((err) => shared.banner(t("common.error.load", { what: t("feedback.title"), detail: err.message })));
   }

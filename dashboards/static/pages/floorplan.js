@@ -497,6 +497,7 @@
       const live = current;
       const button = $("#plan-save");
       button.disabled = true;
+      $("#plan-cancel").disabled = true; // a save under way is not cancelled: its answer is shown
       button.textContent = t("facilities.plan.saving");
       try {
         // A save replaces the kept layout: zones sent are kept where drawn, the others follow the site file.
@@ -520,13 +521,14 @@
       } finally {
         saving = false;
         button.disabled = false;
+        $("#plan-cancel").disabled = false;
         button.textContent = t("facilities.plan.save");
       }
     }
 
     /** The server's refusal in the page's words; its own sentence (English) kept, marked as such, for an admin to act on. */
     function rejection(err) {
-      const named = draft.find((z) => new RegExp(`(^|[^\\w-])${z.zone.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}([^\\w-]|$)`).test(err.message));
+      const named = (draft || []).find((z) => new RegExp(`(^|[^\\w-])${z.zone.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}([^\\w-]|$)`).test(err.message));
       if (named) document.getElementById(`plan-x-${named.zone}`)?.setAttribute("aria-invalid", "true");
       const text = err.status === 422 && named
         ? t("facilities.plan.rejected_zone", { zone: named.name || named.zone })

@@ -26,7 +26,7 @@
 
   // ---------------------------------------------------------------- preview
 
-  function section(part) {
+  function section(part, lang) {
     const head = el("div", { class: "preview-head" },
       el("h3", {}, part.title),
       part.available
@@ -34,7 +34,7 @@
         : el("span", { class: "badge badge-act" }, t("report.preview.unavailable")));
     const statements = part.statements.map((s) => el("li", {}, s.text));
     const notes = part.notes.map((n) => el("li", { class: "preview-note" }, n.text));
-    return el("article", { class: "preview-section", lang: reportLang() }, head,
+    return el("article", { class: "preview-section", lang }, head,
       statements.length || notes.length ? el("ul", {}, ...statements, ...notes) : null);
   }
 
@@ -47,18 +47,19 @@
     try {
       report = await ctx.api(`/reports/tertial/${period()}?format=json&lang=${reportLang()}`);
     } catch (err) {
-      if (!ctx.current()) return;
+      if (!ctx.current() || key !== `${period()}:${reportLang()}`) return;
       box.replaceChildren(el("p", { class: "form-error", role: "alert" }, t("report.failed", { detail: err.message })));
       return;
     }
-    if (!ctx.current()) return;
+    // A slower answer for an earlier choice is dropped: the choice now showing has its own call on the way.
+    if (!ctx.current() || key !== `${period()}:${reportLang()}`) return;
     shownKey = key;
     const when = report.in_progress
       ? t("report.preview.in_progress", { date: fmt.date(report.data_until) })
       : t("report.preview.complete", { date: fmt.date(report.data_until) });
     box.replaceChildren(
       el("p", { class: "preview-meta" }, `${report.site.name} · ${fmt.tertial(report.period.slice(0, 4), report.period.slice(-1))} · ${when} ${t("report.preview.generated", { time: fmt.dateTime(report.generated_at) })}`),
-      ...report.sections.map(section),
+      ...report.sections.map((part) => section(part, report.lang)),
     );
   }
 
@@ -98,10 +99,10 @@
     ctx = context;
     const years = $("#report-year");
     if (!years.options.length) {
-      // The tertial the report is most wanted for: the last one finished, or the running one from September on.
-      const today = new Date();
-      const year = today.getFullYear();
-      const month = today.getMonth() + 1;
+      // The tertial the report is most wanted for: the last one finished (the site's today, as the API counts it).
+      const today = ctx.site?.today || new Date().toISOString().slice(0, 10);
+      const year = Number(today.slice(0, 4));
+      const month = Number(today.slice(5, 7));
       const running = month <= 4 ? 1 : month <= 8 ? 2 : 3;
       const last = running === 1 ? { year: year - 1, tertial: 3 } : { year, tertial: running - 1 };
       years.replaceChildren(...[0, 1, 2].map((back) => el("option", { value: year - back }, String(year - back))));
@@ -118,6 +119,13 @@
     $("#report-form").addEventListener("submit", (event) => event.preventDefault());
     $("#download-pdf").addEventListener("click", () => download("pdf"));
     $("#download-html").addEventListener("click", () => download("html"));
-    shared.startPage({ load, onEnd: () => { shownKey = null; } });
+    shared.startPage({
+      load,
+      onEnd: () => { // nothing of the last user's report stays in the page
+        shownKey = null;
+        $("#preview").replaceChildren(el("p", { class: "placeholder" }, t("common.loading")));
+        status("");
+      },
+    });
   });
 })();

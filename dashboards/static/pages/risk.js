@@ -168,7 +168,7 @@
     if ($("#risk-quality").open) loadBacktest(ctx, 0);
     await Promise.all([
       shown(ctx.api("/forecast"), showForecast, (err) => failed("#risk-heat-body", err)),
-      shown(Promise.all([ctx.api("/evidence/actions"), evidence]), ([body, assoc]) => showActions(body, assoc), failedActions),
+      shown(Promise.all([ctx.api("/evidence/actions?limit=1000"), evidence]), ([body, assoc]) => showActions(body, assoc), failedActions),
       shown(ctx.api("/evidence/follow-up"), showFollowUps, (err) => failed("#risk-followup-body", err)),
     ]);
   }
@@ -1067,6 +1067,20 @@
 
   // ---------------------------------------------------------------- start
 
+  /** At logout: nothing of the last user's figures stays in the page (the next login may be a role without them). */
+  function forget() {
+    Object.assign(state, {
+      ctx: null, forecast: null, rows: new Map(), teams: [], weeks: [], actions: null, followUps: null,
+      selected: null, showAllActions: false, backtestAsked: null,
+    });
+    if (window.Chart) window.Chart.getChart("risk-actions-chart")?.destroy();
+    for (const id of ["#risk-heat-body", "#risk-details-body", "#risk-quality-body", "#scenario-result",
+      "#risk-actions-body", "#risk-followup-body", "#risk-actions-chart-table"]) {
+      $(id)?.replaceChildren(el("p", { class: "placeholder" }, t("common.loading")));
+    }
+    $("#risk-meta").textContent = "";
+  }
+
   shared.whenReady(() => {
     $("#scenario-form").addEventListener("submit", onCompare);
     $("#sc-kind").addEventListener("change", showKind);
@@ -1077,6 +1091,7 @@
       onEnd: () => {
         window.clearTimeout(state.backtestTimer);
         state.scenarioRun += 1;
+        forget();
       },
     });
   });
