@@ -252,11 +252,14 @@ class Forecast:
         }
 
 
-def default_as_of(calls: pd.DataFrame, tz: str, weekdays: Sequence[int] = WEEKDAYS) -> date:
-    """The Sunday that ends the last complete week of call data (contracts §7: forecast from the week after)."""
-    if calls.empty:
+def default_as_of(newest: datetime | None, tz: str, weekdays: Sequence[int] = WEEKDAYS) -> date:
+    """The Sunday that ends the last complete week of call data, given the newest interval's start (contracts §7).
+
+    The forecast starts the week after; `newest` is None when no calls are stored.
+    """
+    if newest is None:
         raise ModelInputError("no call intervals are stored: import calls.csv before forecasting")
-    last = pd.to_datetime(calls["interval_start"], utc=True).max().tz_convert(tz).date()
+    last = pd.Timestamp(newest).tz_convert(tz).date()
     monday = last - timedelta(days=last.weekday())
     sunday = monday + timedelta(days=6)
     # A week is complete when its last open day has calls (Christmas week ends on the 23rd).

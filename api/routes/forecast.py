@@ -167,19 +167,11 @@ def _as_of(services: Services, records: RecordsStore, as_of: date | None) -> dat
     if as_of is not None:
         return bounds.day(as_of, "as_of")
 
-    def latest() -> date | None:
-        newest = records.last_call_interval()
-        if newest is None:
-            return None
-        recent = records.calls_frame(newest - timedelta(days=14), newest + timedelta(minutes=1))
+    try:
         hours = services.site.site.working_hours
-        return default_as_of(recent, services.site.site.timezone, tuple(hours.days))
-
-    # Reading two weeks of calls took most of a kept forecast's answer time: keep the day until the next import.
-    day = services.caches.kept(("forecast-as-of", records.data_version()), latest)
-    if day is None:
-        raise bounds.refuse("no call intervals are stored: import calls.csv before forecasting")
-    return day
+        return default_as_of(records.last_call_interval(), services.site.site.timezone, tuple(hours.days))
+    except ModelInputError as exc:
+        raise bounds.refuse(str(exc)) from exc
 
 
 def _analysis(services: Services, records: RecordsStore, today: date, day: date) -> Analysis | None:

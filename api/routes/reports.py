@@ -146,9 +146,8 @@ def _calls_as_of(services: Services, records: RecordsStore) -> date | None:
     newest = records.last_call_interval()
     if newest is None:
         return None
-    recent = records.calls_frame(newest - timedelta(days=14), newest + timedelta(minutes=1))
     hours = services.site.site.working_hours
-    return default_as_of(recent, services.site.site.timezone, tuple(hours.days))
+    return default_as_of(newest, services.site.site.timezone, tuple(hours.days))
 
 
 def _analysis(

@@ -61,11 +61,7 @@ def site_hours(site: Site) -> SiteHours:
 
 def latest_as_of(site: Site, records: RecordsStore) -> date:
     """The end of the last complete week of imported call data (contracts §7)."""
-    newest = records.last_call_interval()
-    if newest is None:
-        raise _no_calls()
-    recent = records.calls_frame(newest - timedelta(days=14), newest + timedelta(minutes=1))
-    return default_as_of(recent, site.site.timezone, tuple(site.site.working_hours.days))
+    return default_as_of(records.last_call_interval(), site.site.timezone, tuple(site.site.working_hours.days))
 
 
 def read_inputs(site: Site, records: RecordsStore, as_of: date, analysis: Analysis | None) -> ForecastInputs:
@@ -166,9 +162,3 @@ def backtest_on(
 def _step(progress: Progress | None, done: int, total: int) -> None:
     if progress is not None:
         progress(done, total)
-
-
-def _no_calls() -> Exception:
-    from models.errors import ModelInputError
-
-    return ModelInputError("no call intervals are stored: import calls.csv before forecasting")

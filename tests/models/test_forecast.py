@@ -2,7 +2,7 @@
 
 import math
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -291,14 +291,22 @@ def test_without_calls_the_forecast_says_what_to_import(inputs):
     with pytest.raises(ModelInputError, match=r"1–26 weeks"):
         forecast(inputs, AS_OF, 0, QUICK)
     with pytest.raises(ModelInputError, match=r"import calls\.csv"):
-        default_as_of(inputs.calls.iloc[:0], "Europe/Stockholm")
+        default_as_of(None, "Europe/Stockholm")
+
+
+def _newest(calls: pd.DataFrame) -> datetime:
+    return pd.to_datetime(calls["interval_start"], utc=True).max().to_pydatetime()
 
 
 def test_the_default_as_of_is_the_end_of_the_last_complete_week(inputs):
-    assert default_as_of(inputs.calls, "Europe/Stockholm") == date(2025, 12, 28)
+    assert default_as_of(_newest(inputs.calls), "Europe/Stockholm") == date(2025, 12, 28)
     # Christmas week ends on the 23rd (the 24th–26th are closed): complete; 15–16 December is half a week.
     cut = inputs.calls[pd.to_datetime(inputs.calls["interval_start"]) < pd.Timestamp("2025-12-17", tz="UTC")]
-    assert default_as_of(cut, "Europe/Stockholm") == date(2025, 12, 14)
+    assert default_as_of(_newest(cut), "Europe/Stockholm") == date(2025, 12, 14)
+    # A Friday evening's last interval in UTC is still that Friday in Stockholm: the week is complete.
+    assert default_as_of(datetime(2025, 12, 12, 15, 45, tzinfo=UTC), "Europe/Stockholm") == date(2025, 12, 14)
+    # A Thursday's last interval: the week before is the last complete one.
+    assert default_as_of(datetime(2025, 12, 11, 15, 45, tzinfo=UTC), "Europe/Stockholm") == date(2025, 12, 7)
 
 
 def test_the_same_seed_gives_the_same_forecast(inputs):
