@@ -38,9 +38,11 @@ def persistent_mosquitto(workdir: Path, port: int) -> Mosquitto:
     broker.process.wait(10)
     store = workdir / "persist"
     store.mkdir(exist_ok=True)
+    # Run as root (in CI), Mosquitto would switch to the `mosquitto` user, who cannot write the test's folder: the
+    # session would not survive the restart, and the test would pass or fail on which client reconnects first.
     broker.config.write_text(
         broker.config.read_text().replace("persistence false", "persistence true")
-        + f"persistence_location {store}/\nautosave_interval 1\n"
+        + f"persistence_location {store}/\nautosave_interval 1\nuser root\n"
     )
     return restart(broker)
 
@@ -224,6 +226,8 @@ def test_mosquitto_restart_loses_nothing(stack):
         broker = state["broker"]
         broker.process.terminate()
         broker.process.wait(10)
+        saved = state["tmp"] / "mosquitto" / "persist" / "mosquitto.db"
+        assert saved.is_file(), f"Mosquitto saved no sessions at its stop: nothing in {saved.parent}"
         time.sleep(1.0)
         state["broker"] = restart(broker)
         return gateway
