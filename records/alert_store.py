@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from records.alerts import Alert, AlertKey, AlertPage, AlertState, NewAlert, already, unknown
+from records.alerts import Alert, AlertKey, AlertPage, AlertState, AlsoOnAck, NewAlert, already, unknown
 from records.database import EngineStore
 from records.errors import StoreError
 from records.models import EnvironmentAlert, table_of
@@ -65,8 +65,14 @@ class SqlAlertStore(EngineStore):
             conn.execute(update(ALERTS).where(ALERTS.c.id == found.id).values(cleared_at=at, peak=peak))
             return self._get(conn, found.id)
 
-    def acknowledge(self, alert_id: int, by: str, at: datetime, note: str | None = None) -> Alert:
-        """Acknowledge an alert (open or cleared); UnknownAlertError, or AlreadyAcknowledgedError the second time."""
+    def acknowledge(
+        self, alert_id: int, by: str, at: datetime, note: str | None = None, *, also: AlsoOnAck | None = None
+    ) -> Alert:
+        """Acknowledge an alert (open or cleared); UnknownAlertError, or AlreadyAcknowledgedError the second time.
+
+        `also` runs in the acknowledgement's transaction, with its connection and the acknowledged alert (the
+        audit entry of the change, say): if it raises, nothing is acknowledged.
+        """
         with self._writing() as conn:
             done = conn.execute(
                 update(ALERTS)
@@ -74,6 +80,8 @@ class SqlAlertStore(EngineStore):
                 .values(acknowledged_by=by[:100], acknowledged_at=at, note=note)
             )
             found = self._find(conn, alert_id)
+            if found is not None and done.rowcount == 1 and also is not None:
+                also(conn, found)
         if found is None:
             raise unknown(alert_id)
         if done.rowcount == 0:

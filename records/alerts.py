@@ -11,13 +11,17 @@ The SQL adapter is `records.alert_store.SqlAlertStore`; both pass tests/records/
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from records.errors import AlreadyAcknowledgedError, UnknownAlertError
 
 AlertState = Literal["open", "cleared", "all"]
+# Runs with the acknowledged alert before the acknowledgement is kept: on the SQL store with the connection of
+# its transaction (the audit entry goes in with it), on the fake with None. If it raises, nothing is kept.
+AlsoOnAck = Callable[[Any, "Alert"], None]
 NOTE_MAX = 1000  # characters of an acknowledgement's note
 
 
@@ -101,8 +105,13 @@ class AlertStore(Protocol):
         """Clear the open alert of the key at `at` with its final peak; None if none is open."""
         ...
 
-    def acknowledge(self, alert_id: int, by: str, at: datetime, note: str | None = None) -> Alert:
-        """Acknowledge an alert (open or cleared); UnknownAlertError, or AlreadyAcknowledgedError the second time."""
+    def acknowledge(
+        self, alert_id: int, by: str, at: datetime, note: str | None = None, *, also: AlsoOnAck | None = None
+    ) -> Alert:
+        """Acknowledge an alert (open or cleared); UnknownAlertError, or AlreadyAcknowledgedError the second time.
+
+        `also` runs with the acknowledged alert before it is kept (AlsoOnAck): if it raises, nothing is.
+        """
         ...
 
     def get(self, alert_id: int) -> Alert | None:
@@ -167,7 +176,9 @@ class MemoryAlertStore:
             self._alerts[found.id] = cleared
             return cleared
 
-    def acknowledge(self, alert_id: int, by: str, at: datetime, note: str | None = None) -> Alert:
+    def acknowledge(
+        self, alert_id: int, by: str, at: datetime, note: str | None = None, *, also: AlsoOnAck | None = None
+    ) -> Alert:
         """Acknowledge an alert (open or cleared); UnknownAlertError, or AlreadyAcknowledgedError the second time."""
         with self._lock:
             found = self._alerts.get(alert_id)
@@ -175,7 +186,9 @@ class MemoryAlertStore:
                 raise unknown(alert_id)
             if found.acknowledged_at is not None:
                 raise already(found)
-            done = replace(found, acknowledged_by=by, acknowledged_at=at, note=note)
+            done = replace(found, acknowledged_by=by[:100], acknowledged_at=at, note=note)
+            if also is not None:
+                also(None, done)  # before the change: if it raises, the alert stays unacknowledged
             self._alerts[alert_id] = done
             return done
 

@@ -2,7 +2,8 @@
 
 The alerts are raised and cleared by the server's evaluation loop (officewell.alerting.watch);
 acknowledging one says someone is on it and does not clear it — it still clears by itself when the
-room is back. An acknowledgement is written to the audit log where the records store is open.
+room is back. An acknowledgement is written to the audit log where the records store is open, in one
+transaction with it.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ from contextlib import contextmanager
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, status
+from sqlalchemy import Connection
 
 from api.deps import Authorized, NowDep, ServicesDep, SiteDep
 from api.problems import Problem
 from api.schemas_alerts import AlertAck, AlertPublic, AlertsPublic
+from records.alert_store import SqlAlertStore
 from records.alerts import Alert, AlertStore
 from records.errors import AlreadyAcknowledgedError, UnknownAlertError
 from sensors.quantities import QUANTITIES
@@ -104,9 +107,16 @@ def acknowledge(
 ) -> AlertPublic:
     """Acknowledge an alert, open or cleared, with an optional note: once (409 after); it still clears by itself."""
     note = body.note if body is not None and body.note else None
+    records = services.records
+    # The alerts live in the records database (officewell.alerting.setup): the audit entry goes into the
+    # acknowledgement's own transaction there, so neither is kept without the other.
+    shared = records is not None and isinstance(alerts, SqlAlertStore) and alerts.engine is records.engine
+
+    def audit(conn: Connection | None, done: Alert) -> None:  # a change like any other: into the audit log
+        assert records is not None
+        details = {"zone": done.zone, "quantity": done.quantity, "side": done.side, "note": note is not None}
+        records.audit(principal.username, "alert_ack", f"alert:{alert_id}", details, conn=conn if shared else None)
+
     with _answering():
-        done = alerts.acknowledge(alert_id, principal.username, now, note)
-        if services.records is not None:  # a change like any other: into the audit log
-            details = {"zone": done.zone, "quantity": done.quantity, "side": done.side, "note": note is not None}
-            services.records.audit(principal.username, "alert_ack", f"alert:{alert_id}", details)
+        done = alerts.acknowledge(alert_id, principal.username, now, note, also=None if records is None else audit)
     return _public(done, services.site)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from api.app import create_app
 from api.deps import Services
@@ -131,6 +132,24 @@ def test_facilities_acknowledge_once_with_a_note_and_it_is_audited(api: AlertsAp
     cleared = api.alerts.clear_alert(AlertKey("z3", "co2_ppm", "high"), NOW + timedelta(minutes=20), 1200.0)
     assert cleared is not None
     assert cleared.acknowledged_by == "facilities"
+
+
+def test_no_acknowledgement_is_kept_without_its_audit_entry(api: AlertsApi):
+    alert_id = raise_one(api.alerts)
+    with api.records.engine.begin() as conn:  # the database itself refuses the audit entry
+        conn.execute(
+            text("CREATE TRIGGER audit_full BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+        )
+    answer = api.client.post(f"/api/v1/alerts/{alert_id}/ack", headers=api.headers[Role.FACILITIES])
+    assert answer.status_code == 503, answer.text
+    kept = api.alerts.get(alert_id)
+    assert kept is not None
+    assert kept.acknowledged_at is None  # the acknowledgement went back with the entry
+    with api.records.engine.begin() as conn:
+        conn.execute(text("DROP TRIGGER audit_full"))
+    again = api.client.post(f"/api/v1/alerts/{alert_id}/ack", headers=api.headers[Role.FACILITIES])
+    assert again.status_code == 200, again.text
+    assert [e.resource for e in api.records.audit_log(action="alert_ack")] == [f"alert:{alert_id}"]
 
 
 def test_ack_without_a_body_and_of_a_cleared_alert(api: AlertsApi):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from records.alert_store import SqlAlertStore
-from records.alerts import AlertKey, AlertStore, MemoryAlertStore, NewAlert
+from records.alerts import Alert, AlertKey, AlertStore, MemoryAlertStore, NewAlert
 from records.errors import AlreadyAcknowledgedError, UnknownAlertError
 from records.store import RecordsStore
 from tests.records.conftest import KEY, PostgresServer
@@ -104,6 +104,29 @@ def test_acknowledging_once_and_only_once_and_it_still_clears(alerts: AlertStore
     assert cleared is not None
     assert cleared.acknowledged_by == "fatima"
     assert cleared.note.startswith("Ventilation")
+
+
+def test_what_goes_with_an_acknowledgement_sees_it_and_undoes_it_when_it_fails(alerts: AlertStore):
+    alert = alerts.raise_alert(new())
+    seen: list[Alert] = []
+
+    def refuse(_conn: object, done: Alert) -> None:
+        seen.append(done)
+        raise RuntimeError("the audit log refused the entry")
+
+    with pytest.raises(RuntimeError, match="audit log refused"):
+        alerts.acknowledge(alert.id, "fatima", T0 + timedelta(minutes=3), "ticket 4711", also=refuse)
+    assert [(a.id, a.acknowledged_by, a.note) for a in seen] == [(alert.id, "fatima", "ticket 4711")]
+    kept = alerts.get(alert.id)
+    assert kept is not None
+    assert (kept.acknowledged_by, kept.acknowledged_at, kept.note) == (None, None, None)
+    # Nothing half-done: the next acknowledgement goes through, and runs its companion once.
+    done = alerts.acknowledge(alert.id, "olle", T0 + timedelta(minutes=5), also=lambda _c, a: seen.append(a))
+    assert done.acknowledged_by == "olle"
+    assert len(seen) == 2
+    with pytest.raises(AlreadyAcknowledgedError):
+        alerts.acknowledge(alert.id, "fatima", T0 + timedelta(minutes=6), also=lambda _c, a: seen.append(a))
+    assert len(seen) == 2  # not run for a refused acknowledgement
 
 
 def test_a_cleared_alert_can_be_acknowledged_without_a_note(alerts: AlertStore):
