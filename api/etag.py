@@ -123,3 +123,21 @@ def _tags(header: str) -> set[str]:
     """The tags an If-None-Match names (weak or strong alike, RFC 9110 §13.1.2's weak comparison)."""
     tags = {t.strip() for t in header.split(",")}
     return tags | {t.removeprefix("W/") for t in tags} | {"W/" + t for t in tags if not t.startswith("W/")}
+
+
+def if_match_versions(header: str | None) -> list[str] | None:
+    """The versions an If-Match header names, unquoted (None: absent or `*`, any version will do).
+
+    If-Match compares strongly (RFC 9110 §13.1.1): a weak tag is kept as sent, so it matches no version.
+    """
+    if header is None:
+        return None
+    tags = [tag.strip() for tag in header.split(",") if tag.strip()]
+    if "*" in tags:
+        return None
+    return [t[1:-1] if len(t) >= 2 and t[0] == t[-1] == '"' else t for t in tags]
+
+
+def if_none_matches(header: str, etag: str) -> bool:
+    """Whether an If-None-Match header names this ETag, or `*` (weak comparison: W/"x" stands for "x")."""
+    return bool(_tags(header) & {etag, "*"})

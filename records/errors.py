@@ -33,6 +33,10 @@ class StaleItemError(RecordsError):
     """An improvement item changed since the version an edit was based on; re-read it and edit again."""
 
 
+class StaleLayoutError(RecordsError):
+    """The zone layout was saved by someone else since the version a save was based on (who, when: the message)."""
+
+
 class UnknownAlertError(RecordsError, LookupError):
     """No environment alert has the id asked for."""
 

@@ -11,6 +11,8 @@ Contract: tests/records/test_layout_store.py, on the fake, SQLite and PostgreSQL
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import threading
 from collections.abc import Callable, Mapping
@@ -21,6 +23,7 @@ from typing import Protocol
 from sqlalchemy import Connection, delete, insert, select, text
 
 from records.database import EngineStore
+from records.errors import StaleLayoutError
 from records.models import ZoneLayout, table_of
 
 LAYOUTS = table_of(ZoneLayout)
@@ -56,6 +59,25 @@ class StoredLayout:
     updated_at: datetime | None = None
     updated_by: str | None = None
 
+    @property
+    def version(self) -> str:
+        """A tag that changes with every save: what a save based on this layout names (`expected_version`)."""
+        if self.updated_at is None:
+            return "site-file"  # nothing kept: the site file's plan
+        drawn = sorted((zone, r.x, r.y, r.w, r.h) for zone, r in self.rects.items())
+        text = json.dumps([self.updated_at.isoformat(), self.updated_by, drawn])
+        return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def stale(current: StoredLayout) -> StaleLayoutError:
+    """The error for a save based on a layout that is no longer the kept one."""
+    if current.updated_at is None:
+        return StaleLayoutError("the layout was reset to the site file's plan since it was read: read it again")
+    return StaleLayoutError(
+        f"the layout was saved by {current.updated_by} at {current.updated_at.isoformat(timespec='seconds')} "
+        "since it was read: read it again"
+    )
+
 
 class LayoutStore(Protocol):
     """Where zone layouts are kept (contract: tests/records/test_layout_store.py)."""
@@ -68,8 +90,19 @@ class LayoutStore(Protocol):
         """The site's kept rectangles with who saved them and when, read together."""
         ...
 
-    def save_layout(self, site_id: str, rects: Mapping[str, ZoneRect], by: str, at: datetime) -> None:
-        """Replace the site's whole layout with `rects` (empty: keep none), saved by `by` at `at` (timezone-aware)."""
+    def save_layout(
+        self,
+        site_id: str,
+        rects: Mapping[str, ZoneRect],
+        by: str,
+        at: datetime,
+        *,
+        expected_version: str | None = None,
+    ) -> None:
+        """Replace the site's whole layout with `rects` (empty: keep none), saved by `by` at `at` (timezone-aware).
+
+        With `expected_version` (a StoredLayout's `version`), StaleLayoutError if the kept layout is another.
+        """
         ...
 
 
@@ -102,11 +135,25 @@ class MemoryLayoutStore:
         with self._lock:
             return self._sites.get(site_id, StoredLayout())
 
-    def save_layout(self, site_id: str, rects: Mapping[str, ZoneRect], by: str, at: datetime) -> None:
-        """Replace the site's whole layout with `rects` (empty: keep none), saved by `by` at `at` (timezone-aware)."""
+    def save_layout(
+        self,
+        site_id: str,
+        rects: Mapping[str, ZoneRect],
+        by: str,
+        at: datetime,
+        *,
+        expected_version: str | None = None,
+    ) -> None:
+        """Replace the site's whole layout with `rects` (empty: keep none), saved by `by` at `at` (timezone-aware).
+
+        With `expected_version` (a StoredLayout's `version`), StaleLayoutError if the kept layout is another.
+        """
         _checked(site_id, rects, at)
         kept = StoredLayout(dict(sorted(rects.items())), at, by[:BY_MAX]) if rects else StoredLayout()
         with self._lock:
+            current = self._sites.get(site_id, StoredLayout())
+            if expected_version is not None and current.version != expected_version:
+                raise stale(current)
             self._sites[site_id] = kept
 
 
@@ -121,15 +168,8 @@ class SqlLayoutStore(EngineStore):
 
     def stored(self, site_id: str) -> StoredLayout:
         """The site's kept rectangles with who saved them and when, read together (one transaction)."""
-        query = select(LAYOUTS).where(LAYOUTS.c.site_id == site_id).order_by(LAYOUTS.c.zone_id)
         with self._reading() as conn:
-            rows = conn.execute(query).mappings().all()
-        if not rows:
-            return StoredLayout()
-        newest = max(rows, key=lambda r: r["updated_at"])
-        rects = {r["zone_id"]: ZoneRect(r["x"], r["y"], r["w"], r["h"]) for r in rows}
-        return StoredLayout(rects, newest["updated_at"], newest["updated_by"])
-
+            return _stored(conn, site_id)
     def save_layout(
         self,
         site_id: str,
@@ -137,10 +177,12 @@ class SqlLayoutStore(EngineStore):
         by: str,
         at: datetime,
         *,
+        expected_version: str | None = None,
         also: Callable[[Connection], None] | None = None,
     ) -> None:
         """Replace the site's whole layout with `rects` (empty: keep none), by `by` at `at`, in one transaction.
 
+        With `expected_version` (a StoredLayout's `version`), StaleLayoutError if the kept layout is another.
         `also` runs in that transaction after the rows are written (the audit entry of the change, say):
         if it raises, nothing is saved.
         """
@@ -155,8 +197,22 @@ class SqlLayoutStore(EngineStore):
                 # Two saves at once would each delete the rows they saw and insert theirs: one after the other.
                 lock = text("SELECT pg_advisory_xact_lock(:space, hashtext(:site))")
                 conn.execute(lock, {"space": _PG_LAYOUT_LOCK, "site": site_id})
+            if expected_version is not None:  # read under the write lock: no save slips in between
+                current = _stored(conn, site_id)
+                if current.version != expected_version:
+                    raise stale(current)
             conn.execute(delete(LAYOUTS).where(LAYOUTS.c.site_id == site_id))
             if values:
                 conn.execute(insert(LAYOUTS), values)
             if also is not None:
                 also(conn)
+
+
+def _stored(conn: Connection, site_id: str) -> StoredLayout:
+    query = select(LAYOUTS).where(LAYOUTS.c.site_id == site_id).order_by(LAYOUTS.c.zone_id)
+    rows = conn.execute(query).mappings().all()
+    if not rows:
+        return StoredLayout()
+    newest = max(rows, key=lambda r: r["updated_at"])
+    rects = {r["zone_id"]: ZoneRect(r["x"], r["y"], r["w"], r["h"]) for r in rows}
+    return StoredLayout(rects, newest["updated_at"], newest["updated_by"])

@@ -20,6 +20,7 @@ from fastapi import APIRouter, Header, HTTPException, Path, Query, Request, Resp
 
 from api import bounds
 from api.deps import NowDep, PrincipalDep, RecordsDep, TodayDep
+from api.etag import if_match_versions
 from api.schemas_board import (
     BoardChangedItemPublic,
     BoardChangePublic,
@@ -165,12 +166,9 @@ def edit_item(
 
 def _expected_version(records: RecordsStore, item_id: int, if_match: str | None) -> str | None:
     """The version an If-Match header asks the item to be at (None: any); a weak tag never matches."""
-    if if_match is None:
-        return None
-    tags = _tags(if_match)
-    if "*" in tags:
+    versions = if_match_versions(if_match)
+    if versions is None:
         return None  # any version, as long as the item exists
-    versions = [t[1:-1] if len(t) >= 2 and t[0] == t[-1] == '"' else t for t in tags]
     if len(versions) > 1:  # one of several: the one it is at, if it is among them
         current = board.get_item(records, item_id).version
         return current if current in versions else versions[0]

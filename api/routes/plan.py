@@ -4,20 +4,26 @@ The plan's size and each zone's default rectangle come from the site file; an ad
 records database (records.layout_store), overrides them, and zones with neither are placed in free space
 (models.floor_plan). Without a records store the plan is the site file's and it cannot be changed (503).
 A saved layout replaces the one before as a whole, in one transaction with its entry in the audit log.
+The answer carries a strong ETag: a save sent with it in If-Match is refused (412) when another
+admin saved since, so that nobody overwrites a layout they have not seen; a save without If-Match replaces
+whatever is kept.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import hashlib
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, Header, HTTPException, Response, status
 from sqlalchemy import Connection
 
 from api.deps import Authorized, NowDep, ServicesDep, SiteDep
+from api.etag import NOT_MODIFIED, POLLED_CACHE_CONTROL, if_match_versions, if_none_matches
 from api.problems import Problem
 from api.schemas_plan import FloorPlanCreate, FloorPlanPublic, PlanZonePublic
 from models.floor_plan import FloorPlan, effective_plan
-from records.layout_store import SqlLayoutStore, StoredLayout, ZoneRect
+from records.errors import StaleLayoutError
+from records.layout_store import SqlLayoutStore, StoredLayout, ZoneRect, stale
 from sensors.site import Site, fits
 
 router = APIRouter(prefix="/site", tags=["site"])
@@ -26,7 +32,11 @@ NO_STORE = (
     "The floor plan cannot be changed: no records store is configured on this server, and layouts are kept "
     "there (set OFFICEWELL_PSEUDONYM_KEY to enable records); the plan shown is the site file's"
 )
+IfMatch = Annotated[
+    str | None, Header(description="the plan's ETag as read: the save is refused (412) if another was saved since")
+]
 PUT_ERRORS: dict[int | str, dict[str, Any]] = {
+    412: {"model": Problem, "description": "If-Match names a layout another save has replaced: read the plan again"},
     422: {"model": Problem, "description": "a zone unknown, given twice, or beyond the plan: the detail names it"},
     503: {"model": Problem, "description": "no records store is configured, or it is unavailable"},
 }
@@ -43,6 +53,19 @@ def _public(plan: FloorPlan, kept: StoredLayout) -> FloorPlanPublic:
         updated_at=kept.updated_at,
         updated_by=kept.updated_by,
     )
+
+
+def _etag(public: FloorPlanPublic) -> str:
+    """A strong tag of the answer: it changes with every save (who and when are in it) and with the site file."""
+    return '"' + hashlib.sha256(public.model_dump_json().encode()).hexdigest()[:32] + '"'
+
+
+def _answer(public: FloorPlanPublic, if_none_match: str | None = None) -> Response:
+    etag = _etag(public)
+    headers = {"ETag": etag, "Cache-Control": POLLED_CACHE_CONTROL}
+    if if_none_match is not None and if_none_matches(if_none_match, etag):
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
+    return Response(public.model_dump_json(), media_type="application/json", headers=headers)
 
 
 def _refusal(site: Site, body: FloorPlanCreate) -> str | None:
@@ -65,17 +88,27 @@ def _refusal(site: Site, body: FloorPlanCreate) -> str | None:
     return None
 
 
-@router.get("/plan")
-def plan(services: ServicesDep, site: SiteDep, _: Authorized) -> FloorPlanPublic:
+@router.get("/plan", response_model=FloorPlanPublic, responses={304: NOT_MODIFIED})
+def plan(
+    services: ServicesDep,
+    site: SiteDep,
+    _: Authorized,
+    if_none_match: Annotated[str | None, Header(description="the ETag of an earlier answer: 304 if unchanged")] = None,
+) -> Response:
     """Every zone on the site's floor plan: the admin's layout where kept, else the site file's, else placed free."""
     kept = StoredLayout() if services.records is None else SqlLayoutStore(services.records.engine).stored(site.id)
-    return _public(effective_plan(site, kept.rects), kept)
+    return _answer(_public(effective_plan(site, kept.rects), kept), if_none_match)
 
 
-@router.put("/plan", responses=PUT_ERRORS)
+@router.put("/plan", response_model=FloorPlanPublic, responses=PUT_ERRORS)
 def save_plan(
-    body: FloorPlanCreate, services: ServicesDep, site: SiteDep, now: NowDep, principal: Authorized
-) -> FloorPlanPublic:
+    body: FloorPlanCreate,
+    services: ServicesDep,
+    site: SiteDep,
+    now: NowDep,
+    principal: Authorized,
+    if_match: IfMatch = None,
+) -> Response:
     """Replace the kept layout as a whole: the zones sent are drawn there, every other one as the site file says."""
     records = services.records
     if records is None:
@@ -92,6 +125,16 @@ def save_plan(
 
     rects = {z.zone: ZoneRect(z.x, z.y, z.w, z.h) for z in body.zones}
     layouts = SqlLayoutStore(records.engine)
-    layouts.save_layout(site.id, rects, principal.username, now, also=audit)
+    expected = None
+    versions = if_match_versions(if_match)
+    if versions is not None:
+        current = layouts.stored(site.id)
+        if _etag(_public(effective_plan(site, current.rects), current)).strip('"') not in versions:
+            raise HTTPException(status.HTTP_412_PRECONDITION_FAILED, str(stale(current)))
+        expected = current.version  # the store checks it again in the save's transaction
+    try:
+        layouts.save_layout(site.id, rects, principal.username, now, expected_version=expected, also=audit)
+    except StaleLayoutError as exc:
+        raise HTTPException(status.HTTP_412_PRECONDITION_FAILED, str(exc)) from exc
     kept = layouts.stored(site.id)
-    return _public(effective_plan(site, kept.rects), kept)
+    return _answer(_public(effective_plan(site, kept.rects), kept))

@@ -231,3 +231,34 @@ def test_the_plan_carries_an_etag(plan_api: PlanApi):
     plan_api.put({"zones": [{"zone": "z1", "x": 10, "y": 20, "w": 30, "h": 40}]})
     changed = plan_api.client.get(URL, headers=plan_api.headers[Role.FACILITIES] | {"If-None-Match": tag})
     assert changed.status_code == 200
+
+
+def test_a_save_based_on_a_plan_someone_else_has_saved_over_is_refused(plan_api: PlanApi):
+    admin = plan_api.headers[Role.ADMIN]
+    records = plan_api.services.records
+    assert records is not None
+    entries = len(records.audit_log(action="plan_save"))
+    read = plan_api.client.get(URL, headers=admin)
+    tag = read.headers["ETag"]
+    assert not tag.startswith("W/")  # a strong tag: If-Match compares strongly
+    first = {"zones": [{"zone": "z1", "x": 10, "y": 20, "w": 30, "h": 40}]}
+    saved = plan_api.client.put(URL, headers=admin | {"If-Match": tag}, json=first)
+    assert saved.status_code == 200, saved.text
+    newer = saved.headers["ETag"]
+    assert newer != tag
+    assert plan_api.client.get(URL, headers=admin).headers["ETag"] == newer  # the save's answer is the plan read
+    # A second admin's edit began from the plan before that save: refused, naming whose save is kept.
+    other = {"zones": [{"zone": "z2", "x": 1, "y": 1, "w": 5, "h": 5}]}
+    late = plan_api.client.put(URL, headers=admin | {"If-Match": tag}, json=other)
+    assert late.status_code == 412, late.text
+    assert late.headers["content-type"].startswith("application/problem+json")
+    assert "saved by admin at 2027-01-12T09:30:00" in late.json()["detail"]
+    assert zone_of(plan_api.get(), "z1")["source"] == "stored"
+    assert zone_of(plan_api.get(), "z2")["source"] == "site"  # nothing of the refused save
+    assert len(records.audit_log(action="plan_save")) == entries + 1  # the refused save left no entry
+    # Read again, it goes through; a weak tag never matches; `*` and no If-Match at all take any plan.
+    assert plan_api.client.put(URL, headers=admin | {"If-Match": f"W/{newer}"}, json=other).status_code == 412
+    assert plan_api.client.put(URL, headers=admin | {"If-Match": f'"x", {newer}'}, json=other).status_code == 200
+    assert plan_api.client.put(URL, headers=admin | {"If-Match": "*"}, json=first).status_code == 200
+    assert plan_api.put(other).status_code == 200
+    assert zone_of(plan_api.get(), "z2")["source"] == "stored"

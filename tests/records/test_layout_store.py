@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from records.errors import StaleLayoutError
 from records.layout_store import LayoutStore, MemoryLayoutStore, SqlLayoutStore, StoredLayout, ZoneRect
 from records.store import RecordsStore
 from tests.records.conftest import KEY, PostgresServer
@@ -117,6 +118,53 @@ def test_two_writers_saving_at_once_leave_one_whole_layout(layouts: LayoutStore)
     kept = layouts.stored(SITE)
     assert kept.updated_by in saves
     assert dict(kept.rects) == saves[kept.updated_by]
+
+
+def test_a_save_based_on_an_older_version_is_refused_and_changes_nothing(layouts: LayoutStore):
+    empty = layouts.stored(SITE).version
+    layouts.save_layout(SITE, FIRST, "anna", T0, expected_version=empty)  # based on the site file's plan
+    first = layouts.stored(SITE)
+    assert first.version != empty
+    assert layouts.stored(SITE).version == first.version  # the same layout read again: the same version
+    moved = {"z1": ZoneRect(10, 10, 140, 180)}
+    layouts.save_layout(SITE, moved, "fatima", T0 + timedelta(minutes=5), expected_version=first.version)
+    second = layouts.stored(SITE)
+    assert second.version not in (empty, first.version)
+    # Anna saves again from the layout she read: Fatima's is kept, and the error says whose it is.
+    with pytest.raises(StaleLayoutError, match=r"saved by fatima at 2027-01-12T09:05:00\+00:00"):
+        layouts.save_layout(SITE, FIRST, "anna", T0 + timedelta(minutes=6), expected_version=first.version)
+    assert layouts.stored(SITE) == second
+    # Back to the site file's plan, and a save based on the layout before is refused as well.
+    layouts.save_layout(SITE, {}, "fatima", T0 + timedelta(minutes=7), expected_version=second.version)
+    assert layouts.stored(SITE).version == empty
+    with pytest.raises(StaleLayoutError, match="reset to the site file"):
+        layouts.save_layout(SITE, moved, "anna", T0 + timedelta(minutes=8), expected_version=second.version)
+    assert layouts.stored(SITE) == StoredLayout()
+
+
+def test_of_two_saves_based_on_one_version_at_once_one_is_kept_and_the_other_refused(layouts: LayoutStore):
+    layouts.save_layout(SITE, FIRST, "anna", T0)
+    base = layouts.stored(SITE).version
+    saves = {f"w{n}": {f"z{n}": ZoneRect(n, n, 10, 10)} for n in range(4)}
+    outcome: dict[str, str] = {}
+
+    def save(by: str) -> None:
+        try:
+            layouts.save_layout(SITE, saves[by], by, T0 + timedelta(minutes=1), expected_version=base)
+            outcome[by] = "kept"
+        except StaleLayoutError:
+            outcome[by] = "refused"
+
+    threads = [threading.Thread(target=save, args=(by,)) for by in saves]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    kept = [by for by, what in outcome.items() if what == "kept"]
+    assert len(outcome) == len(saves)
+    assert len(kept) == 1, outcome
+    assert layouts.stored(SITE).updated_by == kept[0]
+    assert dict(layouts.stored(SITE).rects) == saves[kept[0]]
 
 
 def test_the_sql_store_shares_the_records_database(tmp_path: Path):

@@ -58,7 +58,9 @@
     const status = $("#plan-status");
     const announce = $("#plan-announce");
     let plan = null; // the plan as the API answered it
+    let planTag = null; // its ETag
     let draft = null; // while editing: a copy of the zones, changed by drags, keys and the table
+    let draftTag = null; // the ETag of the plan the edit began from: the save's If-Match (412 if saved over since)
     let drag = null;
     let saving = false;
     let painted = ""; // the zones' states when last drawn
@@ -256,11 +258,18 @@
 
     // ---------------------------------------------------------------- loading
 
+    /** The plan and its ETag, from a GET or a save's answer. */
+    async function planOf(request) {
+      const res = await request;
+      return { answer: await res.json(), tag: res.headers.get("ETag") };
+    }
+
     async function load() {
       const live = current; // this session's: a late answer after a new login is dropped
       try {
-        const answer = await api("/site/plan");
+        const { answer, tag } = await planOf(api("/site/plan", { raw: true }));
         if (!live()) return;
+        planTag = tag;
         show(answer);
       } catch (err) {
         if (err instanceof shared.AuthError || !live()) return;
@@ -287,6 +296,7 @@
     function startEdit() {
       if (!plan) return;
       draft = plan.zones.map((z) => ({ ...z }));
+      draftTag = planTag;
       editButton.hidden = true;
       editor.hidden = false;
       status.textContent = "";
@@ -508,15 +518,21 @@
         const body = {
           zones: draft.filter((z) => z.source !== "site" || moved(z)).map(({ zone, x, y, w, h }) => ({ zone, x, y, w, h })),
         };
-        const answer = await api("/site/plan", { method: "PUT", body });
+        const headers = draftTag ? { "If-Match": draftTag } : {};
+        const saved = await planOf(api("/site/plan", { method: "PUT", body, headers, raw: true }));
         if (!live()) return;
-        const fresh = answer && Array.isArray(answer.zones) ? answer : await api("/site/plan");
+        const fresh = Array.isArray(saved.answer?.zones) ? saved : await planOf(api("/site/plan", { raw: true }));
         if (!live()) return;
-        plan = fresh;
+        plan = fresh.answer;
+        planTag = fresh.tag;
         stopEdit(t("facilities.plan.saved"));
         renderNotes();
       } catch (err) {
         if (err instanceof shared.AuthError || !live()) return;
+        if (err instanceof shared.HttpError && err.status === 412) {
+          await savedOver(live);
+          return;
+        }
         showErrors([], rejection(err));
       } finally {
         saving = false;
@@ -524,6 +540,30 @@
         $("#plan-cancel").disabled = false;
         button.textContent = t("facilities.plan.save");
       }
+    }
+
+    /**
+     * Someone saved the plan since this edit began: say who and when, keep the edit, and base it on theirs,
+     * so that Save replaces their layout knowingly and Cancel shows it.
+     */
+    async function savedOver(live) {
+      let who = "";
+      let when = "";
+      try {
+        const { answer, tag } = await planOf(api("/site/plan", { raw: true }));
+        if (!live() || !draft) return;
+        plan = answer;
+        planTag = tag;
+        draftTag = tag;
+        who = answer.updated_by || "";
+        when = answer.updated_at ? fmt.dateTime(answer.updated_at, timeZone) : "";
+        renderNotes();
+      } catch (err) {
+        if (err instanceof shared.AuthError || !live()) return;
+      }
+      showErrors([], el("p", {}, who
+        ? t("facilities.plan.saved_over", { who, when })
+        : t("facilities.plan.saved_over_reset")));
     }
 
     /** The server's refusal in the page's words; its own sentence (English) kept, marked as such, for an admin to act on. */
@@ -548,7 +588,9 @@
     function reset(options) {
       ({ api, canEdit, stateOf, current, timeZone } = options);
       plan = null;
+      planTag = null;
       draft = null;
+      draftTag = null;
       drag = null;
       painted = "";
       editor.hidden = true;
