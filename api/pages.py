@@ -44,6 +44,7 @@ def _handler(page: Page, default: Language) -> Callable[[Request], HTMLResponse]
                 max_age=COOKIE_MAX_AGE_S,
                 samesite="lax",
                 secure=request.url.scheme == "https",
+                httponly=True,  # the pages never read it: the server renders each page in its language
             )
         return response
 

@@ -109,6 +109,11 @@ def test_facilities_acknowledges_the_open_alert_and_it_moves_with_their_name(ale
     expect(note).to_be_focused()
     note.fill(NOTE)
     assert_accessible(page)  # the form open
+    # Another state filter and back redraws the cards: the note typed is still there.
+    page.select_option("#filter-state", "cleared")
+    expect(card).to_be_hidden()
+    page.select_option("#filter-state", "all")
+    expect(note).to_have_value(NOTE)
     card.get_by_role("button", name="Kvittera larmet").click()
 
     expect(page.locator("#alerts-status")).to_have_text("Larmet är kvitterat: Koldioxid (CO₂) för högt – Svarsgrupp 3.")

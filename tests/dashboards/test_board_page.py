@@ -167,6 +167,8 @@ def test_an_edit_of_an_item_changed_meanwhile_is_refused_and_the_item_read_again
     page.fill("#f-due_date", "2027-02-26")
     page.click("#form-save")
     expect(page.locator("#form-dialog")).to_be_hidden()
+    # The board was drawn again behind the dialog: focus goes to the Edit button drawn in place of the one pressed.
+    expect(card(page, "in_progress", TITLE).get_by_role("button", name="Ändra")).to_be_focused()
     expect(card(page, "in_progress", TITLE)).to_contain_text("26 feb. 2027")
     expect(card(page, "in_progress", TITLE)).to_contain_text("Erik Berg")
     assert board.sessions["manager-sv-1440"].errors == []

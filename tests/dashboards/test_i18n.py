@@ -92,6 +92,9 @@ def test_the_site_default_then_the_choice_kept_in_a_cookie(client: TestClient) -
     assert '<html lang="en">' in chosen.text
     assert "Log in" in chosen.text
     assert chosen.cookies.get(LANGUAGE_COOKIE) == "en"
+    kept = chosen.headers["set-cookie"].lower()
+    assert "httponly" in kept  # no script on the page needs to read it
+    assert "samesite=lax" in kept
 
     again = client.get("/board")  # another page, no ?lang: the cookie's language
     assert '<html lang="en">' in again.text

@@ -26,6 +26,7 @@
     filters: { zone: "", state: "all" },
     data: null, // {open: AlertsPublic, cleared: AlertsPublic}
     formFor: null, // the id of the alert whose acknowledgement form is open
+    note: "", // what is typed in that form: a redraw (a filter changed) puts it back
     stale: false, // figures came while the form was open: draw them when it closes
     wired: false,
     seq: 0,
@@ -238,8 +239,13 @@
       el("div", { class: "ack-actions" }, confirm, cancel));
     form.hidden = !open;
     button.hidden = open;
+    if (open) note.value = state.note;
+    note.addEventListener("input", () => {
+      state.note = note.value;
+    });
     button.addEventListener("click", () => {
       state.formFor = a.id;
+      state.note = "";
       form.hidden = false;
       button.hidden = true;
       button.setAttribute("aria-expanded", "true");
@@ -259,6 +265,7 @@
 
   function closeForm() {
     state.formFor = null;
+    state.note = "";
     render();
   }
 
@@ -287,6 +294,7 @@
     }
     if (done) {
       state.formFor = null;
+      state.note = "";
       await fetchAlerts(ctx);
       if (state.formFor == null) render();
       $("#alerts-open-title").focus();

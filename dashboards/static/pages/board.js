@@ -383,7 +383,7 @@
             el("span", { class: "sym", "aria-hidden": "true" }, "▲ "), overdue) : null),
       fact(FIELD_LABEL.action, actionName(item.action) || t("board.none.action")),
     );
-    const open = el("button", { type: "button", class: "card-open", "aria-haspopup": "dialog" }, item.title);
+    const open = el("button", { type: "button", class: "card-open", "aria-haspopup": "dialog", "data-opens": `card-${item.id}` }, item.title);
     open.addEventListener("click", () => openDetails(item.id, open));
     const article = el("article", { class: "board-card", "aria-labelledby": titleId, "data-id": item.id },
       el("h3", { id: titleId, class: "card-title" }, open),
@@ -392,7 +392,7 @@
     if (overdue) article.classList.add("is-overdue");
     if (state.editor) {
       const edit = el("button", {
-        type: "button", class: "btn btn-outline btn-small", "aria-haspopup": "dialog",
+        type: "button", class: "btn btn-outline btn-small", "aria-haspopup": "dialog", "data-opens": `edit-${item.id}`,
         "aria-label": t("board.edit_item", { title: item.title }),
       }, t("board.edit"));
       edit.addEventListener("click", () => openForm(item.id, edit));
@@ -619,7 +619,7 @@
     if (withChanges) head.push(t("board.meeting.changes"));
     const rows = items.map((entry) => {
       const item = withChanges ? entry.item : entry;
-      const open = el("button", { type: "button", class: "link-button", "aria-haspopup": "dialog" }, item.title);
+      const open = el("button", { type: "button", class: "link-button", "aria-haspopup": "dialog", "data-opens": `meeting-${item.id}` }, item.title);
       open.addEventListener("click", () => openDetails(item.id, open));
       const due = overdue
         ? el("span", {}, `${fmt.date(item.due_date)} – `, el("strong", {}, overdueText(item) || ""))
@@ -709,6 +709,17 @@
       fact(FIELD_LABEL.quantity, quantityName(item.quantity) || t("board.none.quantity")),
       fact(t("board.created"), fmt.dateTime(item.created_at, state.timeZone)),
     );
+  }
+
+  /**
+   * Where focus goes back when a dialog closes: the button that opened it, or — the board was drawn again
+   * while the dialog was open — the button drawn in its place (same data-opens), wherever the item is now.
+   */
+  function returnTarget(dialog) {
+    const back = dialog.returnFocusTo;
+    if (!back || back.isConnected) return back;
+    const key = back.dataset?.opens;
+    return key ? document.querySelector(`[data-opens="${key}"]`) : null;
   }
 
   async function openDetails(id, opener) {
@@ -1033,8 +1044,7 @@
       dialog.addEventListener("close", () => {
         if (dialog.id === "item-dialog") detailsId = null;
         if (dialog.id === "form-dialog") form.id = null;
-        const back = dialog.returnFocusTo;
-        if (back && back.isConnected) back.focus();
+        returnTarget(dialog)?.focus();
       });
       dialog.querySelector(".dialog-close").addEventListener("click", () => dialog.close());
     }
