@@ -30,6 +30,16 @@ class SqlAlertStore(EngineStore):
 
     def raise_alert(self, new: NewAlert) -> Alert:
         """Keep a new open alert; if one is open for its key already, that one, unchanged."""
+        alert, _ = self._raise(new)
+        return alert
+
+    def raise_new(self, new: NewAlert) -> Alert | None:
+        """Keep a new open alert and return it; None if one is open for its key already (raised by another server)."""
+        alert, made = self._raise(new)
+        return alert if made else None
+
+    def _raise(self, new: NewAlert) -> tuple[Alert, bool]:
+        """The open alert of the key, and whether this call made it."""
         values = {
             "zone": new.zone, "quantity": new.quantity, "side": new.side, "threshold": new.threshold,
             "value": new.value, "peak": new.peak, "since": new.since, "raised_at": new.raised_at,
@@ -38,9 +48,9 @@ class SqlAlertStore(EngineStore):
             with self._writing() as conn:
                 found = self._open(conn, new.key)
                 if found is not None:
-                    return found
+                    return found, False
                 alert_id = conn.execute(insert(ALERTS).values(**values).returning(ALERTS.c.id)).scalar_one()
-                return self._get(conn, alert_id)
+                return self._get(conn, alert_id), True
         except StoreError as exc:
             if not isinstance(exc.__cause__, IntegrityError):
                 raise
@@ -49,7 +59,7 @@ class SqlAlertStore(EngineStore):
             found = self._open(conn, new.key)
         if found is None:
             raise StoreError(f"alert {new.key} could neither be raised nor found open")
-        return found
+        return found, False
 
     def record_peak(self, key: AlertKey, peak: float) -> None:
         """Set the open alert's peak (nothing if none is open for the key)."""

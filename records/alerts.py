@@ -97,6 +97,10 @@ class AlertStore(Protocol):
         """Keep a new open alert; if one is open for its key already, that one, unchanged."""
         ...
 
+    def raise_new(self, new: NewAlert) -> Alert | None:
+        """Keep a new open alert and return it; None if one is open for its key already (raised by another server)."""
+        ...
+
     def record_peak(self, key: AlertKey, peak: float) -> None:
         """Set the open alert's peak (nothing if none is open for the key)."""
         ...
@@ -148,16 +152,25 @@ class MemoryAlertStore:
 
     def raise_alert(self, new: NewAlert) -> Alert:
         """Keep a new open alert; if one is open for its key already, that one, unchanged."""
+        alert, _ = self._raise(new)
+        return alert
+
+    def raise_new(self, new: NewAlert) -> Alert | None:
+        """Keep a new open alert and return it; None if one is open for its key already (raised by another server)."""
+        alert, made = self._raise(new)
+        return alert if made else None
+
+    def _raise(self, new: NewAlert) -> tuple[Alert, bool]:
         with self._lock:
             found = self._open(new.key)
             if found is not None:
-                return found
+                return found, False
             alert = Alert(
                 len(self._alerts) + 1, new.zone, new.quantity, new.side, new.threshold, new.value, new.peak,
                 new.since, new.raised_at,
             )  # fmt: skip
             self._alerts[alert.id] = alert
-            return alert
+            return alert, True
 
     def record_peak(self, key: AlertKey, peak: float) -> None:
         """Set the open alert's peak (nothing if none is open for the key)."""

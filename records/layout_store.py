@@ -170,6 +170,7 @@ class SqlLayoutStore(EngineStore):
         """The site's kept rectangles with who saved them and when, read together (one transaction)."""
         with self._reading() as conn:
             return _stored(conn, site_id)
+
     def save_layout(
         self,
         site_id: str,

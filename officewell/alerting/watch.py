@@ -6,7 +6,8 @@ outbox get that long to arrive — and feeds each zone's machines (`models.alert
 windows they have not seen. It reads the store's windows, never raw history. The raised, peaked and
 cleared events are written to the alert store in order; a write that fails stays queued for the next
 round, so no alert is lost while the records database is away. Only an alert that is in the store is
-handed to the notifiers (`notify.Dispatcher`, bounded retries).
+handed to the notifiers (`notify.Dispatcher`, bounded retries), and only by the server whose write made it or
+cleared it: two servers watching one site send each notice once.
 
 The machines live in memory; at the first round they are rebuilt from the store's open alerts, so a
 restarted server goes on clearing what it raised before (a run towards raising starts afresh). A zone's
@@ -212,9 +213,11 @@ class AlertWatch:
             new = NewAlert(
                 event.zone, rule.quantity, rule.side, event.threshold, event.value, event.peak, event.since, event.at
             )
-            alert = self.alerts.raise_alert(new)
+            alert = self.alerts.raise_new(new)
+            if alert is None:  # open already: raised before a restart, or by another server watching the same site
+                return None
             log.info("alert %d raised: %s %s in %s", alert.id, rule.key, event.value, event.zone)
-            return ("raised", alert) if alert.raised_at == event.at else None  # else it was open already
+            return "raised", alert
         if isinstance(event, Peaked):
             self.alerts.record_peak(key, event.peak)
             return None

@@ -60,10 +60,10 @@ class FlakyAlerts(MemoryAlertStore):
         super().__init__()
         self.down = False
 
-    def raise_alert(self, new: NewAlert) -> Alert:
+    def raise_new(self, new: NewAlert) -> Alert | None:
         if self.down:
             raise StoreError("records database unavailable")
-        return super().raise_alert(new)
+        return super().raise_new(new)
 
     def clear_alert(self, key: AlertKey, at: datetime, peak: float) -> Alert | None:
         if self.down:
@@ -162,6 +162,22 @@ def test_a_restarted_server_goes_on_from_the_open_alerts(example_site: Site):
     assert second.alerts.get(alert.id).cleared_at is not None
     assert second.alerts.get(alert.id).peak == 1250
     assert [n.event for n in second.notifier.sent] == ["cleared"]  # no second "raised"
+
+
+def test_two_servers_watching_one_site_send_each_notice_once(example_site: Site):
+    first = Rig(example_site)
+    second = Rig(example_site, alerts=first.alerts)
+    second.readings = first.readings  # the same readings and alert store, each server its own notifiers
+    second.watch.readings = first.readings
+    values = [1200] * 12 + [800] * 12
+    for value in values:  # both evaluate every minute, one after the other
+        first.minutes([value])
+        second.clock.at = first.clock.at
+        second.minute = first.minute
+        second.watch.tick()
+    assert len(first.alerts.page("all").items) == 1
+    sent = [n.event for n in first.notifier.sent + second.notifier.sent]
+    assert sorted(sent) == ["cleared", "raised"]
 
 
 def test_silence_keeps_an_open_alert_open_and_raises_nothing_new(example_site: Site):
