@@ -1,8 +1,9 @@
 """Telling people about alerts: the notice, the Notifier port, an in-memory fake, and delivery with bounded retries.
 
 A notifier that fails is logged and retried on later rounds (after 1, 2, 4, … minutes) up to
-`max_attempts` times, then given up with an error in the log. Nothing a notifier does can stop the
-evaluation loop or lose the alert itself: the alert is in the store before any notice is handed over.
+`max_attempts` times, then given up with an error in the log; at a stop, whatever still waits is tried once
+more, and what fails then is given up the same way (retries are kept in memory only). Nothing a notifier
+does can stop the evaluation loop or lose the alert itself: the alert is in the store before any notice is handed over.
 """
 
 from __future__ import annotations
@@ -207,6 +208,20 @@ class Dispatcher:
             item.due = now + self.first_retry * 2 ** (item.attempts - 1)
             waiting.append(item)
         self._pending = waiting
+        return delivered
+
+    def drain(self) -> int:
+        """At a stop: one last try of every delivery waiting, due or not; what fails is given up, named in the log."""
+        delivered = 0
+        for item in self._pending:
+            if self._try(item):
+                delivered += 1
+                continue
+            log.error(
+                "stopping: gave up notifying %s of alert %d (%s) after %d attempts",
+                item.notifier.name, item.notice.alert.id, item.notice.event, item.attempts + 1,
+            )  # fmt: skip
+        self._pending = []
         return delivered
 
     @staticmethod

@@ -98,11 +98,18 @@ class AlertWatch:
         self._thread.start()
 
     def stop(self, timeout_s: float) -> None:
-        """Ask the thread to stop and wait up to `timeout_s` for the round under way to finish."""
+        """Ask the thread to stop, wait up to `timeout_s` for the round under way, then write and send what waits."""
         self._stopping.set()
         thread = self._thread
         if thread is not None:
             thread.join(timeout_s)
+            if thread.is_alive():
+                return  # a round still runs: it holds the queues
+        with self._round:  # what the last rounds could not write or send gets one more try
+            self._flush(self.clock())
+            if self._writes:
+                log.error("stopping: %d alert events could not be written and are lost", len(self._writes))
+            self.dispatcher.drain()
 
     @property
     def running(self) -> bool:

@@ -235,6 +235,28 @@ def test_a_failing_notifier_is_retried_a_bounded_number_of_times(example_site: S
     assert len(rig.alerts.open_alerts()) == 1  # the alert itself stays
 
 
+def test_a_stop_writes_and_sends_what_waits_before_the_server_goes(example_site: Site, caplog):
+    flaky = MemoryNotifier("flaky", failures=1)
+    broken = MemoryNotifier("broken", failures=1000)
+    alerts = FlakyAlerts()
+    rig = Rig(example_site, alerts=alerts, notifier=flaky)
+    rig.watch.dispatcher = Dispatcher((flaky, broken), first_retry=timedelta(hours=1))
+    rig.minutes([1200] * 11)  # raised at the 11th round; both first tries failed, retries due in an hour
+    assert (flaky.sent, rig.watch.dispatcher.pending) == ([], 2)
+    alerts.down = True
+    rig.minutes([800] * 12)  # cleared while the records database is away: the event waits in memory
+    assert rig.watch.queued_writes == 1
+    alerts.down = False
+    with caplog.at_level(logging.ERROR):
+        rig.watch.stop(timeout_s=5)
+    assert rig.watch.queued_writes == 0
+    assert alerts.open_alerts() == []  # the clearing was written at the stop
+    assert [n.event for n in flaky.sent] == ["raised", "cleared"]
+    assert rig.watch.dispatcher.pending == 0
+    assert "stopping: gave up notifying broken of alert 1 (raised)" in caplog.text
+    assert "stopping: gave up notifying broken of alert 1 (cleared)" in caplog.text
+
+
 def test_a_notifier_raising_anything_never_stops_the_loop(example_site: Site):
     class Exploding:
         name = "exploding"
