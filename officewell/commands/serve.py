@@ -39,7 +39,10 @@ def serve(
         create_app(services, cors_origins=settings.cors_origins, language=settings.language),
         host=settings.host,
         port=settings.port,
-        log_level="info",
+        # uvicorn's own loggers (start-up, errors, the access log) go through officewell's handler: the format
+        # and level of OFFICEWELL_LOG_FORMAT and OFFICEWELL_LOG_LEVEL, one safe line per record.
+        log_config=None,
+        log_level=settings.log_level.lower(),
         # X-Forwarded-For and -Proto only from these proxies: the login throttle sees the client, HSTS sees https.
         proxy_headers=True,
         forwarded_allow_ips=settings.forwarded_allow_ips,

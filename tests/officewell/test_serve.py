@@ -94,3 +94,39 @@ def test_what_uvicorn_or_a_browser_would_never_match_is_refused(
     with pytest.raises(SettingsError, match=says) as caught:
         build_settings()
     assert variable in str(caught.value)
+
+
+def test_serve_logs_requests_in_the_configured_format(tmp_path: Path) -> None:
+    """A real `officewell serve`: its access log and start-up lines are JSON lines like the rest of its log."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    import httpx
+
+    from tests.conftest import free_port, wait_for_port
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OFFICEWELL_")}
+    env |= {
+        "OFFICEWELL_SITE": str(EXAMPLE_SITE), "OFFICEWELL_DATA_DIR": str(tmp_path), "OFFICEWELL_SECRET_KEY": KEY,
+        "OFFICEWELL_LOG_FORMAT": "json", "OFFICEWELL_ALERTS": "false",
+    }  # fmt: skip
+    exe = Path(sys.executable).with_name("officewell")
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port)], stdout=out, stderr=out, env=env
+        )
+        try:
+            wait_for_port(port, timeout_s=60)
+            assert httpx.get(f"http://127.0.0.1:{port}/healthz?probe=1", timeout=10).status_code == 200
+        finally:
+            server.terminate()
+            server.wait(30)
+    lines = [line for line in log.read_text().splitlines() if line.strip()]
+    records = [json.loads(line) for line in lines]  # every line is JSON: none in uvicorn's own format
+    access = [r for r in records if r["logger"] == "uvicorn.access"]
+    assert any("GET /healthz?probe=1" in r["message"] and "200" in r["message"] for r in access), lines
+    assert any(r["logger"] == "uvicorn.error" and "Uvicorn running" in r["message"] for r in records), lines
