@@ -15,7 +15,17 @@ from typing import Any
 from sqlalchemy import Connection, Select, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from records.alerts import Alert, AlertKey, AlertPage, AlertState, AlsoOnAck, NewAlert, already, unknown
+from records.alerts import (
+    Alert,
+    AlertKey,
+    AlertPage,
+    AlertState,
+    AlsoOnAck,
+    NewAlert,
+    RaisesOnce,
+    already,
+    unknown,
+)
 from records.database import EngineStore
 from records.errors import StoreError
 from records.models import EnvironmentAlert, table_of
@@ -23,20 +33,10 @@ from records.models import EnvironmentAlert, table_of
 ALERTS = table_of(EnvironmentAlert)
 
 
-class SqlAlertStore(EngineStore):
+class SqlAlertStore(RaisesOnce, EngineStore):
     """Alerts in the records database, through an engine (the records store's, or one of its own)."""
 
     what = "alerts"
-
-    def raise_alert(self, new: NewAlert) -> Alert:
-        """Keep a new open alert; if one is open for its key already, that one, unchanged."""
-        alert, _ = self._raise(new)
-        return alert
-
-    def raise_new(self, new: NewAlert) -> Alert | None:
-        """Keep a new open alert and return it; None if one is open for its key already (raised by another server)."""
-        alert, made = self._raise(new)
-        return alert if made else None
 
     def _raise(self, new: NewAlert) -> tuple[Alert, bool]:
         """The open alert of the key, and whether this call made it."""

@@ -142,13 +142,11 @@ def unknown(alert_id: int) -> UnknownAlertError:
     return UnknownAlertError(f"no alert has the id {alert_id}")
 
 
-class MemoryAlertStore:
-    """Alerts in a dict: the port's fake, with the same rules as the SQL store."""
+class RaisesOnce:
+    """raise_alert and raise_new of a store, from its `_raise`: the open alert of the key and whether it made it."""
 
-    def __init__(self) -> None:
-        """Start empty."""
-        self._alerts: dict[int, Alert] = {}
-        self._lock = threading.Lock()
+    def _raise(self, new: NewAlert) -> tuple[Alert, bool]:
+        raise NotImplementedError
 
     def raise_alert(self, new: NewAlert) -> Alert:
         """Keep a new open alert; if one is open for its key already, that one, unchanged."""
@@ -159,6 +157,15 @@ class MemoryAlertStore:
         """Keep a new open alert and return it; None if one is open for its key already (raised by another server)."""
         alert, made = self._raise(new)
         return alert if made else None
+
+
+class MemoryAlertStore(RaisesOnce):
+    """Alerts in a dict: the port's fake, with the same rules as the SQL store."""
+
+    def __init__(self) -> None:
+        """Start empty."""
+        self._alerts: dict[int, Alert] = {}
+        self._lock = threading.Lock()
 
     def _raise(self, new: NewAlert) -> tuple[Alert, bool]:
         with self._lock:
