@@ -49,6 +49,7 @@ ROUTES: Mapping[tuple[str, str], Door] = MappingProxyType(
         ("PUT", "/site/plan"): Door(Area.ADMIN),
         # Environment alerts are room data: everyone reads them; facilities (and admin) acknowledge them.
         ("GET", "/alerts"): Door(Area.ENVIRONMENT),
+        ("GET", "/alerts/rules"): Door(Area.ENVIRONMENT),
         ("POST", "/alerts/{alert_id}/ack"): Door(Area.ALERTS_ACK),
         ("GET", "/sensors/health"): Door(Area.GATEWAY),
         ("GET", "/dead-letters"): Door(Area.GATEWAY),

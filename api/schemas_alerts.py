@@ -47,3 +47,20 @@ class AlertAck(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"note": "Ventilation called, #4711"}]})
 
     note: str | None = Field(None, max_length=NOTE_MAX, description=f"up to {NOTE_MAX} characters")
+
+
+class AlertRulePublic(BaseModel):
+    """One alert rule: the quantity and side it watches, today's action level, its deadband and durations."""
+
+    key: str = Field(description="the rule's name, quantity:side, e.g. co2_ppm:high")
+    quantity: str = Field(description="the quantity key, e.g. co2_ppm")
+    label: str = Field(description="the quantity's name, e.g. CO₂")
+    unit: str
+    side: Literal["high", "low"] = Field(description="high: too high is bad (CO₂, sound); low: too low (light)")
+    threshold: float | None = Field(
+        description="the action level in force this month at the site (the acceptable band's edge); null: none"
+    )
+    deadband: float = Field(description="how far back past the threshold a value must be to count towards clearing")
+    raise_after_min: float = Field(description="minutes beyond the threshold, in occupied hours, before it raises")
+    clear_after_min: float = Field(description="minutes back by more than the deadband before it clears")
+    why: str = Field(description="why this deadband and these durations (English)")

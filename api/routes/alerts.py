@@ -15,9 +15,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, status
 from sqlalchemy import Connection
 
-from api.deps import Authorized, NowDep, ServicesDep, SiteDep
+from api.deps import Authorized, NowDep, ServicesDep, SiteDep, TodayDep
 from api.problems import Problem
-from api.schemas_alerts import AlertAck, AlertPublic, AlertsPublic
+from api.schemas_alerts import AlertAck, AlertPublic, AlertRulePublic, AlertsPublic
+from models.alerts import RULES
 from records.alert_store import SqlAlertStore
 from records.alerts import Alert, AlertStore
 from records.errors import AlreadyAcknowledgedError, UnknownAlertError
@@ -76,6 +77,29 @@ def _public(alert: Alert, site: Site) -> AlertPublic:
         acknowledged_at=alert.acknowledged_at,
         note=alert.note,
     )
+
+
+@router.get("/rules")
+def alert_rules(site: SiteDep, today: TodayDep, _: Authorized) -> list[AlertRulePublic]:
+    """The rules the alerts follow (models.alerts.RULES), with each action level in force this month at the site."""
+    out = []
+    for rule in RULES:
+        quantity = QUANTITIES[rule.quantity]
+        out.append(
+            AlertRulePublic(
+                key=rule.key,
+                quantity=rule.quantity,
+                label=quantity.label,
+                unit=quantity.unit,
+                side="low" if rule.side == "low" else "high",
+                threshold=rule.threshold(today.month),
+                deadband=rule.deadband,
+                raise_after_min=rule.raise_after.total_seconds() / 60,
+                clear_after_min=rule.clear_after.total_seconds() / 60,
+                why=rule.why,
+            )
+        )
+    return out
 
 
 @router.get("")

@@ -189,3 +189,21 @@ def test_without_an_alert_store_the_routes_say_so(example_site: Site):
     token = client.post("/api/v1/auth/token", data={"username": "fm", "password": PASSWORD}).json()["access_token"]
     answer = client.get("/api/v1/alerts", headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 503
+
+
+@pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
+def test_every_role_reads_the_rules_with_this_months_action_levels(api: AlertsApi, role: Role):
+    from models.alerts import RULES
+
+    answer = api.client.get("/api/v1/alerts/rules", headers=api.headers[role])
+    assert answer.status_code == 200, answer.text
+    rules = {r["key"]: r for r in answer.json()}
+    assert list(rules) == [r.key for r in RULES]  # the table, in its order
+    co2 = rules["co2_ppm:high"]
+    assert (co2["label"], co2["unit"], co2["side"], co2["threshold"]) == ("CO₂", "ppm", "high", 1000)
+    assert (co2["deadband"], co2["raise_after_min"], co2["clear_after_min"]) == (50, 10, 10)
+    assert "ventilation" in co2["why"]
+    # 10 February at the site: the heating season's temperatures; light is a low rule.
+    assert (rules["temperature_c:low"]["threshold"], rules["temperature_c:high"]["threshold"]) == (20, 24)
+    assert rules["illuminance_lux:low"]["side"] == "low"
+    assert rules["illuminance_lux:low"]["threshold"] == 300
