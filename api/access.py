@@ -50,6 +50,8 @@ ROUTES: Mapping[tuple[str, str], Door] = MappingProxyType(
         # Environment alerts are room data: everyone reads them; facilities (and admin) acknowledge them.
         ("GET", "/alerts"): Door(Area.ENVIRONMENT),
         ("GET", "/alerts/rules"): Door(Area.ENVIRONMENT),
+        # The action catalogue: changes to rooms and what they cost, no one's data.
+        ("GET", "/actions"): Door(Area.ENVIRONMENT),
         ("POST", "/alerts/{alert_id}/ack"): Door(Area.ALERTS_ACK),
         ("GET", "/sensors/health"): Door(Area.GATEWAY),
         ("GET", "/dead-letters"): Door(Area.GATEWAY),

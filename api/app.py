@@ -21,6 +21,7 @@ from api.pages import add_pages
 from api.problems import Problem
 from api.routes import (
     absence,
+    actions,
     admin,
     alerts,
     audit,
@@ -113,6 +114,7 @@ def create_app(
     v1.include_router(feedback.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
     v1.include_router(reports.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
     v1.include_router(evidence.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
+    v1.include_router(actions.router, responses={**LOGIN_ERRORS, **INPUT_ERRORS})
     v1.include_router(board.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
     v1.include_router(forecast.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})
     v1.include_router(absence.router, responses={**LOGIN_ERRORS, **STORE_ERRORS, **INPUT_ERRORS})

@@ -29,6 +29,7 @@ from records.store import RecordsStore
 from sensors.site import Site
 
 if TYPE_CHECKING:
+    from models.actions import ActionSpec
     from models.analysis import Analysis, Period
     from models.forecast import Forecast
     from models.forecast_backtest import ForecastBacktest
@@ -52,7 +53,8 @@ class Services:
     keeps between requests (api/cache.py); `analyse` runs the analysis of a period (models.analysis),
     reading the stores: the entry point builds it, with the evidence and action catalogue it loaded;
     `forecast` and `backtest` run the risk forecast (models.forecast) with the settings' knobs;
-    `alerts` keeps the environment alerts; `background` is what runs beside the API (the alert loop).
+    `alerts` keeps the environment alerts; `actions` is the action catalogue as loaded (GET /actions);
+    `background` is what runs beside the API (the alert loop).
     """
 
     site: Site
@@ -73,6 +75,7 @@ class Services:
     backtest: BacktestFn | None = None
     oidc: OidcVerifier | None = None
     alerts: AlertStore | None = None
+    actions: tuple[ActionSpec, ...] = ()
     background: tuple[Background, ...] = ()
 
     def today(self) -> date:

@@ -241,3 +241,23 @@ class FollowUpsPublic(AnalysisBase):
 
     small_groups_shown: bool = Field(description="whether sick leave of groups under five people is shown (HR, admin)")
     follow_ups: list[FollowUpPublic]
+
+
+class CatalogueActionPublic(BaseModel):
+    """One action of the catalogue: what it moves and how, what it costs, how soon it works and for how long."""
+
+    key: str = Field(description="the action's key, e.g. sound_absorbers (what a board item's `action` names)")
+    name: str = Field(description="its name in English")
+    name_sv: str = Field(description="its name in Swedish")
+    quantity: str = Field(description="the quantity key it moves, e.g. sound_dba")
+    effect_kind: str = Field(
+        description="scale_excess, shift, at_least, at_most or unmeasured (models/data/actions.toml)"
+    )
+    effect_note: str = Field(description="the typical effect in words and where the figure comes from (English)")
+    cost_low_sek: float = Field(description="the low end of its cost, SEK excluding VAT, per `cost_per`")
+    cost_high_sek: float = Field(description="the high end of its cost")
+    cost_per: str = Field(description="zone, m2 (of the zone's floor) or workstation")
+    cost_note: str = Field(description="what the price covers and how sure it is (English)")
+    lead_time_weeks: float = Field(description="from decision to effect")
+    lifetime_years: float = Field(description="how long the effect lasts before the cost recurs")
+    sources: list[str] = Field(description="where the effect, the level or the mechanism comes from")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -27,6 +27,7 @@ from sensors.site import Site, load_site
 
 if TYPE_CHECKING:
     from api.deps import BacktestFn, ForecastFn
+    from models.actions import ActionSpec
     from models.analysis import Analysis, Period
     from models.forecast import Forecast
     from models.forecast_backtest import ForecastBacktest
@@ -85,6 +86,9 @@ def services_of(
     except WeakSecretError as exc:
         raise SettingsError(f"OFFICEWELL_SECRET_KEY: {exc}") from exc
     alerts = alert_store_of(settings, records)
+    from officewell.runners.analyze import load_catalogue
+
+    catalogue = load_catalogue(settings.actions_file)  # read once: a broken file stops the server as it starts
     services = Services(
         site=site,
         store=store,
@@ -96,11 +100,12 @@ def services_of(
         device_status=SQLiteDeviceStatus(settings.outbox_path),
         records=records,
         targets=settings.goal_targets,
-        analyse=None if records is None else analysis_of(settings, site, store, records),
+        analyse=None if records is None else analysis_of(settings, site, store, records, catalogue),
         forecast=None if records is None else forecast_of(settings, site, records),
         backtest=None if records is None else backtest_of(settings, site, records),
         oidc=oidc_of(settings),
         alerts=alerts,
+        actions=tuple(catalogue),
     )
     if settings.alerts:
         services.background = (watch_of(settings, site, store, alerts, services.now),)
@@ -153,7 +158,11 @@ def backtest_of(settings: Settings, site: Site, records: RecordsStore) -> Backte
 
 
 def analysis_of(
-    settings: Settings, site: Site, store: ReadingStore, records: RecordsStore
+    settings: Settings,
+    site: Site,
+    store: ReadingStore,
+    records: RecordsStore,
+    catalogue: Sequence[ActionSpec] | None = None,
 ) -> Callable[[Period], Analysis]:
     """The analysis of a period on these stores, with the evidence and action catalogue the settings name.
 
@@ -163,7 +172,7 @@ def analysis_of(
     from officewell.runners.analyze import load_catalogue, load_evidence, run_analysis
 
     evidence = load_evidence(settings.evidence_file)
-    catalogue = load_catalogue(settings.actions_file)
+    catalogue = list(catalogue) if catalogue is not None else load_catalogue(settings.actions_file)
     economics = Economics(settings.sick_day_value_sek, settings.handle_time_s, settings.patience_s)
 
     def analyse(period: Period) -> Analysis:

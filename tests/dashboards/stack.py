@@ -45,6 +45,7 @@ from gateway.deadletter_log import MemoryDeadLetterLog
 from gateway.device_status import DeviceStatus, MemoryDeviceStatus
 from gateway.stores import MemoryReadingStore, ReadingStore, open_store
 from gateway.stores.batch import PointBatch
+from officewell.runners.analyze import load_catalogue
 from officewell.runners.simulate import backfill, backfill_history, simulator_for
 from officewell.settings import Settings
 from officewell.wiring import analysis_of, backtest_of, forecast_of
@@ -264,6 +265,7 @@ def running_demo_stack(site: Site, directory: Path, *, warm: bool = True) -> Ite
             backtest=backtest_of(settings, site, records),
             alerts=_raise_alert(site, now),
             device_status=_heard_from(site, recent_start, now),
+            actions=tuple(load_catalogue()),
         )
         server = ServerThread(create_app(services)).start()
         try:

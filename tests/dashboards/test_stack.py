@@ -27,6 +27,8 @@ ENDPOINTS: list[tuple[str, dict[str, Any], str | None]] = [
     ("/board/meeting", {}, "new"),
     ("/feedback", {"year": 2026, "tertial": 3}, "summary"),
     ("/alerts", {}, "items"),
+    ("/alerts/rules", {}, None),
+    ("/actions", {}, None),
     ("/goals/answer-rate/weekly", {}, "weeks"),
 ]
 

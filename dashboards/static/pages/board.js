@@ -503,8 +503,8 @@
     refreshOpenDetails();
   }
 
-  // The names of the catalogue's actions, kept for the session: the API gives them with the evidence, which it
-  // recomputes after every change on the board, so a page load would otherwise show the keys for a while.
+  // The names of the catalogue's actions (GET /actions), kept for the session: the catalogue changes only with
+  // the server's configuration, so a page load shows the names at once.
   const ACTIONS_KEY = `officewell.board.actions.${shared.LANG}`;
 
   function cachedActions() {
@@ -521,13 +521,11 @@
     if (state.actionsState === "loading" || state.actionsState === "ready") return;
     state.actionsState = "loading";
     try {
-      const answer = await ctx.api("/evidence/actions?limit=1000");
+      const answer = await ctx.api("/actions");
       const fresh = new Map();
-      for (const row of answer.actions) {
-        if (!fresh.has(row.action)) {
-          const name = shared.LANG === "sv" ? row.action_name_sv : row.action_name;
-          fresh.set(row.action, { name: name || row.action_name || row.action, quantity: row.quantity });
-        }
+      for (const row of answer) {
+        const name = shared.LANG === "sv" ? row.name_sv : row.name;
+        fresh.set(row.key, { name: name || row.name || row.key, quantity: row.quantity });
       }
       if (!ctx.current()) return;
       state.actions = fresh;
