@@ -34,7 +34,7 @@ def hardened(tmp_path: Path):
     # Tests may run as root; Mosquitto would then switch to the `mosquitto` user, who cannot read tmp_path.
     conf += "\nuser root\n"
     (tmp_path / "mosquitto.conf").write_text(conf)
-    for i, user in enumerate(("gateway", "aq-01")):
+    for i, user in enumerate(("gateway", "aq-01", "alerts", "zigbee2mqtt")):
         create = ["-c"] if i == 0 else []
         subprocess.run(
             [passwd, *create, "-b", str(tmp_path / "passwd"), user, f"{user}-secret"], check=True, capture_output=True
@@ -89,3 +89,46 @@ def test_devices_publish_only_their_own_topic(hardened):
         client.disconnect()
         client.loop_stop()
     assert received == ["officewell/kc-main/z1/aq-01"], "the device's write to another device's topic is dropped"
+
+
+def _listen(port: int, user: str, topic: str) -> tuple[mqtt.Client, list[str]]:
+    client, results = connect(port, user, f"{user}-secret")
+    assert results
+    assert not results[0].is_failure, results
+    received: list[str] = []
+    client.on_message = lambda _c, _u, msg: received.append(msg.topic)
+    client.subscribe(topic, qos=1)
+    time.sleep(0.3)
+    return client, received
+
+
+def _close(*clients: mqtt.Client) -> None:
+    for client in clients:
+        client.disconnect()
+        client.loop_stop()
+
+
+def test_alerts_go_from_the_officewell_login_to_the_alert_consumer_only(hardened):
+    consumer, to_consumer = _listen(hardened, "alerts", "officewell/#")  # asks for all: gets only what it may read
+    gateway, _ = connect(hardened, "gateway", "gateway-secret")
+    gateway.publish("officewell/kc-main/alerts", b'{"event": "raised"}', qos=1).wait_for_publish(5)
+    device, _ = connect(hardened, "aq-01", "aq-01-secret")
+    device.publish("officewell/kc-main/alerts", b'{"event": "forged"}', qos=1).wait_for_publish(5)
+    device.publish("officewell/kc-main/z1/aq-01", b'{"co2_ppm": 600}', qos=1).wait_for_publish(5)
+    # The consumer cannot pose as a device, nor write an alert itself.
+    consumer.publish("officewell/kc-main/z1/aq-01", b'{"co2_ppm": 9999}', qos=1).wait_for_publish(5)
+    consumer.publish("officewell/kc-main/alerts", b'{"event": "forged"}', qos=1).wait_for_publish(5)
+    time.sleep(0.5)
+    _close(consumer, gateway, device)
+    assert to_consumer == ["officewell/kc-main/alerts"], "one alert, from the officewell login; no readings"
+
+
+def test_a_bridge_publishes_under_its_own_prefix_only(hardened):
+    gateway, received = _listen(hardened, "gateway", "#")
+    bridge, _ = connect(hardened, "zigbee2mqtt", "zigbee2mqtt-secret")
+    bridge.publish("zigbee2mqtt/0x00158d0001a2b3c4", b'{"temperature": 21.5}', qos=1).wait_for_publish(5)
+    bridge.publish("officewell/kc-main/z1/aq-01", b'{"co2_ppm": 9999}', qos=1).wait_for_publish(5)
+    bridge.publish("officewell/kc-main/alerts", b'{"event": "forged"}', qos=1).wait_for_publish(5)
+    time.sleep(0.5)
+    _close(gateway, bridge)
+    assert received == ["zigbee2mqtt/0x00158d0001a2b3c4"]
