@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 
 class PeriodPublic(BaseModel):
@@ -121,6 +121,13 @@ class ExposureWeekPublic(BaseModel):
     hours_act: float | None
     status: str
 
+    @computed_field(description="the ISO week, as Swedish calendars number it: 2026-W49 (vecka 49)")  # type: ignore[prop-decorator]
+    @property
+    def iso_week(self) -> str:
+        """The ISO week of `week_start` (a Monday)."""
+        year, week, _ = self.week_start.isocalendar()
+        return f"{year}-W{week:02d}"
+
 
 class ExposurePublic(AnalysisBase):
     """Occupied-hours exposure per zone: the period's summary and the weeks."""
@@ -163,6 +170,11 @@ class ActionPublic(BaseModel):
     lead_time_weeks: float | None
     lifetime_years: float | None
     confidence: str
+    local_weight: float | None = Field(
+        None,
+        description="how much the sick-leave effect behind the row rests on the site's own data: its share of the "
+        "combined estimate's precision (0: the research prior alone, 1: the site's data alone); null: no estimate",
+    )
     evidence: str
     reason: str
     action_effect: str

@@ -113,6 +113,7 @@ RANKED_COLUMNS = [
     "lead_time_weeks",
     "lifetime_years",
     "confidence",
+    "local_weight",
     "evidence",
     "reason",
     "action_effect",
@@ -348,6 +349,7 @@ class SickLeaveEffect:
     confidence: str  # high, moderate, low, none (models.evidence.confidence)
     statement: str
     basis: str = ""  # what the estimate rests on: the research source, the site's data
+    local_weight: float | None = None  # the site's share of the combined estimate (0: research only; None: none)
 
 
 def effects_from_associations(
@@ -366,8 +368,9 @@ def effects_from_associations(
         elif a.fit.reason:
             basis.append(f"the site's data: {a.fit.reason}")
         estimate = None if a.combined is None else a.combined.estimate
+        weight = None if a.combined is None else a.combined.local_weight
         out[a.quantity] = SickLeaveEffect(
-            a.quantity, a.unit_change, a.unit_label, estimate, word, sentence, "; ".join(basis)
+            a.quantity, a.unit_change, a.unit_label, estimate, word, sentence, "; ".join(basis), weight
         )
     return out
 
@@ -606,6 +609,7 @@ def _describe(
         "counted_change": counted,
         "exposure_weeks": int(weeks),
         "confidence": "none",
+        "local_weight": math.nan if effect is None or effect.local_weight is None else round(effect.local_weight, 3),
         **dict.fromkeys(_BENEFIT_COLUMNS, math.nan),
     }
     if effect is not None and effect.estimate is not None:

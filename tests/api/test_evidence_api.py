@@ -121,6 +121,12 @@ def test_exposure_per_zone_and_week(client):
     assert {w["zone"] for w in body["weeks"]} == {"z3"}
     assert all(w["status"] == "ok" and w["completeness"] > 0.99 for w in body["weeks"])
     assert [w["week_start"] for w in body["weeks"]] == sorted(w["week_start"] for w in body["weeks"])
+    for week in body["weeks"]:  # each Monday's ISO week, as Swedish calendars number it
+        monday = date.fromisoformat(week["week_start"])
+        assert monday.weekday() == 0
+        assert week["iso_week"] == f"{monday.isocalendar().year}-W{monday.isocalendar().week:02d}"
+    assert len({w["iso_week"] for w in body["weeks"]}) == 51
+    assert (body["weeks"][0]["week_start"], body["weeks"][0]["iso_week"]) == ("2025-01-06", "2025-W02")
     (summary,) = body["summary"]
     assert summary["unit"] == "ppm"
     assert summary["weeks_with_data"] == 51
@@ -149,6 +155,22 @@ def test_hr_sees_actions_on_each_teams_own_rate_others_on_the_centres(client):
     ranks = [a["rank"] for a in own["actions"]]
     assert ranks == sorted(ranks)
     assert ranks[0] == 1
+
+
+def test_each_action_says_how_much_it_rests_on_the_sites_own_data(client):
+    hr = headers(client, Role.HR)
+    actions = client.get("/api/v1/evidence/actions", params={**PERIOD, "limit": 500}, headers=hr).json()["actions"]
+    associations = client.get(
+        "/api/v1/evidence/associations", params={**PERIOD, "outcome": "short_term_sick_spells"}, headers=hr
+    ).json()["associations"]
+    # The actions rank on the combined sick-spell estimate at lag 0: its local weight is the association's.
+    weight = {a["quantity"]: a["local_weight"] for a in associations if a["lag_weeks"] == 0}
+    estimated = [a for a in actions if a["quantity"] in weight and a["confidence"] != "none"]
+    assert estimated, "the planted centre has estimates to rank on"
+    for row in estimated:
+        assert row["local_weight"] == pytest.approx(weight[row["quantity"]], abs=1e-3)
+        assert 0 <= row["local_weight"] <= 1
+    assert any(0 < row["local_weight"] < 1 for row in estimated)  # site and research combined, not one alone
 
 
 def test_actions_of_one_zone_and_a_limit(client):

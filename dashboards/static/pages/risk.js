@@ -917,7 +917,11 @@
       },
       {
         key: "confidence", label: t("risk.actions.col_confidence"),
-        format: (v) => el("span", { class: `badge ${CONFIDENCE_BADGE[v] || "badge-none"}` }, confidenceWord(v)),
+        // How much the estimate rests on the centre's own data rather than the research: the reader weighs it.
+        format: (v, row) => el("span", {},
+          el("span", { class: `badge ${CONFIDENCE_BADGE[v] || "badge-none"}` }, confidenceWord(v)),
+          row.local_weight == null ? null
+            : el("span", { class: "action-sub local-share" }, t("risk.actions.local_share", { share: percent0(row.local_weight) }))),
       },
       {
         key: "evidence", label: t("risk.actions.col_evidence"),
