@@ -256,13 +256,18 @@ def test_the_ranked_actions_follow_the_api_order_with_swedish_names(risk: Risk) 
     expect(shown.first.locator(".action-name")).to_have_text(ranked[0]["action_name_sv"])
     expect(shown.first.locator("th")).to_have_text(str(ranked[0]["rank"]))
     expect(page.locator("#risk-actions-basis")).to_contain_text("kundcentrets genomsnittliga")
-    # Each estimated row says how much it rests on the centre's own data, as the API gives it.
-    weighed = [(i, a) for i, a in enumerate(ranked[: len(order)]) if a["local_weight"] is not None]
-    assert weighed, "the demo's actions rest on estimates"
-    for i, a in weighed[:3]:
-        said = shown.nth(i).locator(".local-share")
-        expect(said).to_have_text(re.compile(r"^\d+\u00a0% från centrets egna data, resten från forskningen$"))
-        assert abs(int(said.inner_text().split("\u00a0")[0]) - 100 * a["local_weight"]) <= 0.5 + 1e-9
+    # Each row says how much its effect rests on the centre's own data, as the API gives it with the row.
+    for i, a in enumerate(ranked[: min(len(order), 5)]):
+        said = shown.nth(i).locator(".evidence")
+        if a["local_weight"] is None:
+            expect(said).to_have_text("Inget underlag")
+            continue
+        local, prior = r"^Egna data \((\d+)\u00a0%\)$", r"^Mest forskning \((\d+)\u00a0% egna data\)$"
+        words = local if a["local_weight"] >= 0.5 else prior
+        expect(said).to_have_text(re.compile(words))
+        share = re.match(words, said.inner_text())
+        assert share is not None
+        assert abs(int(share.group(1)) - 100 * a["local_weight"]) <= 0.5 + 1e-9
 
     if len(ranked) > 15:
         page.get_by_role("button", name=f"Visa alla {len(ranked)}").click()

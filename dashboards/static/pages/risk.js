@@ -7,8 +7,7 @@
  *     English sentence of the API (the API's own sentences are shown on the English page only);
  *   - GET /forecast/scenarios?scenario=…: one decision (a stand-in, an earlier hire, an action done by a
  *     week) against the baseline on the same random numbers, shown side by side;
- *   - GET /evidence/actions (+ /evidence/associations for how much of each effect is the site's own data):
- *     the ranked actions, a table and a Chart.js bar chart of the top benefits with their intervals;
+ *   - GET /evidence/actions: the ranked actions, each with how much its effect rests on the site's own data, a table and a Chart.js bar chart of the top benefits with their intervals;
  *   - GET /evidence/follow-up: the done improvement-board items before and after, with a verdict in words;
  *   - GET /forecast/backtest, only once its note is opened (its first request starts minutes of work): how
  *     good the forecast has been (it may be under way, or impossible yet).
@@ -39,7 +38,6 @@
     actions: null, // /evidence/actions
     followUps: null, // /evidence/follow-up
     actionNames: new Map(), // action key -> name in the page's language
-    localWeight: new Map(), // quantity -> the site's share of the combined effect (/evidence/associations)
     selected: null, // {team, week} of the open cell
     showAllActions: false,
     scenarioRun: 0,
@@ -164,11 +162,10 @@
     const after = (request) => Promise.all([request, zones]).then(([body]) => body);
     const shown = (request, show, fail) =>
       after(request).then((body) => ctx.current() && show(body), (err) => ctx.current() && fail(err));
-    const evidence = ctx.api("/evidence/associations?outcome=short_term_sick_spells").catch(() => null);
     if ($("#risk-quality").open) loadBacktest(ctx, 0);
     await Promise.all([
       shown(ctx.api("/forecast"), showForecast, (err) => failed("#risk-heat-body", err)),
-      shown(Promise.all([ctx.api("/evidence/actions?limit=1000"), evidence]), ([body, assoc]) => showActions(body, assoc), failedActions),
+      shown(ctx.api("/evidence/actions?limit=1000"), showActions, failedActions),
       shown(ctx.api("/evidence/follow-up"), showFollowUps, (err) => failed("#risk-followup-body", err)),
     ]);
   }
@@ -748,7 +745,7 @@
 
   /** Where an action's effect comes from: the site's own data, research, or nothing. */
   function evidenceWord(row) {
-    const weight = state.localWeight.get(row.quantity);
+    const weight = row.local_weight;
     if (weight == null) return { text: t("risk.evidence.none"), kind: "none" };
     if (weight >= 0.5) return { text: t("risk.evidence.local", { share: percent0(weight) }), kind: "local" };
     return { text: t("risk.evidence.prior", { share: percent0(weight) }), kind: "prior" };
@@ -772,12 +769,8 @@
 
   const hasBenefit = (row) => row.expected_sick_days_avoided_per_year != null && row.expected_sick_days_avoided_per_year > 0;
 
-  function showActions(body, evidence) {
+  function showActions(body) {
     state.actions = body;
-    state.localWeight.clear();
-    for (const a of evidence?.associations || []) {
-      if (a.outcome === "short_term_sick_spells" && a.lag_weeks === 0 && a.combined) state.localWeight.set(a.quantity, a.local_weight);
-    }
     for (const row of body.actions || []) state.actionNames.set(row.action, actionName(row));
     $("#risk-actions-basis").textContent = rankedOnOwn() ? t("risk.actions.basis_own") : t("risk.actions.basis_centre");
     fillActionOptions();
@@ -917,11 +910,7 @@
       },
       {
         key: "confidence", label: t("risk.actions.col_confidence"),
-        // How much the estimate rests on the centre's own data rather than the research: the reader weighs it.
-        format: (v, row) => el("span", {},
-          el("span", { class: `badge ${CONFIDENCE_BADGE[v] || "badge-none"}` }, confidenceWord(v)),
-          row.local_weight == null ? null
-            : el("span", { class: "action-sub local-share" }, t("risk.actions.local_share", { share: percent0(row.local_weight) }))),
+        format: (v) => el("span", { class: `badge ${CONFIDENCE_BADGE[v] || "badge-none"}` }, confidenceWord(v)),
       },
       {
         key: "evidence", label: t("risk.actions.col_evidence"),
