@@ -53,6 +53,13 @@ class ScenarioWeekPublic(BaseModel):
     expected_baseline: float
     expected_scenario: float
     expected_change_pp: float
+    change_p10_pp: float | None = Field(
+        None, description="the 10th percentile of the paired answer-rate change (pp): 8 draws of 10 lie within p10–p90"
+    )
+    change_p90_pp: float | None = Field(None, description="the 90th percentile of the paired change (pp)")
+    p_below_change_se: float | None = Field(
+        None, description="the Monte Carlo standard error of p_below_change (paired draws): its simulation noise"
+    )
 
 
 class ScenarioPublic(BaseModel):

@@ -173,7 +173,13 @@ class WeekForecast:
 
 @dataclass(frozen=True)
 class ScenarioWeek:
-    """A scenario's effect on one group's (or the centre's) week."""
+    """A scenario's effect on one group's (or the centre's) week.
+
+    Both runs share their random numbers, so the change is known draw by draw: `change_p10` and `change_p90`
+    bound the answer-rate change in eight of ten simulated futures, and `p_below_change_se` is the Monte
+    Carlo standard error of the change in risk (of the paired differences: how much the figure would move
+    with other draws, not how sure the inputs are).
+    """
 
     team: str
     week_start: date
@@ -181,6 +187,28 @@ class ScenarioWeek:
     p_below_scenario: float
     expected_baseline: float
     expected_scenario: float
+    change_p10: float = math.nan
+    change_p90: float = math.nan
+    p_below_change_se: float = math.nan
+
+    @classmethod
+    def paired(cls, team: str, week_start: date, base: FloatArray, run: FloatArray, target: float) -> ScenarioWeek:
+        """The week from the two runs' draws of one group's (or the centre's) answer rate."""
+        below = (run < target).astype(float) - (base < target).astype(float)
+        change = run - base
+        finite = change[np.isfinite(change)]
+        p10, p90 = np.percentile(finite, [10, 90]) if finite.size else (math.nan, math.nan)
+        return cls(
+            team,
+            week_start,
+            float((base < target).mean()),
+            float((run < target).mean()),
+            float(np.nanmean(base)),
+            float(np.nanmean(run)),
+            float(p10),
+            float(p90),
+            float(below.std(ddof=1) / math.sqrt(below.size)) if below.size > 1 else math.nan,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready, with the changes."""
@@ -193,6 +221,9 @@ class ScenarioWeek:
             "expected_baseline": round(self.expected_baseline, 4),
             "expected_scenario": round(self.expected_scenario, 4),
             "expected_change_pp": round(100 * (self.expected_scenario - self.expected_baseline), 2),
+            "change_p10_pp": _round_or_none(100 * self.change_p10, 2),
+            "change_p90_pp": _round_or_none(100 * self.change_p90, 2),
+            "p_below_change_se": _round_or_none(self.p_below_change_se, 4),
         }
 
 
@@ -929,34 +960,22 @@ class _Engine:
                 b, r = base.rate[:, t, w], run.rate[:, t, w]
                 if np.allclose(b, r):
                     continue
-                weeks.append(
-                    ScenarioWeek(
-                        self.teams[t],
-                        week_start,
-                        float((b < target).mean()),
-                        float((r < target).mean()),
-                        float(np.nanmean(b)),
-                        float(np.nanmean(r)),
-                    )
-                )
+                weeks.append(ScenarioWeek.paired(self.teams[t], week_start, b, r, target))
             if any(x.week_start == week_start for x in weeks):
                 cb, cr = _centre(base, mask, w), _centre(run, mask, w)
-                weeks.append(
-                    ScenarioWeek(
-                        "total",
-                        week_start,
-                        float((cb < target).mean()),
-                        float((cr < target).mean()),
-                        float(cb.mean()),
-                        float(cr.mean()),
-                    )
-                )
+                weeks.append(ScenarioWeek.paired("total", week_start, cb, cr, target))
         if not weeks:
             return ScenarioResult(s, reason="it changes nothing in the forecast's weeks")
         return ScenarioResult(s, tuple(weeks))
 
 
 # ----- helpers -----------------------------------------------------------------------------------
+
+
+def _round_or_none(value: float, digits: int) -> float | None:
+    """The value rounded for JSON; None where it is not a number (too few draws)."""
+    return round(value, digits) if math.isfinite(value) else None
+
 
 _DRIVER_WORDS = {
     "absence": "absence (planned leave and expected sick leave)",

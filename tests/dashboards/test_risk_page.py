@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
@@ -82,6 +83,11 @@ def percent(text: str) -> float:
     match = PERCENT.match(text.strip().replace("\u00a0", " "))
     assert match, f"not a whole percentage: {text!r}"
     return (-1 if match.group(1) else 1) * float(match.group(2))
+
+
+def one_decimal(value: float) -> str:
+    """As the page writes a number with one decimal (Intl: the exact value, halves away from zero), in Swedish."""
+    return str(Decimal(value).quantize(Decimal("0.1"), ROUND_HALF_UP)).replace(".", ",")
 
 
 def points(text: str) -> float:
@@ -231,7 +237,12 @@ def test_a_stand_in_shows_the_change_beside_the_forecast_as_the_api_gives_it(
             assert abs(base - 100 * week["p_below_baseline"]) <= 0.5 + 1e-9
             assert abs(with_ - 100 * week["p_below_scenario"]) <= 0.5 + 1e-9
             assert abs(change - 100 * week["p_below_change"]) <= 0.5 + 1e-9
-            assert abs(points(cells[6]) - week["expected_change_pp"]) <= 0.05 + 1e-9
+            rate = body.nth(i).locator("th, td").nth(6)
+            assert abs(points(rate.locator(".fig-value").inner_text()) - week["expected_change_pp"]) <= 0.05 + 1e-9
+            # Under it, the range of the paired change in eight draws of ten (p10–p90), as the API gives it.
+            low, high = (one_decimal(abs(week[k])) for k in ("change_p10_pp", "change_p90_pp"))
+            assert low in rate.locator(".fig-ci").inner_text()
+            assert high in rate.locator(".fig-ci").inner_text()
     # The decision changes the riskiest week, and its baseline is the heat map's figure.
     own = next(w for w in expected["weeks"] if w["team"] == row["team"] and w["week"] == row["week"])
     assert own["p_below_scenario"] != own["p_below_baseline"]

@@ -126,6 +126,14 @@ def test_a_stand_in_lowers_the_risk_in_its_weeks_only(result):
     for w in stand_in.weeks:
         assert w.expected_scenario > w.expected_baseline
         assert w.p_below_scenario <= w.p_below_baseline
+        # Paired draws: an extra agent never lowers a draw's answer rate, and it raises some.
+        assert 0 <= w.change_p10 <= w.change_p90
+        assert w.change_p90 > 0
+        assert 0 <= w.p_below_change_se < 0.05
+        row = w.to_dict()
+        assert (row["change_p10_pp"], row["change_p90_pp"]) == (
+            round(100 * w.change_p10, 2), round(100 * w.change_p90, 2)
+        )  # fmt: skip
 
 
 def test_an_earlier_hire_moves_the_start_and_a_group_without_one_is_told(result):

@@ -706,7 +706,8 @@
       { key: "expected_scenario", label: t("risk.scenario.col_rate_scenario"), num: true, format: (v) => fmt.percent(v, 1) },
       {
         key: "expected_change_pp", label: t("risk.scenario.col_rate_change"), num: true,
-        format: (v) => changeCell(v, pp(v, 1), v > 0),
+        // Under the change, the range it took in eight of ten simulated futures (the same draws on both sides).
+        format: (v, row) => changeCell(v, figure(v, row.change_p10_pp, row.change_p90_pp, (x) => pp(x, 1), (x) => fmt.number(x, 1)), v > 0),
       },
     ];
     return dataTable(columns, weeks, {
