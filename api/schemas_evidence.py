@@ -177,6 +177,11 @@ class ActionPublic(BaseModel):
     )
     evidence: str
     reason: str
+    reason_code: str | None = Field(
+        None,
+        description="why no benefit is claimed, as a code: unmeasured, no_team, no_data, no_change, good_band, "
+        "no_estimate, no_sick_days or other_way (`reason` says it in words); null: a benefit is computed",
+    )
     action_effect: str
     cost_note: str
     sources: list[str]

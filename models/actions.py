@@ -69,6 +69,17 @@ MIN_WEEKS = 4  # fewer recent weeks (or less than MIN_COMPLETENESS of their hour
 MIN_COMPLETENESS = 0.5
 CONFIDENCE_LEVELS = ("none", "low", "moderate", "high")
 SHOWN, UNSURE, NO_BENEFIT = 0, 1, 2  # ranking tiers (see the module doc)
+# Why a line claims no benefit, as a code a program or a page translates (`reason` has it in English words).
+REASON_CODES = (
+    "unmeasured",
+    "no_team",
+    "no_data",
+    "no_change",
+    "good_band",
+    "no_estimate",
+    "no_sick_days",
+    "other_way",
+)
 
 EXPOSURE_COLUMNS = ["zone", "quantity", "mean", "weeks", "completeness"]
 TEAM_COLUMNS = [
@@ -116,6 +127,7 @@ RANKED_COLUMNS = [
     "local_weight",
     "evidence",
     "reason",
+    "reason_code",
     "action_effect",
     "cost_note",
     "sources",
@@ -450,6 +462,13 @@ class _Row:
     values: dict[str, Any] = field(default_factory=dict)
     reasons: list[str] = field(default_factory=list)
     evidence: list[str] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)  # one of REASON_CODES per reason, for programs and pages
+
+    def because(self, code: str, text: str) -> None:
+        """Add a reason: its code (REASON_CODES) and its sentence."""
+        assert code in REASON_CODES, code
+        self.codes.append(code)
+        self.reasons.append(text)
 
 
 def rank_actions(
@@ -519,35 +538,38 @@ def _assess(
     row = _describe(action, zone, members, (mean, weeks, completeness), after, counted, effect)
     band = good_band(action.quantity, ctx.month)
     if action.effect.kind == "unmeasured":
-        row.reasons.append(
+        row.because(
+            "unmeasured",
             f"Acts on what the sensors do not measure, not on the zone's {spec.label}: no change of exposure and "
-            "no benefit is computed (action_effect says what it does instead)."
+            "no benefit is computed (action_effect says what it does instead).",
         )
         return row
     if not members:
-        row.reasons.append("No answer group sits in this zone: no sick days or answer rate to gain.")
+        row.because("no_team", "No answer group sits in this zone: no sick days or answer rate to gain.")
         return row
     if not math.isfinite(mean):
-        row.reasons.append(f"No recent {spec.label} data for this zone: the action cannot be judged.")
+        row.because("no_data", f"No recent {spec.label} data for this zone: the action cannot be judged.")
         return row
     word = effect.confidence if effect is not None and effect.estimate is not None else "none"
     if counted == 0:
         row.values.update(dict.fromkeys(_BENEFIT_COLUMNS, 0.0))
         row.values["confidence"] = _lowered(word, weeks, completeness, ctx.min_weeks, row)
         if after == mean:
-            row.reasons.append(
-                f"The action does not change {spec.label} here ({_fmt(mean, spec.decimals)} {spec.unit})."
+            row.because(
+                "no_change", f"The action does not change {spec.label} here ({_fmt(mean, spec.decimals)} {spec.unit})."
             )
         else:
-            row.reasons.append(
+            row.because(
+                "good_band",
                 f"Already in the good band ({_band_text(band, spec.unit)}) or moving away from it: "
-                "more of the same gains nothing."
+                "more of the same gains nothing.",
             )
         return row
     if effect is None or effect.estimate is None:
         why = effect.statement if effect is not None else "no association was estimated for it"
-        row.reasons.append(
-            f"No estimate of how {spec.label} affects short-term sick leave ({why}): no sick-days benefit is claimed."
+        row.because(
+            "no_estimate",
+            f"No estimate of how {spec.label} affects short-term sick leave ({why}): no sick-days benefit is claimed.",
         )
         return row
     if band is not None:
@@ -572,9 +594,9 @@ def _assess(
         / DAYS_PER_YEAR,
     )
     if all(t.sick_days * t.fte == 0 for t in members):
-        row.reasons.append("The team had no short-term sick days in the period: none to avoid.")
+        row.because("no_sick_days", "The team had no short-term sick days in the period: none to avoid.")
     elif days["mid"] < 0:
-        row.reasons.append("The estimate points the other way: by it the action would add sick days.")
+        row.because("other_way", "The estimate points the other way: by it the action would add sick days.")
     gains = _answer_rate_gains(members, share, ctx)
     if not gains:
         row.evidence.append("No call volume for the zone's team(s): the answer rate is not modelled.")
@@ -695,6 +717,7 @@ def _ranked(rows: list[_Row]) -> pd.DataFrame:
         values = row.values
         values["evidence"] = " ".join(row.evidence)
         values["reason"] = " ".join(row.reasons)
+        values["reason_code"] = row.codes[0] if row.codes else None
         days, low = values["expected_sick_days_avoided_per_year"], values["sick_days_ci_low"]
         if not math.isfinite(days) or days <= 0:  # nothing to gain, or more sick leave expected
             tier = NO_BENEFIT

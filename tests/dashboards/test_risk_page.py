@@ -285,6 +285,16 @@ def test_the_ranked_actions_follow_the_api_order_with_swedish_names(risk: Risk) 
         expect(shown).to_have_count(len(ranked))
         order = shown.evaluate_all("rows => rows.map((r) => [r.dataset.zone, r.dataset.action])")
         assert order == [[a["zone"], a["action"]] for a in ranked]
+    # A line without a benefit says why in Swedish, from the API's reason code.
+    words = {"good_band": "Redan inom bra nivå", "no_change": "Ändrar inget här", "no_team": "Ingen svarsgrupp i zonen",
+             "unmeasured": "Verkar på sådant som sensorerna inte mäter", "no_data": "För lite sensordata",
+             "no_sick_days": "Ingen korttidsfrånvaro att undvika", "other_way": "Skattningen pekar åt andra hållet",
+             "no_estimate": "Ingen skattning av sambandet med sjukfrånvaro"}  # fmt: skip
+    without = [(i, a) for i, a in enumerate(ranked) if a["reason_code"] is not None]
+    assert without, "the demo has lines without a benefit"
+    for i, a in without[:5]:
+        if i < shown.count():
+            expect(shown.nth(i).locator(".no-benefit")).to_have_text(words[a["reason_code"]])
     # The chart's table: the first ten with a benefit, in the same order.
     with_benefit = [a for a in ranked if (a["expected_sick_days_avoided_per_year"] or 0) > 0][:10]
     chart_rows = page.locator("#risk-actions-chart-table tbody tr")

@@ -299,6 +299,7 @@ def test_dcv_in_an_under_ventilated_zone_follows_by_hand(
     assert row["confidence"] == "moderate"
     assert row["rank"] == 1
     assert row["reason"] == ""
+    assert row["reason_code"] is None
     assert "1.22 (95 % CI 1.10–1.35)" in row["evidence"]
     assert "1 100 ppm" in row["evidence"]
 
@@ -382,6 +383,7 @@ def test_a_zone_in_the_good_band_gains_nothing(
     assert good["expected_sick_days_avoided_per_year"] == 0
     assert good["expected_answer_rate_gain_pp"] == 0
     assert "good band" in good["reason"]
+    assert good["reason_code"] == "good_band"
     assert "gains nothing" in good["reason"]
     # Just above the band only the 50 ppm down to 800 count, whichever action goes further.
     rebalanced, dcv = line(frame, "z8", "ventilation_rebalancing"), line(frame, "z8", "demand_controlled_ventilation")
@@ -412,6 +414,7 @@ def test_an_action_on_a_quantity_without_an_estimate_gets_no_benefit_and_a_reaso
         assert math.isnan(row["benefit_cost_ratio"])
         assert row["confidence"] == "none"
         assert "No estimate of how Temperature affects short-term sick leave" in row["reason"]
+        assert row["reason_code"] == "no_estimate"
         assert "no sick-days benefit is claimed" in row["reason"]
 
 
@@ -429,6 +432,7 @@ def test_unmeasured_actions_get_no_benefit_and_say_why(catalogue: list[ActionSpe
         assert row["after"] == row["current"]
         assert math.isnan(row["expected_sick_days_avoided_per_year"])
         assert "do not measure" in row["reason"]
+        assert row["reason_code"] == "unmeasured"
         assert row["rank"] > 1
     assert line(frame, "z3", "acoustic_absorbers")["rank"] == 1
 
@@ -459,16 +463,19 @@ def test_robust_to_no_sick_days_no_team_and_missing_exposure(
     assert healthy["expected_sick_days_avoided_per_year"] == 0
     assert healthy["expected_answer_rate_gain_pp"] == 0
     assert "no short-term sick days" in healthy["reason"]
+    assert healthy["reason_code"] == "no_sick_days"
     meeting = line(frame, "meeting", "demand_controlled_ventilation")
     assert meeting["after"] == 800
     assert math.isnan(meeting["expected_sick_days_avoided_per_year"])
     assert meeting["teams"] == ""
     assert "No answer group" in meeting["reason"]
+    assert meeting["reason_code"] == "no_team"
     assert meeting["cost_sek"] == 55_000  # still priced: facilities may want it for other reasons
     for zone in ("z3", "z8"):  # a NaN mean, and no exposure row at all
         row = line(frame, zone, "demand_controlled_ventilation")
         assert math.isnan(row["current"])
         assert "No recent CO₂ data" in row["reason"]
+        assert row["reason_code"] == "no_data"
         assert row["confidence"] == "none"
     json.dumps(ranked_records(frame), allow_nan=False)  # JSON-ready: NaN became null
 

@@ -752,20 +752,10 @@
     return { text: t("risk.evidence.prior", { share: percent0(weight) }), kind: "prior" };
   }
 
-  /** Why an action has no benefit, in the page's words (the API's sentence on the English page). */
+  /** Why an action has no benefit, in the page's words, from its reason code. */
   function noBenefit(row) {
-    const reason = row.reason || "";
-    const known = [
-      [/^Already in the good band/, "risk.no_benefit.good_band"],
-      [/does not change/, "risk.no_benefit.no_change"],
-      [/^Acts on what the sensors do not measure/, "risk.no_benefit.unmeasured"],
-      [/^No answer group/, "risk.no_benefit.no_team"],
-      [/^No recent/, "risk.no_benefit.no_data"],
-      [/no short-term sick days/, "risk.no_benefit.no_sick_days"],
-      [/points the other way/, "risk.no_benefit.other_way"],
-    ];
-    for (const [pattern, key] of known) if (pattern.test(reason)) return t(key);
-    return t("risk.no_benefit.other");
+    const known = ["good_band", "no_change", "unmeasured", "no_team", "no_data", "no_estimate", "no_sick_days", "other_way"];
+    return t(known.includes(row.reason_code) ? `risk.no_benefit.${row.reason_code}` : "risk.no_benefit.other");
   }
 
   const hasBenefit = (row) => row.expected_sick_days_avoided_per_year != null && row.expected_sick_days_avoided_per_year > 0;
