@@ -69,6 +69,11 @@ class ScenarioPublic(BaseModel):
     description: str
     weeks: list[ScenarioWeekPublic]
     reason: str | None = Field(description="why it could not be run")
+    reason_code: str | None = Field(
+        None,
+        description="why it could not be run, as a code: not_forecast, outside, no_start, no_action, no_team, "
+        "no_estimate, no_evidence, good_band or nothing",
+    )
     note: str | None
 
 

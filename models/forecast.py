@@ -69,6 +69,18 @@ SHOWN_CONFIDENCE = ("high", "moderate")  # environment effects the forecast uses
 DRIVERS = ("absence", "vacancies", "environment", "volume")
 RECENT_CALL_WEEKS = 4  # a group without a call in these weeks before the forecast gets no number
 NEW_GROUP_DAYS = 125  # open days: half a year
+# Why a scenario could not be run, as a code (ScenarioResult.reason says it in words).
+SCENARIO_REASONS = (
+    "not_forecast",
+    "outside",
+    "no_start",
+    "no_action",
+    "no_team",
+    "no_estimate",
+    "no_evidence",
+    "good_band",
+    "nothing",
+)
 STREAM_WEEK_NOISE, STREAM_VOLUME, STREAM_ACTION = 201, 202, 203  # own random-number streams (see absence_outlook)
 LOW_RISK = 0.10  # below this P(below target) a week's drivers are not spelled out
 
@@ -235,6 +247,16 @@ class ScenarioResult:
     weeks: tuple[ScenarioWeek, ...] = ()
     reason: str | None = None
     note: str | None = None
+    reason_code: str | None = None  # one of SCENARIO_REASONS, for programs and pages (`reason` says it in words)
+
+    def __post_init__(self) -> None:
+        """A reason comes with its code."""
+        if (self.reason is None) != (self.reason_code is None) or (
+            self.reason_code is not None and self.reason_code not in SCENARIO_REASONS
+        ):
+            raise ValueError(
+                f"a scenario's reason needs one of {SCENARIO_REASONS} as its code, got {self.reason_code!r}"
+            )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
@@ -243,6 +265,7 @@ class ScenarioResult:
             "description": self.scenario.describe(),
             "weeks": [w.to_dict() for w in self.weeks],
             "reason": self.reason,
+            "reason_code": self.reason_code,
             "note": self.note,
         }
 
@@ -868,11 +891,13 @@ class _Engine:
         t = self._team(s.team)
         if t is None or not self.forecastable[t]:
             return ScenarioResult(
-                s, reason=f"group {s.team} is not forecast: {self.reasons.get(s.team, 'unknown group')}"
+                s,
+                reason=f"group {s.team} is not forecast: {self.reasons.get(s.team, 'unknown group')}",
+                reason_code="not_forecast",
             )
         last_week = self.first_day + timedelta(weeks=self.weeks - 1)
         if s.last_week < self.first_day or s.first_week > last_week:
-            return ScenarioResult(s, reason="the weeks lie outside the forecast")
+            return ScenarioResult(s, reason="the weeks lie outside the forecast", reason_code="outside")
         extra = np.zeros((len(self.teams), len(self.roster.open_index)))
         first = (s.first_week - self.first_day).days // 7
         last = (s.last_week - self.first_day).days // 7
@@ -896,7 +921,9 @@ class _Engine:
         )
         if not people:
             return ScenarioResult(
-                s, reason=f"group {s.team} has no start ahead (a hire or an expected replacement) to move"
+                s,
+                reason=f"group {s.team} has no start ahead (a hire or an expected replacement) to move",
+                reason_code="no_start",
             )
         person = people[0]
         old = self.roster.starts[person]
@@ -905,33 +932,46 @@ class _Engine:
         if new == self.first_day and old - timedelta(weeks=s.weeks) < self.first_day:
             note += " (not before the forecast's first day)"
         result = self._compare(s, base, self.run(roster=self.roster.with_start(person, new)))
-        return ScenarioResult(s, result.weeks, result.reason, note)
+        return replace(result, note=note)
 
     def _action(self, s: ActionDone, base: _Run) -> ScenarioResult:
         actions = self.inputs.actions
         if actions.empty or not {"zone", "action", "counted_change", "quantity"} <= set(actions.columns):
-            return ScenarioResult(s, reason="no ranked actions: run the analysis with sensor data first")
+            return ScenarioResult(
+                s, reason="no ranked actions: run the analysis with sensor data first", reason_code="no_action"
+            )
         row = actions[(actions["zone"].astype(str) == s.zone) & (actions["action"].astype(str) == s.action)]
         if row.empty:
-            return ScenarioResult(s, reason=f"no action {s.action!r} for zone {s.zone!r} among the ranked actions")
+            return ScenarioResult(
+                s,
+                reason=f"no action {s.action!r} for zone {s.zone!r} among the ranked actions",
+                reason_code="no_action",
+            )
         quantity = str(row["quantity"].iloc[0])
         counted = float(row["counted_change"].iloc[0]) if pd.notna(row["counted_change"].iloc[0]) else 0.0
         effect = self.inputs.effects.get(quantity)
         teams = [i for i, t in enumerate(self.teams) if self.inputs.team_zone.get(t) == s.zone]
         if not teams:
-            return ScenarioResult(s, reason=f"no answer group sits in zone {s.zone}")
+            return ScenarioResult(s, reason=f"no answer group sits in zone {s.zone}", reason_code="no_team")
         if effect is None or effect.estimate is None:
-            return ScenarioResult(s, reason=f"no estimate of how {QUANTITIES[quantity].label} affects sick leave")
+            return ScenarioResult(
+                s,
+                reason=f"no estimate of how {QUANTITIES[quantity].label} affects sick leave",
+                reason_code="no_estimate",
+            )
         if effect.confidence not in SHOWN_CONFIDENCE:
             # As in the baseline's environment term: an effect the evidence does not show is not counted.
             return ScenarioResult(
                 s,
                 reason=f"the evidence does not show that {QUANTITIES[quantity].label} affects short-term sick leave "
                 f"(confidence {effect.confidence}): no change in sick leave, and so in the answer rate, is claimed",
+                reason_code="no_evidence",
             )
         if counted == 0:
             return ScenarioResult(
-                s, reason="the action changes nothing outside the good band here: no effect on sick leave"
+                s,
+                reason="the action changes nothing outside the good band here: no effect on sick leave",
+                reason_code="good_band",
             )
         units = counted / effect.unit_change
         e = effect.estimate
@@ -946,7 +986,7 @@ class _Engine:
             f"{QUANTITIES[quantity].label} changed by {counted:g} {QUANTITIES[quantity].unit} (the part outside the "
             f"good band); sick spells ×{math.exp(e.log * units):.2f}, confidence {effect.confidence}"
         )
-        return ScenarioResult(s, result.weeks, result.reason, note)
+        return replace(result, note=note)
 
     def _compare(self, s: Scenario, base: _Run, run: _Run) -> ScenarioResult:
         target = self.settings.target
@@ -965,7 +1005,7 @@ class _Engine:
                 cb, cr = _centre(base, mask, w), _centre(run, mask, w)
                 weeks.append(ScenarioWeek.paired("total", week_start, cb, cr, target))
         if not weeks:
-            return ScenarioResult(s, reason="it changes nothing in the forecast's weeks")
+            return ScenarioResult(s, reason="it changes nothing in the forecast's weeks", reason_code="nothing")
         return ScenarioResult(s, tuple(weeks))
 
 

@@ -92,6 +92,7 @@ def test_scenarios_are_run_against_the_baseline(client):
     assert all(w["week"] == "2026-W02" for w in stand_in["weeks"])
     assert all(w["p_below_change"] <= 0 for w in stand_in["weeks"])
     assert hire["reason"].startswith("group team-5 has no start ahead")
+    assert hire["reason_code"] == "no_start"
 
 
 def test_bad_scenarios_and_limits_are_refused_with_a_reason(client):

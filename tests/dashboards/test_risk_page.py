@@ -252,6 +252,30 @@ def test_a_stand_in_shows_the_change_beside_the_forecast_as_the_api_gives_it(
     assert risk.session().errors == []
 
 
+def test_a_decision_that_cannot_be_run_says_why_in_swedish(risk: Risk, forecast: dict[str, Any]) -> None:
+    teams = list(dict.fromkeys(w["team"] for w in forecast["weeks"] if w["team"] != "total"))
+    tried: dict[str, Any] = {}
+    for first in range(0, len(teams), 5):  # five a request, the most the API takes
+        some = teams[first : first + 5]
+        asked = {"scenario": [f"earlier-hire:{team}:4" for team in some]}
+        tried |= zip(some, api(risk.stack, Role.MANAGER, "/forecast/scenarios", asked)["scenarios"], strict=True)
+        if any(s["reason_code"] == "no_start" for s in tried.values()):
+            break
+    team = next((t for t, s in tried.items() if s["reason_code"] == "no_start"), None)
+    assert team is not None, f"some group of the demo has no start ahead: {tried}"
+    page = risk.session().page
+    page.select_option("#sc-kind", "earlier_hire")
+    page.select_option("#sc-team", team)
+    page.fill("#sc-weeks", "4")
+    page.click("#sc-compare")
+    expect(page.locator("#scenario-result .scenario-reason")).to_have_text(
+        "Beslutet kunde inte räknas: gruppen har ingen kommande start (nyanställning eller väntad ersättare) "
+        "att flytta.",
+        timeout=SCENARIO_TIMEOUT,
+    )
+    assert risk.session().errors == []
+
+
 # ---------------------------------------------------------------- ranked actions and follow-up
 
 

@@ -143,6 +143,8 @@ def test_an_earlier_hire_moves_the_start_and_a_group_without_one_is_told(result)
     assert min(w.week_start for w in earlier.weeks) == date(2025, 2, 24)
     assert none.weeks == ()
     assert "no start ahead" in (none.reason or "")
+    assert none.reason_code == "no_start"
+    assert none.to_dict()["reason_code"] == "no_start"
 
 
 def test_the_environment_term_and_an_action_scenario(inputs):
@@ -183,6 +185,7 @@ def test_an_action_whose_effect_the_evidence_does_not_show_claims_nothing(inputs
     [scenario] = forecast(seen, AS_OF, 2, QUICK, [ActionDone("z6", "ventilation", week_monday("2025-W04"))]).scenarios
     assert scenario.weeks == ()
     assert "confidence low" in (scenario.reason or "")
+    assert scenario.reason_code == "no_evidence"
 
 
 def test_a_new_group_and_a_group_without_history_are_told_apart(inputs):
@@ -361,3 +364,18 @@ def test_the_days_own_call_swing_is_not_counted_twice(inputs):
     weekly = (model.dispersion - 1.0) / weekly_calls.groupby("team")["offered"].mean()
     for team, cv in zip(model.teams, own, strict=True):
         assert centre**2 + cv**2 + (shared_day**2 + own_day**2) / 5 <= weekly[team] * 1.2
+
+
+def test_a_scenarios_reason_comes_with_its_code():
+    from models.forecast import SCENARIO_REASONS, ScenarioResult
+    from models.scenarios import StandIn
+
+    s = StandIn("team-1", date(2025, 1, 6), date(2025, 1, 6))
+    assert ScenarioResult(s, reason="the weeks lie outside the forecast", reason_code="outside").reason_code in (
+        SCENARIO_REASONS
+    )
+    with pytest.raises(ValueError, match="needs one of"):
+        ScenarioResult(s, reason="the weeks lie outside the forecast")
+    with pytest.raises(ValueError, match="needs one of"):
+        ScenarioResult(s, reason="why", reason_code="because")
+    assert ScenarioResult(s).reason_code is None

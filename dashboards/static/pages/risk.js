@@ -640,23 +640,11 @@
     return EN ? s.note : null; // a note of a form not known here: the API's words on the English page
   }
 
-  /** Why a scenario could not be run, in the page's words. */
-  function scenarioReason(reason) {
-    const known = [
-      [/changes nothing in the forecast's weeks/, "risk.scenario.reason_nothing"],
-      [/has no start ahead/, "risk.scenario.reason_no_start"],
-      [/weeks lie outside the forecast/, "risk.scenario.reason_outside"],
-      [/is not forecast/, "risk.scenario.reason_not_forecast"],
-      [/evidence does not show/, "risk.scenario.reason_no_evidence"],
-      [/^no estimate of how/, "risk.scenario.reason_no_estimate"],
-      [/changes nothing outside the good band/, "risk.scenario.reason_good_band"],
-      [/no answer group sits in zone/, "risk.scenario.reason_no_team"],
-      [/no ranked actions|among the ranked actions/, "risk.scenario.reason_no_action"],
-    ];
-    for (const [pattern, key] of known) {
-      if (pattern.test(reason)) return t(key);
-    }
-    return EN ? reason : t("risk.scenario.reason_other");
+  /** Why a scenario could not be run, in the page's words, from its reason code (the API's sentence on the English page). */
+  function scenarioReason(s) {
+    const known = ["nothing", "no_start", "outside", "not_forecast", "no_evidence", "no_estimate", "good_band", "no_team", "no_action"];
+    if (known.includes(s.reason_code)) return t(`risk.scenario.reason_${s.reason_code}`);
+    return EN ? s.reason : t("risk.scenario.reason_other");
   }
 
   function showScenario(s, body) {
@@ -667,7 +655,7 @@
     }
     const parts = [el("h3", { id: "scenario-result-title" }, describeScenario(s))];
     if (s.reason) {
-      parts.push(el("p", { class: "scenario-reason" }, t("risk.scenario.not_run", { reason: scenarioReason(s.reason) })));
+      parts.push(el("p", { class: "scenario-reason" }, t("risk.scenario.not_run", { reason: scenarioReason(s) })));
       holder.replaceChildren(...parts);
       return;
     }
