@@ -67,12 +67,20 @@ class SqlAlertStore(RaisesOnce, EngineStore):
             conn.execute(update(ALERTS).where(*_open_of(key)).values(peak=peak))
 
     def clear_alert(self, key: AlertKey, at: datetime, peak: float) -> Alert | None:
-        """Clear the open alert of the key at `at` with its final peak; None if none is open."""
+        """Clear the open alert of the key at `at` with its final peak; None if none is open (or another cleared it)."""
         with self._writing() as conn:
             found = self._open(conn, key)
             if found is None:
                 return None
-            conn.execute(update(ALERTS).where(ALERTS.c.id == found.id).values(cleared_at=at, peak=peak))
+            # Still open as it is written: two servers clearing at once (PostgreSQL lets both read it open)
+            # both see it, but only one changes it, and only that one is told, so only it sends the notice.
+            done = conn.execute(
+                update(ALERTS)
+                .where(ALERTS.c.id == found.id, ALERTS.c.cleared_at.is_(None))
+                .values(cleared_at=at, peak=peak)
+            )
+            if done.rowcount == 0:
+                return None
             return self._get(conn, found.id)
 
     def acknowledge(

@@ -192,6 +192,34 @@ def test_two_writers_raising_the_same_alert_open_one(alerts: AlertStore):
     assert alerts.raise_alert(new(minute=3)) == alert
 
 
+def test_two_writers_clearing_the_same_alert_clear_it_once(alerts: AlertStore):
+    alert = alerts.raise_alert(new())
+    cleared: list[int] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(6)
+
+    def clear_one(n: int) -> None:
+        try:
+            start.wait(10)
+            done = alerts.clear_alert(CO2, T0 + timedelta(minutes=30 + n), 1200.0 + n)
+            if done is not None:
+                cleared.append(n)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=clear_one, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    assert len(cleared) == 1  # one writer cleared it and is told so: only it sends the notice
+    kept = alerts.get(alert.id)
+    assert kept is not None
+    assert kept.cleared_at == T0 + timedelta(minutes=30 + cleared[0])  # the one told is the one kept
+    assert kept.peak == 1200.0 + cleared[0]
+
+
 def test_the_sql_store_shares_the_records_database(tmp_path: Path):
     url = f"sqlite:///{tmp_path / 'records.db'}"
     alerts = SqlAlertStore.open(url)  # without the pseudonymisation key: alerts are room data
