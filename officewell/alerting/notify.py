@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol
@@ -210,13 +211,20 @@ class Dispatcher:
         self._pending = waiting
         return delivered
 
-    def drain(self) -> int:
-        """At a stop: one last try of every delivery waiting, due or not; what fails is given up, named in the log."""
+    def drain(self, timeout_s: float = 10.0) -> int:
+        """At a stop: one last try of what waits, due or not, within `timeout_s`; the rest is given up, in the log.
+
+        A notifier that fails in the drain is not tried again for its other notices: a dead webhook would
+        otherwise cost its timeout once per notice while the server is stopping.
+        """
+        deadline = time.monotonic() + timeout_s
         delivered = 0
+        failed: set[int] = set()
         for item in self._pending:
-            if self._try(item):
+            if id(item.notifier) not in failed and time.monotonic() < deadline and self._try(item):
                 delivered += 1
                 continue
+            failed.add(id(item.notifier))
             log.error(
                 "stopping: gave up notifying %s of alert %d (%s) after %d attempts",
                 item.notifier.name, item.notice.alert.id, item.notice.event, item.attempts + 1,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -99,17 +100,18 @@ class AlertWatch:
 
     def stop(self, timeout_s: float) -> None:
         """Ask the thread to stop, wait up to `timeout_s` for the round under way, then write and send what waits."""
+        deadline = time.monotonic() + timeout_s
         self._stopping.set()
         thread = self._thread
         if thread is not None:
             thread.join(timeout_s)
             if thread.is_alive():
                 return  # a round still runs: it holds the queues
-        with self._round:  # what the last rounds could not write or send gets one more try
+        with self._round:  # what the last rounds could not write or send gets one more try, in the time left
             self._flush(self.clock())
             if self._writes:
                 log.error("stopping: %d alert events could not be written and are lost", len(self._writes))
-            self.dispatcher.drain()
+            self.dispatcher.drain(max(0.0, deadline - time.monotonic()))
 
     @property
     def running(self) -> bool:

@@ -255,6 +255,22 @@ def test_a_stop_writes_and_sends_what_waits_before_the_server_goes(example_site:
     assert rig.watch.dispatcher.pending == 0
     assert "stopping: gave up notifying broken of alert 1 (raised)" in caplog.text
     assert "stopping: gave up notifying broken of alert 1 (cleared)" in caplog.text
+    # Failed once in the drain, the broken notifier is not tried again for its other notice.
+    assert broken.attempts == 2  # the first try of "raised" in its round, and one in the drain
+
+
+def test_a_drain_out_of_time_tries_nothing_more(example_site: Site, caplog):
+    slow = MemoryNotifier("slow", failures=1000)
+    dispatcher = Dispatcher((slow,), first_retry=timedelta(hours=1))
+    rig = Rig(example_site)
+    rig.watch.dispatcher = dispatcher
+    rig.minutes([1200] * 11)
+    assert (slow.attempts, dispatcher.pending) == (1, 1)
+    with caplog.at_level(logging.ERROR):
+        assert dispatcher.drain(timeout_s=0) == 0
+    assert slow.attempts == 1  # no time left: given up untried
+    assert dispatcher.pending == 0
+    assert "stopping: gave up notifying slow of alert 1 (raised)" in caplog.text
 
 
 def test_a_notifier_raising_anything_never_stops_the_loop(example_site: Site):
