@@ -98,10 +98,11 @@ class LayoutStore(Protocol):
         at: datetime,
         *,
         expected_version: str | None = None,
-    ) -> None:
+    ) -> StoredLayout:
         """Replace the site's whole layout with `rects` (empty: keep none), saved by `by` at `at` (timezone-aware).
 
         With `expected_version` (a StoredLayout's `version`), StaleLayoutError if the kept layout is another.
+        The layout as saved is returned (read in the save's own transaction, not after it).
         """
         ...
 
@@ -143,7 +144,7 @@ class MemoryLayoutStore:
         at: datetime,
         *,
         expected_version: str | None = None,
-    ) -> None:
+    ) -> StoredLayout:
         """Replace the site's whole layout with `rects` (empty: keep none), saved by `by` at `at` (timezone-aware).
 
         With `expected_version` (a StoredLayout's `version`), StaleLayoutError if the kept layout is another.
@@ -155,6 +156,7 @@ class MemoryLayoutStore:
             if expected_version is not None and current.version != expected_version:
                 raise stale(current)
             self._sites[site_id] = kept
+            return kept
 
 
 class SqlLayoutStore(EngineStore):
@@ -180,7 +182,7 @@ class SqlLayoutStore(EngineStore):
         *,
         expected_version: str | None = None,
         also: Callable[[Connection], None] | None = None,
-    ) -> None:
+    ) -> StoredLayout:
         """Replace the site's whole layout with `rects` (empty: keep none), by `by` at `at`, in one transaction.
 
         With `expected_version` (a StoredLayout's `version`), StaleLayoutError if the kept layout is another.
@@ -207,6 +209,7 @@ class SqlLayoutStore(EngineStore):
                 conn.execute(insert(LAYOUTS), values)
             if also is not None:
                 also(conn)
+            return _stored(conn, site_id)  # as saved: a save after it cannot slip into the answer
 
 
 def _stored(conn: Connection, site_id: str) -> StoredLayout:

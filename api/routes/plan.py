@@ -23,7 +23,7 @@ from api.problems import Problem
 from api.schemas_plan import FloorPlanCreate, FloorPlanPublic, PlanZonePublic
 from models.floor_plan import FloorPlan, effective_plan
 from records.errors import StaleLayoutError
-from records.layout_store import SqlLayoutStore, StoredLayout, ZoneRect, stale
+from records.layout_store import SqlLayoutStore, StoredLayout, ZoneRect
 from sensors.site import Site, fits
 
 router = APIRouter(prefix="/site", tags=["site"])
@@ -130,11 +130,20 @@ def save_plan(
     if versions is not None:
         current = layouts.stored(site.id)
         if _etag(_public(effective_plan(site, current.rects), current)).strip('"') not in versions:
-            raise HTTPException(status.HTTP_412_PRECONDITION_FAILED, str(stale(current)))
+            raise HTTPException(status.HTTP_412_PRECONDITION_FAILED, _changed(current))
         expected = current.version  # the store checks it again in the save's transaction
     try:
-        layouts.save_layout(site.id, rects, principal.username, now, expected_version=expected, also=audit)
+        kept = layouts.save_layout(site.id, rects, principal.username, now, expected_version=expected, also=audit)
     except StaleLayoutError as exc:
         raise HTTPException(status.HTTP_412_PRECONDITION_FAILED, str(exc)) from exc
-    kept = layouts.stored(site.id)
     return _answer(_public(effective_plan(site, kept.rects), kept))
+
+
+def _changed(current: StoredLayout) -> str:
+    """Why an If-Match is refused: the plan is not the one it names (another save, or the site file changed)."""
+    if current.updated_at is None:
+        return "the floor plan is not the one read (it is the site file's plan now): read it again"
+    return (
+        f"the floor plan is not the one read: it was last saved by {current.updated_by} at "
+        f"{current.updated_at.isoformat(timespec='seconds')}; read it again"
+    )

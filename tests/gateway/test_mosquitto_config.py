@@ -92,14 +92,26 @@ def test_devices_publish_only_their_own_topic(hardened):
 
 
 def _listen(port: int, user: str, topic: str) -> tuple[mqtt.Client, list[str]]:
+    """A client of `user` subscribed to `topic`, once the broker has acknowledged it, and what it receives."""
     client, results = connect(port, user, f"{user}-secret")
     assert results
     assert not results[0].is_failure, results
     received: list[str] = []
+    subscribed = threading.Event()
     client.on_message = lambda _c, _u, msg: received.append(msg.topic)
+    client.on_subscribe = lambda *_: subscribed.set()
     client.subscribe(topic, qos=1)
-    time.sleep(0.3)
+    assert subscribed.wait(10), "no SUBACK"
     return client, received
+
+
+def _arrived(received: list[str], expected: list[str], timeout_s: float = 10.0) -> list[str]:
+    """What arrived once the expected topics have (or the time is up), after a moment for anything else."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and not all(t in received for t in expected):
+        time.sleep(0.05)
+    time.sleep(0.5)  # what should not arrive would be here by now: the broker delivers in order
+    return list(received)
 
 
 def _close(*clients: mqtt.Client) -> None:
@@ -118,9 +130,9 @@ def test_alerts_go_from_the_officewell_login_to_the_alert_consumer_only(hardened
     # The consumer cannot pose as a device, nor write an alert itself.
     consumer.publish("officewell/kc-main/z1/aq-01", b'{"co2_ppm": 9999}', qos=1).wait_for_publish(5)
     consumer.publish("officewell/kc-main/alerts", b'{"event": "forged"}', qos=1).wait_for_publish(5)
-    time.sleep(0.5)
+    arrived = _arrived(to_consumer, ["officewell/kc-main/alerts"])
     _close(consumer, gateway, device)
-    assert to_consumer == ["officewell/kc-main/alerts"], "one alert, from the officewell login; no readings"
+    assert arrived == ["officewell/kc-main/alerts"], "one alert, from the officewell login; no readings"
 
 
 def test_a_bridge_publishes_under_its_own_prefix_only(hardened):
@@ -129,6 +141,6 @@ def test_a_bridge_publishes_under_its_own_prefix_only(hardened):
     bridge.publish("zigbee2mqtt/0x00158d0001a2b3c4", b'{"temperature": 21.5}', qos=1).wait_for_publish(5)
     bridge.publish("officewell/kc-main/z1/aq-01", b'{"co2_ppm": 9999}', qos=1).wait_for_publish(5)
     bridge.publish("officewell/kc-main/alerts", b'{"event": "forged"}', qos=1).wait_for_publish(5)
-    time.sleep(0.5)
+    arrived = _arrived(received, ["zigbee2mqtt/0x00158d0001a2b3c4"])
     _close(gateway, bridge)
-    assert received == ["zigbee2mqtt/0x00158d0001a2b3c4"]
+    assert arrived == ["zigbee2mqtt/0x00158d0001a2b3c4"]

@@ -127,8 +127,9 @@ def test_a_save_based_on_an_older_version_is_refused_and_changes_nothing(layouts
     assert first.version != empty
     assert layouts.stored(SITE).version == first.version  # the same layout read again: the same version
     moved = {"z1": ZoneRect(10, 10, 140, 180)}
-    layouts.save_layout(SITE, moved, "fatima", T0 + timedelta(minutes=5), expected_version=first.version)
+    saved = layouts.save_layout(SITE, moved, "fatima", T0 + timedelta(minutes=5), expected_version=first.version)
     second = layouts.stored(SITE)
+    assert saved == second  # the save answers with the layout it kept
     assert second.version not in (empty, first.version)
     # Anna saves again from the layout she read: Fatima's is kept, and the error says whose it is.
     with pytest.raises(StaleLayoutError, match=r"saved by fatima at 2027-01-12T09:05:00\+00:00"):

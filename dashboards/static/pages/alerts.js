@@ -241,11 +241,17 @@
     button.hidden = open;
     if (open) note.value = state.note;
     note.addEventListener("input", () => {
-      state.note = note.value;
+      if (state.formFor === a.id) state.note = note.value;
     });
     button.addEventListener("click", () => {
+      const other = state.formFor != null && state.formFor !== a.id;
       state.formFor = a.id;
       state.note = "";
+      if (other) {
+        render(); // one form open at a time: the other alert's closes, with what was typed in it
+        document.getElementById(`${id}-note`)?.focus();
+        return;
+      }
       form.hidden = false;
       button.hidden = true;
       button.setAttribute("aria-expanded", "true");

@@ -547,23 +547,22 @@
      * so that Save replaces their layout knowingly and Cancel shows it.
      */
     async function savedOver(live) {
-      let who = "";
-      let when = "";
+      let text;
       try {
         const { answer, tag } = await planOf(api("/site/plan", { raw: true }));
         if (!live() || !draft) return;
         plan = answer;
         planTag = tag;
         draftTag = tag;
-        who = answer.updated_by || "";
-        when = answer.updated_at ? fmt.dateTime(answer.updated_at, timeZone) : "";
+        text = answer.updated_by
+          ? t("facilities.plan.saved_over", { who: answer.updated_by, when: fmt.dateTime(answer.updated_at, timeZone) })
+          : t("facilities.plan.saved_over_reset");
         renderNotes();
       } catch (err) {
         if (err instanceof shared.AuthError || !live()) return;
+        text = t("facilities.plan.saved_over_unread"); // the edit stays based on the old plan: Save is refused again
       }
-      showErrors([], el("p", {}, who
-        ? t("facilities.plan.saved_over", { who, when })
-        : t("facilities.plan.saved_over_reset")));
+      showErrors([], el("p", {}, text));
     }
 
     /** The server's refusal in the page's words; its own sentence (English) kept, marked as such, for an admin to act on. */
