@@ -20,7 +20,7 @@ from fastapi import APIRouter, Header, HTTPException, Path, Query, Request, Resp
 
 from api import bounds
 from api.deps import NowDep, PrincipalDep, RecordsDep, TodayDep
-from api.etag import if_match_versions
+from api.etag import if_match_versions, if_none_matches
 from api.schemas_board import (
     BoardChangedItemPublic,
     BoardChangePublic,
@@ -78,11 +78,6 @@ def _etag(item: Improvement) -> str:
     return f'"{item.version}"'
 
 
-def _tags(header: str) -> list[str]:
-    """The entity tags of an If-Match or If-None-Match header, as sent (W/ kept)."""
-    return [tag.strip() for tag in header.split(",") if tag.strip()]
-
-
 @router.get("/items", response_model=BoardItemsPublic, responses={304: {"description": "unchanged since the ETag"}})
 def items(
     records: RecordsDep,
@@ -103,8 +98,7 @@ def items(
     ).model_dump_json()
     etag = f'"{hashlib.sha256(body.encode()).hexdigest()[:32]}"'
     headers = {"ETag": etag, "Cache-Control": NOT_CACHED}
-    # If-None-Match compares weakly: W/"x" stands for "x".
-    if if_none_match is not None and ({t.removeprefix("W/") for t in _tags(if_none_match)} & {etag, "*"}):
+    if if_none_match is not None and if_none_matches(if_none_match, etag):  # weakly: W/"x" stands for "x"
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
     return Response(body, media_type="application/json", headers=headers)
 
